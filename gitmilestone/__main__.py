@@ -1,0 +1,3 @@
+from gitmilestone.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""The `git milestone` command line. Subcommands load lazily so `--help` and hooks stay fast."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from typing import Any
+
+import click
+
+from gitmilestone import __version__
+from gitmilestone.errors import MilestoneError
+
+# name -> (module, function, one-line help). Listed here so `--help` imports nothing else.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("setup", "init_cmd", "Create .milestones/ in this repository."),
+    "demo": ("setup", "demo_cmd", "Build a sample repository and show its status."),
+    "new": ("plan", "new_cmd", "Create a milestone from the template."),
+    "set": ("plan", "set_cmd", "Change fields of a milestone: key.path=value ..."),
+    "edit": ("plan", "edit_cmd", "Edit a milestone file in your editor, checked before saving."),
+    "complete": (
+        "plan",
+        "complete_cmd",
+        "Complete a milestone: archive it, record lessons learned.",
+    ),
+    "criteria": ("plan", "criteria_grp", "Success criteria of a milestone."),
+    "deliverable": ("plan", "deliverable_grp", "Deliverables of a milestone."),
+    "task": ("tasks", "task_grp", "Add tasks and move them through their states."),
+    "list": ("views", "list_cmd", "List milestones, filtered by status, priority or category."),
+    "show": ("views", "show_cmd", "Show one milestone in full."),
+    "status": ("views", "status_cmd", "Progress of every milestone at a glance."),
+    "validate": ("views", "validate_cmd", "Check every milestone and config file."),
+    "fix-ids": ("views", "fix_ids_cmd", "Renumber duplicate milestone and task IDs."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[name]
+        cmd = getattr(importlib.import_module(f"gitmilestone.cli.{module}"), attr)
+        assert isinstance(cmd, click.Command)
+        return cmd
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, help_) for name, (_, _, help_) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # The one place a MilestoneError becomes `Error: ...` + `hint: ...` and exit 1.
+        try:
+            return super().invoke(ctx)
+        except MilestoneError as err:
+            for line in err.lines():
+                click.echo(line, err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="git-milestone")
+def cli() -> None:
+    """Plan and track milestones inside this git repository.
+
+    The plan lives in .milestones/ as YAML files that travel with the code and are reviewed
+    in pull requests. Start with `git milestone init`, then `git milestone new "Title"`.
+    Every read command takes --json.
+    """
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        rv = cli.main(args=argv, prog_name="git milestone", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 141
+    return rv if isinstance(rv, int) else 0
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def emit_lines(lines: list[str]) -> None:
+    click.echo("\n".join(lines))

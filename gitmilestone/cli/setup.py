@@ -1,0 +1,64 @@
+"""`init` and `demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gitmilestone.cli import emit_json, emit_lines
+
+
+@click.command("init")
+@click.option("--json", "as_json", is_flag=True, help="Print what was created as JSON.")
+def init_cmd(as_json: bool) -> None:
+    """Create .milestones/ (config files with commented defaults, active/, completed/,
+    deliverables/) in the current repository. Safe to run again: existing files are kept.
+
+    \b
+    Example:
+      git milestone init
+    """
+    from gitmilestone import plan
+    from gitmilestone.storage.store import Store
+
+    report = plan.init(Store.open())
+    if as_json:
+        emit_json([{"path": p, "created": c} for p, c in report])
+        return
+    emit_lines([f"{'created' if c else 'exists '}  {p}" for p, c in report])
+    if any(c for _, c in report):
+        click.echo('Next: git milestone new "First milestone" --end 2026-12-31 --hours 40')
+
+
+@click.command("demo")
+@click.option(
+    "--dir",
+    "target",
+    type=click.Path(path_type=Path),
+    help="Where to build it (must not exist). Default: a new temp folder.",
+)
+def demo_cmd(target: Path | None) -> None:
+    """Build a sample repository with milestones, tasks, dependencies, risks and commits,
+    then print its status. Your current repository is not touched.
+
+    \b
+    Example:
+      git milestone demo
+      cd <the folder it prints> && git milestone show M-002
+    """
+    from gitmilestone.demo import build_demo
+    from gitmilestone.plan import today
+    from gitmilestone.render.text import status_lines
+    from gitmilestone.storage.store import Store
+
+    root = build_demo(target)
+    store = Store.open(root)
+    cfg = store.config()["status"]
+    click.echo(f"Demo repository: {root}\n")
+    emit_lines(
+        status_lines(
+            store.milestones(), store.settings(), today(), cfg["bar_width"], cfg["due_soon_days"]
+        )
+    )
+    click.echo(f"\nExplore it: cd {root} && git milestone show M-002 && git log --format=%B")

@@ -1,0 +1,284 @@
+"""Changing the plan: init, new milestones and tasks, set, complete. Returns data; never prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from gitmilestone.errors import ConflictError, MilestoneError
+from gitmilestone.model import Milestone, Task, next_id
+from gitmilestone.schema import parse_value
+from gitmilestone.storage import atomic
+from gitmilestone.storage.store import Store
+from gitmilestone.storage.yamledit import Document, dump_new, parse_path
+from gitmilestone.templates import CONFIG_FILES, LESSONS_LEARNED, MILESTONE_HEADER
+
+_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32: no i, l, o, u
+PHASE_APPROVAL = {"design": True, "spec": True, "task": False, "execute": False}
+
+
+def now() -> str:
+    return (
+        dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    )
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def random_suffix(length: int) -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+def init(store: Store) -> list[tuple[str, bool]]:
+    """Create `.milestones/` as DESIGN.md lays it out. Never overwrites: returns each path and
+    whether it was created now."""
+    root = store.paths.milestones
+    store.inside_repo(root)
+    report: list[tuple[str, bool]] = []
+    for sub in ("config", "active", "completed", "deliverables"):
+        folder = root / sub
+        report.append((store.paths.rel(folder) + "/", not folder.is_dir()))
+        folder.mkdir(parents=True, exist_ok=True)
+    files = [(root / rel, text) for rel, text in CONFIG_FILES.values()]
+    files += [(root / "completed" / "lessons-learned.md", LESSONS_LEARNED)]
+    files += [(root / sub / ".gitkeep", "") for sub in ("active", "deliverables")]
+    for path, text in files:
+        created = not path.exists() and not path.is_symlink()
+        if created:
+            atomic.create_text(path, text, store.paths.rel(path))
+        report.append((store.paths.rel(path), created))
+    store.paths.local_dir.mkdir(parents=True, exist_ok=True)
+    return report
+
+
+@dataclass(frozen=True)
+class NewMilestone:
+    title: str
+    description: str = ""
+    priority: str | None = None
+    category: str | None = None
+    start: str | None = None
+    end: str | None = None
+    hours: float | None = None
+    buffer: float | None = None
+    requires: tuple[str, ...] = ()
+
+
+def new_milestone(store: Store, spec: NewMilestone) -> Milestone:
+    config = store.config()
+    ids, defaults = config["ids"], config["defaults"]
+    requires = tuple(store.resolve(r).id for r in spec.requires)
+    existing = [m.id for m in store.milestones()] + [p.stem for p, _ in store.files()]
+    mid = next_id(
+        ids["milestone_prefix"], ids["digits"], existing, random_suffix(ids["suffix_length"])
+    )
+    data = milestone_template(mid, spec, defaults, requires)
+    path = store.paths.milestones / "active" / f"{mid}.yaml"
+    store.write_new(path, dump_new(data, MILESTONE_HEADER.format(id=mid)))
+    return store.load(path, "active")
+
+
+def milestone_template(
+    mid: str, spec: NewMilestone, defaults: dict[str, Any], requires: tuple[str, ...]
+) -> dict[str, Any]:
+    """Every field of the seed's milestone template, in its order, empty where unknown."""
+    return {
+        "schema_version": 1,
+        "id": mid,
+        "title": spec.title,
+        "description": spec.description,
+        "priority": spec.priority or defaults["priority"],
+        "category": spec.category or defaults["category"],
+        "status": "planned",
+        "created_at": now(),
+        "timeline": {
+            "estimated_start": spec.start,
+            "estimated_end": spec.end,
+            "estimated_hours": spec.hours
+            if spec.hours is not None
+            else defaults["estimated_hours"],
+            "buffer_percentage": spec.buffer
+            if spec.buffer is not None
+            else defaults["buffer_percentage"],
+        },
+        "success_criteria": [],
+        "deliverables": [],
+        "dependencies": {"requires": list(requires), "enables": [], "external": []},
+        "resources": {"team_members": [], "skills_required": [], "tools_needed": []},
+        "risks": [],
+        "tasks": [],
+    }
+
+
+def set_values(store: Store, ref: str, assignments: list[str]) -> Milestone:
+    """`key.path=value` pairs, applied together: all of them or none."""
+    m = store.resolve(ref)
+    pairs = [_split_assignment(a) for a in assignments]
+    if not pairs:
+        raise MilestoneError("nothing to set", "give key=value pairs, e.g. priority=high")
+
+    def change(doc: Document) -> None:
+        for key, value in pairs:
+            doc.set(parse_path(key), parse_value(value))
+
+    store.edit(m, change)
+    return store.resolve(m.id)
+
+
+def _split_assignment(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise MilestoneError(
+            f"'{text}' is not key=value",
+            "write e.g. timeline.estimated_hours=40 or tasks[0].status=completed",
+        )
+    return key.strip(), value
+
+
+@dataclass(frozen=True)
+class NewTask:
+    title: str
+    hours: float | None = None
+    assigned_to: str | None = None
+    depends: tuple[str, ...] = ()
+    phases: bool = False
+
+
+def add_task(store: Store, ref: str, spec: NewTask) -> tuple[Milestone, Task]:
+    m = store.resolve(ref)
+    ids = store.config()["ids"]
+    depends = [_dependency_id(store, m, d) for d in spec.depends]
+    tid = next_id(
+        ids["task_prefix"],
+        ids["digits"],
+        [t.id for t in m.tasks],
+        random_suffix(ids["suffix_length"]),
+    )
+    task: dict[str, Any] = {
+        "id": tid,
+        "title": spec.title,
+        "estimated_hours": spec.hours,
+        "status": "pending",
+    }
+    task |= {"assigned_to": spec.assigned_to, "dependencies": depends}
+    if spec.phases:
+        task["kiro_workflow"] = phase_template()
+    store.edit(m, lambda doc: doc.append(["tasks"], task))
+    return store.resolve_task(tid, m.id)
+
+
+def phase_template() -> dict[str, Any]:
+    phases = {
+        p: {"status": "pending", "approval_required": req} for p, req in PHASE_APPROVAL.items()
+    }
+    return {"enabled": True, "current_phase": "design", "phases": phases}
+
+
+def _dependency_id(store: Store, m: Milestone, ref: str) -> str:
+    """A task dependency as written in the file: `task-id`, or `M-ID/task-id` across milestones."""
+    if "/" in ref:
+        other, task = store.resolve_task(ref)
+        return task.id if other.id == m.id else f"{other.id}/{task.id}"
+    _, task = store.resolve_task(ref, m.id)
+    return task.id
+
+
+def set_task_status(
+    store: Store, ref: str, status: str, reason: str | None = None
+) -> tuple[Milestone, Task, bool]:
+    """Move a task to `status`. Returns the task and whether anything changed."""
+    m, task = store.resolve_task(ref)
+    if task.status == status and (reason is None or reason == task.blocked_reason):
+        return m, task, False
+    updates: dict[str, Any] = {"status": status}
+    if status == "in_progress" and not (m.raw_task(task.id) or {}).get("started_at"):
+        updates["started_at"] = now()
+    if status == "completed":
+        updates["completed_at"] = now()
+    if status == "blocked":
+        updates["blocked_reason"] = reason or "blocked"
+    elif task.blocked_reason:
+        updates["blocked_reason"] = None
+    store.edit(m, _task_updater(task.id, updates))
+    m2, t2 = store.resolve_task(task.id, m.id)
+    return m2, t2, True
+
+
+def _task_updater(task_id: str, updates: dict[str, Any]) -> Callable[[Document], None]:
+    def change(doc: Document) -> None:
+        for key, value in updates.items():
+            doc.set(["tasks", task_id, key], value)
+
+    return change
+
+
+def add_criterion(store: Store, ref: str, text: str) -> Milestone:
+    m = store.resolve(ref)
+    if not text.strip():
+        raise MilestoneError("a success criterion cannot be empty", "describe a measurable outcome")
+    store.edit(m, lambda doc: doc.append(["success_criteria"], text.strip()))
+    return store.resolve(m.id)
+
+
+def add_deliverable(
+    store: Store, ref: str, name: str, kind: str, accept: tuple[str, ...], path: str | None
+) -> Milestone:
+    m = store.resolve(ref)
+    item: dict[str, Any] = {"name": name, "type": kind, "acceptance_criteria": list(accept)}
+    if path:
+        item["path"] = path
+    store.edit(m, lambda doc: doc.append(["deliverables"], item))
+    return store.resolve(m.id)
+
+
+def complete(store: Store, ref: str, lessons: str, force: bool) -> Milestone:
+    """Mark complete, move to completed/ and append a lessons-learned section."""
+    m = store.resolve(ref)
+    if m.location == "completed":
+        raise ConflictError(
+            f"{m.id} is already completed", "`git milestone list --status completed` shows it"
+        )
+    open_tasks = [t.id for t in m.tasks if t.status != "completed"]
+    if open_tasks and not force:
+        raise MilestoneError(
+            f"{m.id} has {len(open_tasks)} unfinished task(s): {', '.join(open_tasks[:5])}",
+            "finish them with `git milestone task done`, or pass --force to complete anyway",
+        )
+    stamp = now()
+    doc = Document(store.text_of(m))
+    doc.set(["status"], "completed")
+    doc.set(["completed_at"], stamp)
+    doc.set(["timeline", "actual_end"], stamp[:10])
+    text = doc.dump()
+    src = store.paths.root / m.path
+    dst = store.paths.milestones / "completed" / src.name
+    store.parse("milestone", text, store.paths.rel(dst))
+    atomic.move(src, dst, text, m.path, store.paths.rel(dst))
+    _append_lessons(store, m, stamp, lessons, open_tasks)
+    store._milestones = None
+    return store.resolve(m.id)
+
+
+def _append_lessons(
+    store: Store, m: Milestone, stamp: str, lessons: str, open_tasks: list[str]
+) -> None:
+    path = store.paths.milestones / "completed" / "lessons-learned.md"
+    store.inside_repo(path)
+    old = path.read_text(encoding="utf-8") if path.exists() else LESSONS_LEARNED
+    done = sum(1 for t in m.tasks if t.status == "completed")
+    lines = [
+        "",
+        f"## {m.id}: {m.title} (completed {stamp[:10]})",
+        "",
+        f"- Tasks completed: {done} of {len(m.tasks)}"
+        + (f" (unfinished: {', '.join(open_tasks)})" if open_tasks else ""),
+        f"- Estimated: {m.estimated_hours or 0:g} h; planned end {m.estimated_end or 'not set'}",
+    ]
+    lines += [f"- Success criterion: {c}" for c in m.success_criteria]
+    lines += ["", lessons.strip() or "_No lessons recorded._", ""]
+    atomic.write_text(path, old.rstrip("\n") + "\n" + "\n".join(lines), store.paths.rel(path))

@@ -1,0 +1,1 @@
+"""Model -> lines or documents. The command decides where they go."""

@@ -1,0 +1,189 @@
+"""Plain-text views: status, list, show, task list. Each returns lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from gitmilestone.model import (
+    Milestone,
+    Settings,
+    milestone_progress,
+    milestone_status,
+    project_progress,
+    task_counts,
+    task_progress,
+)
+
+TASK_MARK = {"completed": "[x]", "in_progress": "[~]", "blocked": "[!]", "pending": "[ ]"}
+
+
+def bar(percent: float, width: int) -> str:
+    filled = round(width * max(0.0, min(percent, 100.0)) / 100)
+    return "[" + "█" * filled + "░" * (width - filled) + "]"
+
+
+def due_text(end: str | None, today: dt.date, status: str, soon_days: int) -> str:
+    if not end:
+        return "no due date"
+    if status == "completed":
+        return f"due {end}"
+    try:
+        days = (dt.date.fromisoformat(end) - today).days
+    except ValueError:
+        return f"due {end}"
+    if days < 0:
+        return f"due {end} (overdue by {-days}d)"
+    if days <= soon_days:
+        return f"due {end} (in {days}d)"
+    return f"due {end}"
+
+
+def summary(m: Milestone, settings: Settings) -> dict[str, Any]:
+    """The computed view of one milestone, as `--json` prints it."""
+    counts = task_counts(m)
+    return {
+        "id": m.id,
+        "title": m.title,
+        "status": milestone_status(m, settings),
+        "priority": m.priority,
+        "category": m.category,
+        "progress": milestone_progress(m, settings),
+        "tasks": {"total": len(m.tasks), **counts},
+        "estimated_start": m.estimated_start,
+        "estimated_end": m.estimated_end,
+        "estimated_hours": m.estimated_hours,
+        "path": m.path,
+    }
+
+
+def status_lines(
+    milestones: list[Milestone], settings: Settings, today: dt.date, width: int, soon_days: int
+) -> list[str]:
+    if not milestones:
+        return ['No milestones yet. Create one with: git milestone new "Title"']
+    done = [m for m in milestones if milestone_status(m, settings) == "completed"]
+    active = [m for m in milestones if m not in done]
+    tasks = [t for m in milestones for t in m.tasks]
+    lines = [
+        f"Project: {project_progress(milestones, settings):.0f}% complete · "
+        f"{len(done)} of {len(milestones)} milestones completed · "
+        f"{sum(t.status == 'completed' for t in tasks)}/{len(tasks)} tasks done",
+        "",
+    ]
+    if active:
+        lines.append("ACTIVE MILESTONES")
+        id_w = max(len(m.id) for m in active)
+        title_w = min(max(len(m.title) for m in active), 32)
+        for m in sorted(active, key=_due_key):
+            lines.append("  " + _status_row(m, settings, today, width, soon_days, id_w, title_w))
+    if done:
+        lines += ["", f"COMPLETED: {', '.join(m.id for m in done)}"]
+    return lines
+
+
+def _due_key(m: Milestone) -> tuple[str, str]:
+    return (m.estimated_end or "9999-99-99", m.id)
+
+
+def _status_row(
+    m: Milestone, settings: Settings, today: dt.date, width: int, soon: int, id_w: int, title_w: int
+) -> str:
+    pct = milestone_progress(m, settings)
+    counts = task_counts(m)
+    title = m.title if len(m.title) <= title_w else m.title[: title_w - 1] + "…"
+    extra = f", {counts['blocked']} blocked" if counts["blocked"] else ""
+    status = milestone_status(m, settings)
+    due = due_text(m.estimated_end, today, status, soon)
+    return (
+        f"{m.id:<{id_w}}  {title:<{title_w}}  {bar(pct, width)} {pct:3.0f}%  "
+        f"{counts['completed']}/{len(m.tasks)} tasks{extra}  {due}"
+    )
+
+
+def list_lines(rows: Iterable[dict[str, Any]]) -> list[str]:
+    rows = list(rows)
+    if not rows:
+        return ["No milestones match."]
+    head = ("ID", "STATUS", "PRIORITY", "CATEGORY", "PROGRESS", "DUE", "TITLE")
+    table = [head] + [
+        (
+            r["id"],
+            r["status"],
+            r["priority"],
+            r["category"],
+            f"{r['progress']:.0f}%",
+            r["estimated_end"] or "-",
+            r["title"],
+        )
+        for r in rows
+    ]
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(head) - 1)]
+    return [
+        "  ".join(f"{c!s:<{w}}" for c, w in zip(row, widths, strict=False)) + "  " + row[-1]
+        for row in table
+    ]
+
+
+def show_lines(m: Milestone, settings: Settings, today: dt.date, width: int) -> list[str]:
+    s = summary(m, settings)
+    raw = m.raw
+    lines = [
+        f"{m.id}: {m.title}",
+        f"  status {s['status']} · priority {m.priority} · category {m.category} · {m.path}",
+        f"  progress {bar(s['progress'], width)} {s['progress']:.0f}%",
+    ]
+    if m.description:
+        lines += ["", *("  " + x for x in str(m.description).splitlines())]
+    timeline = raw.get("timeline") or {}
+    lines += [
+        "",
+        "Timeline",
+        f"  {m.estimated_start or '?'} → {m.estimated_end or '?'} · "
+        f"{timeline.get('estimated_hours') or 0:g} h estimated"
+        f" + {timeline.get('buffer_percentage') or 0:g}% buffer",
+    ]
+    lines += _section("Success criteria", [f"- {c}" for c in m.success_criteria])
+    lines += _section(
+        "Deliverables",
+        [f"- {d.get('name')} ({d.get('type', '?')})" for d in raw.get("deliverables") or ()],
+    )
+    deps = raw.get("dependencies") or {}
+    lines += _section(
+        "Dependencies",
+        [
+            f"requires: {', '.join(deps.get('requires') or ()) or '-'}",
+            f"external: {', '.join(deps.get('external') or ()) or '-'}",
+        ],
+    )
+    lines += _section(
+        "Risks",
+        [
+            f"- {r.get('description')} "
+            f"(p={r.get('probability', '?')}, impact {r.get('impact', '?')})"
+            for r in raw.get("risks") or ()
+        ],
+    )
+    lines += _section("Tasks", task_lines(m, settings))
+    return lines
+
+
+def task_lines(m: Milestone, settings: Settings) -> list[str]:
+    weights = m.phase_weights or settings.phase_weights
+    out = []
+    for t in m.tasks:
+        pct = task_progress(t, weights, settings.phases_enabled)
+        hours = f"{t.estimated_hours:g}h" if t.estimated_hours else "-"
+        who = f" @{t.assigned_to}" if t.assigned_to else ""
+        why = (
+            f" — blocked: {t.blocked_reason}" if t.status == "blocked" and t.blocked_reason else ""
+        )
+        out.append(
+            f"{TASK_MARK.get(t.status, '[?]')} {t.id}  {t.title} ({hours}, {pct:.0f}%){who}{why}"
+        )
+    return out
+
+
+def _section(title: str, body: list[str]) -> list[str]:
+    return ["", title, *("  " + b for b in body)] if body else ["", title, "  (none)"]

@@ -1,0 +1,155 @@
+"""Loading: safe YAML, then JSON Schema, each failure reported with file, line and field."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from gitmilestone.errors import InvalidFileError
+from gitmilestone.resources import schema_path
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _Loader(yaml.CSafeLoader):
+    """The safe loader (C speed), except that dates stay strings: the schemas speak JSON,
+    and a date that silently became an object would not round-trip through `set`."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def parse_yaml(text: str, path: str) -> Any:
+    """Parse YAML text safely; syntax errors become InvalidFileError with the line."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InvalidFileError(
+            f"not valid YAML: {problem}",
+            "fix the YAML syntax there (indentation, a missing ':' or an unclosed quote)",
+            path=path,
+            line=mark.line + 1 if mark is not None else None,
+        ) from None
+
+
+def parse_value(text: str) -> Any:
+    """A value typed on the command line, read as YAML (`40`, `true`, `[a, b]`, `x`)."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return text
+
+
+@functools.cache
+def schema_bytes(kind: str) -> bytes:
+    return schema_path(kind).read_bytes()
+
+
+@functools.cache
+def _validator(kind: str) -> Any:
+    from jsonschema import Draft202012Validator  # slow import: only when validating
+
+    return Draft202012Validator(json.loads(schema_bytes(kind)))
+
+
+def schema_errors(kind: str, data: Any) -> list[ValidationError]:
+    """Every schema violation, in file order."""
+    errors = list(_validator(kind).iter_errors(data))
+    return sorted(errors, key=lambda e: [str(p).zfill(6) for p in e.absolute_path])
+
+
+def check(kind: str, data: Any, text: str, path: str) -> None:
+    """Raise InvalidFileError for the first schema violation in `data`."""
+    errors = schema_errors(kind, data)
+    if errors:
+        raise to_file_error(errors[0], text, path, kind)
+
+
+def to_file_error(err: ValidationError, text: str, path: str, kind: str) -> InvalidFileError:
+    where = list(err.absolute_path)
+    return InvalidFileError(
+        _message(err),
+        _hint(err, kind),
+        path=path,
+        line=line_of(text, where),
+        field=field_name(where) or None,
+    )
+
+
+def field_name(where: Sequence[Any]) -> str:
+    out = ""
+    for part in where:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _message(err: ValidationError) -> str:
+    if err.validator == "anyOf":
+        return f"{_short(err.instance)} is not an accepted form here"
+    if err.validator == "const":
+        return f"{_short(err.instance)} is not supported (expected {err.validator_value!r})"
+    return str(err.message)
+
+
+def _hint(err: ValidationError, kind: str) -> str:
+    rule, allowed = err.validator, err.validator_value
+    if rule == "enum":
+        return "use one of: " + ", ".join(str(v) for v in allowed)
+    if rule == "const" and err.absolute_path and err.absolute_path[-1] == "schema_version":
+        return f"this git-milestone reads schema_version {allowed}; upgrade git-milestone"
+    if rule == "required":
+        return "add the missing key"
+    if rule == "type":
+        return f"write a value of type {allowed}"
+    if rule == "pattern":
+        return f"the value must match {allowed}"
+    if rule in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return f"the value must respect {rule} {allowed}"
+    return f"see schemas/{kind}.schema.json for the expected shape"
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def line_of(text: str, where: Sequence[Any]) -> int | None:
+    """1-based line of the YAML node at `where` (the deepest existing ancestor)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return None
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in where:
+        node = _child(node, part)
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _child(node: Any, part: Any) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == str(part):
+                return value
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return node.value[part]
+    return None
+
+
+def iter_file_errors(kind: str, data: Any, text: str, path: str) -> Iterator[InvalidFileError]:
+    for err in schema_errors(kind, data):
+        yield to_file_error(err, text, path, kind)

@@ -1,0 +1,1 @@
+"""YAML files on disk, atomic writes and local caches."""

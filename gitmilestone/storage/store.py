@@ -1,0 +1,237 @@
+"""The milestone files of one work tree: finding, loading, validating and changing them."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from gitmilestone import schema
+from gitmilestone.errors import InvalidFileError, MilestoneError, NotFoundError
+from gitmilestone.model import Milestone, Settings, Task
+from gitmilestone.repo import RepoPaths, discover
+from gitmilestone.storage import atomic
+from gitmilestone.storage.yamledit import Document
+from gitmilestone.templates import CONFIG_FILES
+
+LOCATIONS = ("active", "completed")
+T = TypeVar("T")
+
+
+class Store:
+    def __init__(self, paths: RepoPaths) -> None:
+        self.paths = paths
+        self._milestones: list[Milestone] | None = None
+        self._texts: dict[str, str] = {}
+        self._configs: dict[str, dict[str, Any]] = {}
+        self._valid: set[str] | None = None
+
+    @classmethod
+    def open(cls, start: Path | None = None) -> Store:
+        return cls(discover(start))
+
+    # -- locations -------------------------------------------------------------------------
+
+    def require_initialized(self) -> None:
+        if not (self.paths.milestones / "active").is_dir():
+            raise NotFoundError(
+                f"no .milestones/ in {self.paths.root}",
+                "run `git milestone init` to start planning in this repository",
+            )
+        self.inside_repo(self.paths.milestones)
+
+    def inside_repo(self, path: Path) -> Path:
+        """`path` itself, refused when it (or a symlink on the way) leads out of the repo."""
+        real = path.resolve()
+        if not real.is_relative_to(self.paths.root.resolve()):
+            raise InvalidFileError(
+                f"leads outside the repository (to {real})",
+                "replace the symlink with a regular file inside the repository",
+                path=self.paths.rel(path),
+            )
+        return path
+
+    def files(self) -> list[tuple[Path, str]]:
+        self.require_initialized()
+        out = []
+        for location in LOCATIONS:
+            folder = self.paths.milestones / location
+            out += [
+                (p, location) for p in sorted(folder.glob("*.yaml")) if not p.name.startswith(".")
+            ]
+        return out
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def read_text(self, path: Path) -> str:
+        shown = self.paths.rel(path)
+        self.inside_repo(path)
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise NotFoundError("file not found", "check the path", path=shown) from None
+        except UnicodeDecodeError:
+            raise InvalidFileError("not UTF-8 text", "save the file as UTF-8", path=shown) from None
+        except OSError as exc:
+            raise MilestoneError(
+                f"cannot read: {exc.strerror}", "check permissions", path=shown
+            ) from None
+
+    def parse(self, kind: str, text: str, shown: str) -> Any:
+        """Safe-load and schema-check `text`; a file seen valid before skips the schema."""
+        data = schema.parse_yaml(text, shown)
+        if not isinstance(data, dict):
+            raise InvalidFileError(
+                "expected a mapping of keys at the top of the file",
+                "start the file with `schema_version: 1`",
+                path=shown,
+                line=1,
+            )
+        digest = self._digest(kind, text)
+        if digest not in self._validated():
+            schema.check(kind, data, text, shown)
+            self._remember(digest)
+        return data
+
+    def load(self, path: Path, location: str) -> Milestone:
+        shown = self.paths.rel(path)
+        text = self.read_text(path)
+        data = self.parse("milestone", text, shown)
+        self._texts[shown] = text
+        return Milestone.from_dict(data, path=shown, location=location)
+
+    def milestones(self) -> list[Milestone]:
+        if self._milestones is None:
+            self._milestones = [self.load(p, loc) for p, loc in self.files()]
+        return self._milestones
+
+    def text_of(self, m: Milestone) -> str:
+        return self._texts.get(m.path) or self.read_text(self.paths.root / m.path)
+
+    def config(self, kind: str = "milestone-config") -> dict[str, Any]:
+        """A config file merged over the defaults its template shows."""
+        if kind not in self._configs:
+            rel, template = CONFIG_FILES[kind]
+            defaults = schema.parse_yaml(template, rel)
+            path = self.paths.milestones / rel
+            data: dict[str, Any] = {}
+            if path.exists():
+                data = self.parse(kind, self.read_text(path), self.paths.rel(path))
+            self._configs[kind] = _merge(defaults, data)
+        return self._configs[kind]
+
+    def settings(self) -> Settings:
+        phases = self.config().get("phases") or {}
+        return Settings(
+            phases_enabled=bool(phases.get("enabled", True)), phase_weights=phases["weights"]
+        )
+
+    # -- lookup ----------------------------------------------------------------------------
+
+    def resolve(self, ref: str) -> Milestone:
+        """An exact ID, or a prefix that names exactly one milestone (`M-001` for M-001-k7q2)."""
+        found = _pick(ref, self.milestones(), lambda m: m.id)
+        if found is None:
+            raise NotFoundError(
+                f"unknown milestone '{ref}'", _suggest(ref, [m.id for m in self.milestones()])
+            )
+        return found
+
+    def resolve_task(self, ref: str, milestone: str | None = None) -> tuple[Milestone, Task]:
+        """`M-001/task-002`, or a task ID that is unique across milestones."""
+        if "/" in ref:
+            milestone, ref = ref.split("/", 1)
+        pool = [self.resolve(milestone)] if milestone else self.milestones()
+        pairs = [(m, t) for m in pool for t in m.tasks]
+        found = _pick(ref, pairs, lambda pair: pair[1].id)
+        if found is None:
+            where = f" in {pool[0].id}" if milestone else ""
+            ids = [f"{m.id}/{t.id}" for m, t in pairs]
+            raise NotFoundError(f"unknown task '{ref}'{where}", _suggest(ref, ids, "task list"))
+        return found
+
+    # -- changing --------------------------------------------------------------------------
+
+    def edit(self, m: Milestone, change: Callable[[Document], None]) -> str:
+        """Apply `change` to the file's YAML in place, check the result, write it atomically.
+        Returns the new text; on any error the file is left exactly as it was."""
+        path = self.paths.root / m.path
+        atomic.check_writable(path, m.path)
+        old = self.text_of(m)
+        doc = Document(old)
+        change(doc)
+        new = doc.dump()
+        data = self.parse("milestone", new, m.path)
+        if str(data["id"]) != m.id:
+            raise MilestoneError(
+                f"the id changed from {m.id} to {data['id']}",
+                "IDs are stable: keep the id; `git milestone fix-ids` renumbers duplicates",
+                path=m.path,
+                field="id",
+            )
+        if new != old:
+            atomic.write_text(path, new, m.path, expected=old)
+        self._texts[m.path] = new
+        self._milestones = None
+        return new
+
+    def write_new(self, path: Path, text: str) -> None:
+        shown = self.paths.rel(path)
+        self.parse("milestone", text, shown)
+        atomic.create_text(path, text, shown)
+        self._milestones = None
+
+    # -- the validation cache (.git/milestones/validated) -----------------------------------
+
+    def _digest(self, kind: str, text: str) -> str:
+        h = hashlib.sha1(schema.schema_bytes(kind))
+        h.update(text.encode("utf-8"))
+        return h.hexdigest()
+
+    def _validated(self) -> set[str]:
+        if self._valid is None:
+            try:
+                self._valid = set((self.paths.local_dir / "validated").read_text().split())
+            except OSError:
+                self._valid = set()
+        return self._valid
+
+    def _remember(self, digest: str) -> None:
+        self._validated().add(digest)
+        try:
+            self.paths.local_dir.mkdir(parents=True, exist_ok=True)
+            with open(self.paths.local_dir / "validated", "a", encoding="ascii") as fh:
+                fh.write(digest + "\n")
+        except OSError:
+            pass  # only a cache: the next run validates again
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _pick(ref: str, items: Iterable[T], key: Callable[[T], str]) -> T | None:
+    items = list(items)
+    exact = [i for i in items if key(i) == ref]
+    if exact:
+        return exact[0]
+    prefixed = [i for i in items if key(i).startswith(ref + "-")]
+    return prefixed[0] if len(prefixed) == 1 else None
+
+
+def _suggest(ref: str, ids: list[str], command: str = "list") -> str:
+    close = difflib.get_close_matches(ref, ids, n=3, cutoff=0.5)
+    prefixed = [i for i in ids if i.startswith(ref)]
+    if len(prefixed) > 1:
+        return f"'{ref}' matches several: {', '.join(prefixed[:5])}; write more of the ID"
+    if close:
+        return f"did you mean {', '.join(close)}? `git milestone {command}` shows every ID"
+    return f"`git milestone {command}` shows every ID"

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Install git-milestone so that `git milestone ...` works in any repository.
+#
+#   ./install.sh              install into its own virtualenv and put git-milestone on PATH
+#   ./install.sh --dev        create .venv/ here with an editable install and the test tools
+#   ./install.sh --uninstall  remove what a plain install created
+#
+# Environment: GIT_MILESTONE_HOME (default ~/.local/share/git-milestone) holds the virtualenv;
+# GIT_MILESTONE_BIN (default /usr/local/bin for root, else ~/.local/bin) gets the command.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+home=${GIT_MILESTONE_HOME:-$HOME/.local/share/git-milestone}
+if [ -n "${GIT_MILESTONE_BIN:-}" ]; then
+  bindir=$GIT_MILESTONE_BIN
+elif [ "$(id -u)" = 0 ]; then
+  bindir=/usr/local/bin
+else
+  bindir=$HOME/.local/bin
+fi
+python=${PYTHON:-python3}
+
+die() { echo "install.sh: $*" >&2; exit 1; }
+
+need_python() {
+  command -v "$python" >/dev/null || die "python3 not found; install Python 3.10 or newer"
+  "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
+    || die "git-milestone needs Python 3.10 or newer ($("$python" --version 2>&1) found)"
+  command -v git >/dev/null || die "git not found; install git first"
+}
+
+make_venv() {
+  "$python" -m venv "$1" || die "could not create a virtualenv in $1 (Debian: apt-get install python3-venv)"
+  "$1/bin/python" -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
+}
+
+install_user() {
+  need_python
+  echo "Installing git-milestone into $home/venv"
+  rm -rf "$home/venv.new"
+  make_venv "$home/venv.new"
+  "$home/venv.new/bin/python" -m pip install --quiet "$here" || die "pip install failed (see above)"
+  rm -rf "$home/venv" && mv "$home/venv.new" "$home/venv"
+  # The venv was built under another name: recreate its console script for the final path.
+  "$home/venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$here" >/dev/null
+  mkdir -p "$bindir"
+  ln -sf "$home/venv/bin/git-milestone" "$bindir/git-milestone"
+  # git turns `git milestone --help` into `man git-milestone`; man finds pages beside PATH dirs.
+  man_page "$home/venv/bin/python" "$(dirname "$bindir")/share/man/man1/git-milestone.1"
+  echo "Installed: $bindir/git-milestone -> $home/venv/bin/git-milestone"
+  case ":$PATH:" in
+    *":$bindir:"*) echo "Try: git milestone --help" ;;
+    *) echo "Note: $bindir is not on your PATH; add it, e.g. export PATH=\"$bindir:\$PATH\"" ;;
+  esac
+}
+
+install_dev() {
+  need_python
+  [ -x "$here/.venv/bin/python" ] || make_venv "$here/.venv"
+  echo "Installing git-milestone (editable) with test tools into $here/.venv"
+  "$here/.venv/bin/python" -m pip install --quiet -e "$here[dev]" || die "pip install failed (see above)"
+  man_page "$here/.venv/bin/python" "$here/.venv/share/man/man1/git-milestone.1"
+}
+
+man_page() {
+  "$1" -m gitmilestone.manpage "$2" || echo "install.sh: could not write the man page $2" >&2
+}
+
+uninstall() {
+  rm -f "$(dirname "$bindir")/share/man/man1/git-milestone.1"
+  if [ -L "$bindir/git-milestone" ]; then
+    rm -f "$bindir/git-milestone" && echo "Removed $bindir/git-milestone"
+  fi
+  if [ -d "$home/venv" ]; then
+    rm -rf "$home/venv" && echo "Removed $home/venv"
+  fi
+  rmdir "$home" 2>/dev/null || true
+  echo "git-milestone is uninstalled. Repositories keep their .milestones/ files."
+}
+
+case "${1:-}" in
+  "") install_user ;;
+  --dev) install_dev ;;
+  --uninstall) uninstall ;;
+  -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown option $1 (try --help)" ;;
+esac

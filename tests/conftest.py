@@ -1,0 +1,98 @@
+"""Shared fixtures: every test runs sealed off from the user's git config, in real repos."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from gitmilestone.cli import cli
+
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(autouse=True)
+def hermetic_seal(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No user or system git config, fixed identity and dates, our venv's bin on PATH."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Test User")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "test@example.com")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Test User")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "test@example.com")
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2026-11-02T10:00:00Z")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-11-02T10:00:00Z")
+    monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ['PATH']}")
+    for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "EDITOR", "VISUAL", "GIT_EDITOR"):
+        monkeypatch.delenv(var, raising=False)
+    (home / ".gitconfig").write_text(
+        "[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n"
+    )
+
+
+def git(cwd: Path, *args: str, check: bool = True) -> str:
+    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}")
+    return proc.stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty git repository in tmp_path, which is also the working directory."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def run_cli(repo: Path) -> Callable[..., Result]:
+    """Run a command in-process, like `git milestone ARGS` in the repo."""
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
+def initialized(repo: Path, run_cli: Callable[..., Result]) -> Path:
+    """A repository after `git milestone init`, with plain sequential IDs for readable tests."""
+    assert run_cli("init").exit_code == 0
+    cfg = repo / ".milestones/config/milestone-config.yaml"
+    cfg.write_text(cfg.read_text().replace("suffix_length: 4", "suffix_length: 0"))
+    return repo
+
+
+def run_exe(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `git milestone` through git, as a user would."""
+    return subprocess.run(
+        ["git", "milestone", *args], cwd=cwd, capture_output=True, text=True, check=False, env=env
+    )
+
+
+def tree_snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under .milestones/, to prove a failed command changed nothing."""
+    base = root / ".milestones"
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(base.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture
+def snapshot() -> Iterator[Callable[[Path], dict[str, bytes]]]:
+    yield tree_snapshot
