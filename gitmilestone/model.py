@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -125,6 +126,15 @@ class Settings:
     phase_weights: Mapping[str, float] = field(default_factory=lambda: DEFAULT_PHASE_WEIGHTS)
 
 
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def phase_weights(m: Milestone, settings: Settings) -> Mapping[str, float]:
+    """The project's weights, with any the milestone's kiro_configuration names on top."""
+    return {**settings.phase_weights, **(m.phase_weights or {})}
+
+
 def task_progress(task: Task, weights: Mapping[str, float], phases_enabled: bool = True) -> float:
     """DESIGN.md: 100 when completed; else phase-weighted when phases are on; else the last
     recorded progress; else 0."""
@@ -145,7 +155,7 @@ def milestone_progress(m: Milestone, settings: Settings) -> float:
         return 100.0
     if not m.tasks:
         return 0.0
-    weights = m.phase_weights or settings.phase_weights
+    weights = phase_weights(m, settings)
     total = sum(t.weight for t in m.tasks)
     earned = sum(t.weight * task_progress(t, weights, settings.phases_enabled) for t in m.tasks)
     return round(earned / total, 2)

@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from gitmilestone.errors import ConflictError, MilestoneError
@@ -15,6 +16,7 @@ from gitmilestone.storage import atomic
 from gitmilestone.storage.store import Store
 from gitmilestone.storage.yamledit import Document, dump_new, parse_path
 from gitmilestone.templates import CONFIG_FILES, LESSONS_LEARNED, MILESTONE_HEADER
+from gitmilestone.view import record
 
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32: no i, l, o, u
 PHASE_APPROVAL = {"design": True, "spec": True, "task": False, "execute": False}
@@ -80,6 +82,7 @@ def new_milestone(store: Store, spec: NewMilestone) -> Milestone:
     data = milestone_template(mid, spec, defaults, requires)
     path = store.paths.milestones / "active" / f"{mid}.yaml"
     store.write_new(path, dump_new(data, MILESTONE_HEADER.format(id=mid)))
+    record(store, "milestone_created", mid, notes=spec.title)
     return store.load(path, "active")
 
 
@@ -127,6 +130,7 @@ def set_values(store: Store, ref: str, assignments: list[str]) -> Milestone:
             doc.set(parse_path(key), parse_value(value))
 
     store.edit(m, change)
+    record(store, "fields_set", m.id, fields=[k for k, _ in pairs])
     return store.resolve(m.id)
 
 
@@ -169,6 +173,7 @@ def add_task(store: Store, ref: str, spec: NewTask) -> tuple[Milestone, Task]:
     if spec.phases:
         task["kiro_workflow"] = phase_template()
     store.edit(m, lambda doc: doc.append(["tasks"], task))
+    record(store, "task_added", m.id, tid, notes=spec.title)
     return store.resolve_task(tid, m.id)
 
 
@@ -205,6 +210,9 @@ def set_task_status(
     elif task.blocked_reason:
         updates["blocked_reason"] = None
     store.edit(m, _task_updater(task.id, updates))
+    kind = {"in_progress": "task_started", "blocked": "task_blocked", "completed": "task_completed"}
+    extra = {"blockers_encountered": [reason]} if status == "blocked" and reason else {}
+    record(store, kind.get(status, "task_updated"), m.id, task.id, **extra)
     m2, t2 = store.resolve_task(task.id, m.id)
     return m2, t2, True
 
@@ -222,6 +230,7 @@ def add_criterion(store: Store, ref: str, text: str) -> Milestone:
     if not text.strip():
         raise MilestoneError("a success criterion cannot be empty", "describe a measurable outcome")
     store.edit(m, lambda doc: doc.append(["success_criteria"], text.strip()))
+    record(store, "criterion_added", m.id, notes=text.strip())
     return store.resolve(m.id)
 
 
@@ -233,6 +242,7 @@ def add_deliverable(
     if path:
         item["path"] = path
     store.edit(m, lambda doc: doc.append(["deliverables"], item))
+    record(store, "deliverable_added", m.id, notes=name)
     return store.resolve(m.id)
 
 
@@ -258,17 +268,24 @@ def complete(store: Store, ref: str, lessons: str, force: bool) -> Milestone:
     src = store.paths.root / m.path
     dst = store.paths.milestones / "completed" / src.name
     store.parse("milestone", text, store.paths.rel(dst))
+    _lessons_file(store)  # refuse a bad lessons file before anything moves
     atomic.move(src, dst, text, m.path, store.paths.rel(dst))
     _append_lessons(store, m, stamp, lessons, open_tasks)
+    record(store, "milestone_completed", m.id, progress_percentage=100, notes=lessons.strip())
     store._milestones = None
     return store.resolve(m.id)
+
+
+def _lessons_file(store: Store) -> Path:
+    path = store.paths.milestones / "completed" / "lessons-learned.md"
+    atomic.check_writable(store.inside_repo(path), store.paths.rel(path))
+    return path
 
 
 def _append_lessons(
     store: Store, m: Milestone, stamp: str, lessons: str, open_tasks: list[str]
 ) -> None:
-    path = store.paths.milestones / "completed" / "lessons-learned.md"
-    store.inside_repo(path)
+    path = _lessons_file(store)
     old = path.read_text(encoding="utf-8") if path.exists() else LESSONS_LEARNED
     done = sum(1 for t in m.tasks if t.status == "completed")
     lines = [

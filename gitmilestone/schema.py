@@ -65,16 +65,15 @@ def _validator(kind: str) -> Any:
 
 
 def schema_errors(kind: str, data: Any) -> list[ValidationError]:
-    """Every schema violation, in file order."""
+    """Every schema violation, ordered by field path (`iter_file_errors` gives file order)."""
     errors = list(_validator(kind).iter_errors(data))
     return sorted(errors, key=lambda e: [str(p).zfill(6) for p in e.absolute_path])
 
 
 def check(kind: str, data: Any, text: str, path: str) -> None:
-    """Raise InvalidFileError for the first schema violation in `data`."""
-    errors = schema_errors(kind, data)
-    if errors:
-        raise to_file_error(errors[0], text, path, kind)
+    """Raise InvalidFileError for the first schema violation in the file."""
+    for err in iter_file_errors(kind, data, text, path):
+        raise err
 
 
 def to_file_error(err: ValidationError, text: str, path: str, kind: str) -> InvalidFileError:
@@ -151,5 +150,7 @@ def _child(node: Any, part: Any) -> Any:
 
 
 def iter_file_errors(kind: str, data: Any, text: str, path: str) -> Iterator[InvalidFileError]:
-    for err in schema_errors(kind, data):
-        yield to_file_error(err, text, path, kind)
+    """Every schema violation in file order: sorting by path alone put `priority` (line 20)
+    before `tasks[0]` (line 5)."""
+    errors = [to_file_error(err, text, path, kind) for err in schema_errors(kind, data)]
+    yield from sorted(errors, key=lambda e: e.line or 0)

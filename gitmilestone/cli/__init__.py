@@ -32,6 +32,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "status": ("views", "status_cmd", "Progress of every milestone at a glance."),
     "validate": ("views", "validate_cmd", "Check every milestone and config file."),
     "fix-ids": ("views", "fix_ids_cmd", "Renumber duplicate milestone and task IDs."),
+    "install": ("hooks", "install_cmd", "Install the git hooks that track progress from commits."),
+    "uninstall": ("hooks", "uninstall_cmd", "Remove the git hooks and restore what was there."),
+    "log": ("events", "log_cmd", "Events from commit trailers and notes, in time order."),
+    "apply": ("events", "apply_cmd", "Write the state the events imply into the files."),
 }
 
 

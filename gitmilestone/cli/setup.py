@@ -11,22 +11,33 @@ from gitmilestone.cli import emit_json, emit_lines
 
 @click.command("init")
 @click.option("--json", "as_json", is_flag=True, help="Print what was created as JSON.")
-def init_cmd(as_json: bool) -> None:
+@click.option("--no-hooks", is_flag=True, help="Do not install the git hooks.")
+def init_cmd(as_json: bool, no_hooks: bool) -> None:
     """Create .milestones/ (config files with commented defaults, active/, completed/,
-    deliverables/) in the current repository. Safe to run again: existing files are kept.
+    deliverables/) in the current repository, install the git hooks (see `install`) and set
+    notes.rewriteRef/notes.rewriteMode so milestone notes follow amend and rebase. Safe to run
+    again: existing files and hooks are kept.
 
     \b
     Example:
       git milestone init
+      git milestone init --no-hooks
     """
     from gitmilestone import plan
+    from gitmilestone.hooks import install
     from gitmilestone.storage.store import Store
 
-    report = plan.init(Store.open())
+    store = Store.open()
+    report = plan.init(store)
+    hooks = [] if no_hooks else install.install_hooks(store.paths)
+    config = install.configure_notes(store.paths)
     if as_json:
+        # Hook files join the paths; git config is not a path, so only the text output says it.
+        report += [(h.path, h.action == "installed") for h in hooks]
         emit_json([{"path": p, "created": c} for p, c in report])
         return
-    emit_lines([f"{'created' if c else 'exists '}  {p}" for p, c in report])
+    files = [f"{'created' if c else 'exists '}  {p}" for p, c in report]
+    emit_lines(files + [h.line for h in hooks] + config)
     if any(c for _, c in report):
         click.echo('Next: git milestone new "First milestone" --end 2026-12-31 --hours 40')
 
@@ -48,7 +59,7 @@ def demo_cmd(target: Path | None) -> None:
       cd <the folder it prints> && git milestone show M-002
     """
     from gitmilestone.demo import build_demo
-    from gitmilestone.plan import today
+    from gitmilestone.model import today
     from gitmilestone.render.text import status_lines
     from gitmilestone.storage.store import Store
 

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from gitmilestone.cli import emit_json, emit_lines
-from gitmilestone.cli.views import _store
+from gitmilestone.cli.views import _current, _store
 
 
 @click.group("task")
@@ -98,15 +98,12 @@ def task_done(task_ref: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def task_list(milestone_id: str | None, statuses: tuple[str, ...], as_json: bool) -> None:
     """List tasks of one milestone, or of all active ones."""
-    from gitmilestone.model import task_progress
+    from gitmilestone.model import phase_weights, task_progress
 
     store = _store()
     settings = store.settings()
-    ms = (
-        [store.resolve(milestone_id)]
-        if milestone_id
-        else [m for m in store.milestones() if m.location == "active"]
-    )
+    wanted = store.resolve(milestone_id).path if milestone_id else None
+    ms = [m for m in _current(store) if m.path == wanted or (not wanted and m.location == "active")]
     rows: list[dict[str, Any]] = [
         {
             "ref": f"{m.id}/{t.id}",
@@ -117,9 +114,7 @@ def task_list(milestone_id: str | None, statuses: tuple[str, ...], as_json: bool
             "estimated_hours": t.estimated_hours,
             "assigned_to": t.assigned_to,
             "dependencies": list(t.dependencies),
-            "progress": task_progress(
-                t, m.phase_weights or settings.phase_weights, settings.phases_enabled
-            ),
+            "progress": task_progress(t, phase_weights(m, settings), settings.phases_enabled),
         }
         for m in ms
         for t in m.tasks

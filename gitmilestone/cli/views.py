@@ -13,6 +13,7 @@ PRIORITIES = ["critical", "high", "medium", "low"]
 
 
 if TYPE_CHECKING:
+    from gitmilestone.model import Milestone
     from gitmilestone.storage.store import Store
 
 
@@ -20,6 +21,16 @@ def _store() -> Store:
     from gitmilestone.storage.store import Store
 
     return Store.open()
+
+
+def _current(store: Store) -> list[Milestone]:
+    """The plan with the events in git laid over it; log problems go to stderr as warnings."""
+    from gitmilestone.view import current
+
+    milestones, problems = current(store)
+    for problem in problems:
+        click.echo(f"warning: {problem} (skipped)", err=True)
+    return milestones
 
 
 @click.command("list")
@@ -55,7 +66,7 @@ def list_cmd(
     from gitmilestone.render.text import list_lines, summary
 
     store = _store()
-    rows = [summary(m, store.settings()) for m in store.milestones()]
+    rows = [summary(m, store.settings()) for m in _current(store)]
     rows = [
         r
         for r in rows
@@ -79,11 +90,12 @@ def show_cmd(milestone_id: str, as_json: bool) -> None:
 
     MILESTONE_ID may be shortened to any unique prefix (M-001 for M-001-k7q2).
     """
-    from gitmilestone.plan import today
+    from gitmilestone.model import today
     from gitmilestone.render.text import show_lines, summary
 
     store = _store()
-    m = store.resolve(milestone_id)
+    found = store.resolve(milestone_id)
+    m = next(x for x in _current(store) if x.path == found.path)
     if as_json:
         emit_json({"computed": summary(m, store.settings()), "file": m.raw})
     else:
@@ -98,12 +110,11 @@ def status_cmd(as_json: bool) -> None:
     Progress weighs tasks by their estimated hours; the project total weighs milestones by
     theirs.
     """
-    from gitmilestone.model import project_progress
-    from gitmilestone.plan import today
+    from gitmilestone.model import project_progress, today
     from gitmilestone.render.text import status_lines, summary
 
     store = _store()
-    ms, settings = store.milestones(), store.settings()
+    ms, settings = _current(store), store.settings()
     if as_json:
         emit_json(
             {
@@ -156,7 +167,6 @@ def fix_ids_cmd(dry_run: bool, as_json: bool) -> None:
         return
     if not changes:
         click.echo("No duplicate IDs.")
+        return
     verb = "would rename" if dry_run else "renamed"
-    emit_lines(
-        [f"{verb} {c.what} {c.old} -> {c.new} ({c.path})" for c in changes] if changes else []
-    )
+    emit_lines([f"{verb} {c.what} {c.old} -> {c.new} ({c.path})" for c in changes])

@@ -11,6 +11,7 @@ from gitmilestone.model import (
     Settings,
     milestone_progress,
     milestone_status,
+    phase_weights,
     project_progress,
     task_counts,
     task_progress,
@@ -170,7 +171,7 @@ def show_lines(m: Milestone, settings: Settings, today: dt.date, width: int) -> 
 
 
 def task_lines(m: Milestone, settings: Settings) -> list[str]:
-    weights = m.phase_weights or settings.phase_weights
+    weights = phase_weights(m, settings)
     out = []
     for t in m.tasks:
         pct = task_progress(t, weights, settings.phases_enabled)

@@ -20,7 +20,7 @@ def locked(path: Path, shown: str) -> Iterator[None]:
         fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
     except FileExistsError:
         raise ConflictError(
-            f"{shown} is being changed by another git-milestone process",
+            "the file is being changed by another git-milestone process",
             f"wait and retry; if no other process runs, remove {shown}.lock",
             path=shown,
         ) from None

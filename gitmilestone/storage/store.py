@@ -145,6 +145,7 @@ class Store:
             milestone, ref = ref.split("/", 1)
         pool = [self.resolve(milestone)] if milestone else self.milestones()
         pairs = [(m, t) for m in pool for t in m.tasks]
+        _refuse_ambiguous(ref, [f"{m.id}/{t.id}" for m, t in pairs if t.id == ref])
         found = _pick(ref, pairs, lambda pair: pair[1].id)
         if found is None:
             where = f" in {pool[0].id}" if milestone else ""
@@ -161,7 +162,11 @@ class Store:
         atomic.check_writable(path, m.path)
         old = self.text_of(m)
         doc = Document(old)
-        change(doc)
+        try:
+            change(doc)
+        except MilestoneError as err:
+            err.path = err.path or m.path  # a bad key path: say which file it was meant for
+            raise
         new = doc.dump()
         data = self.parse("milestone", new, m.path)
         if str(data["id"]) != m.id:
@@ -225,6 +230,18 @@ def _pick(ref: str, items: Iterable[T], key: Callable[[T], str]) -> T | None:
         return exact[0]
     prefixed = [i for i in items if key(i).startswith(ref + "-")]
     return prefixed[0] if len(prefixed) == 1 else None
+
+
+def _refuse_ambiguous(ref: str, exact: list[str]) -> None:
+    """A task ID in several places must not silently pick the first one."""
+    if len(exact) < 2:
+        return
+    hint = (
+        "run `git milestone fix-ids` to renumber the duplicate"
+        if len(set(exact)) < len(exact)
+        else f"name the milestone too, e.g. {exact[0]}"
+    )
+    raise MilestoneError(f"task '{ref}' is ambiguous: {', '.join(exact)}", hint)
 
 
 def _suggest(ref: str, ids: list[str], command: str = "list") -> str:

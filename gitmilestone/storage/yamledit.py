@@ -9,10 +9,16 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from gitmilestone.errors import MilestoneError
+import yaml
+
+from gitmilestone.errors import InvalidFileError, MilestoneError
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_COMMENT = re.compile(r"(^|\s)#.*$")
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+# PyYAML's YAML 1.1 rules: what a plain scalar in a milestone file is read back as.
+_YAML11 = yaml.resolver.Resolver()
+_PLAIN_OK = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp")
 
 
 def parse_path(dotted: str) -> list[str | int]:
@@ -33,14 +39,21 @@ class Document:
 
     def __init__(self, text: str) -> None:
         from ruamel.yaml import YAML
+        from ruamel.yaml.error import YAMLError
         from ruamel.yaml.util import load_yaml_guess_indent
 
-        _, indent, offset = load_yaml_guess_indent(text)
-        indent, offset = indent or 2, offset or 0
+        # ruamel guesses one indent: a sequence's when the file has one. Mappings get their own
+        # guess, or the first edit of a file with indented lists re-indents every mapping.
+        try:
+            _, seq_indent, seq_offset = load_yaml_guess_indent(text)
+        except YAMLError as exc:  # stricter than PyYAML, which read the file fine
+            raise _cannot_edit(exc) from None
+        offset = seq_offset or 0
+        sequence = seq_indent if seq_offset is not None and seq_indent else offset + 2
         self._yaml = YAML(typ="rt")
         self._yaml.preserve_quotes = True
         self._yaml.width = 4096  # never re-wrap a user's long line
-        self._yaml.indent(mapping=indent, sequence=offset + 2, offset=offset)
+        self._yaml.indent(mapping=_mapping_indent(text), sequence=sequence, offset=offset)
         self.data = self._yaml.load(text)
 
     def dump(self) -> str:
@@ -84,18 +97,63 @@ class Document:
         target.append(to_yaml(item))
 
 
+def _cannot_edit(exc: Any) -> InvalidFileError:
+    mark = getattr(exc, "problem_mark", None)
+    return InvalidFileError(
+        f"cannot edit this file in place: {getattr(exc, 'problem', None) or exc}",
+        "a tab after `key:` or before a comment is the usual cause: use spaces there",
+        line=mark.line + 1 if mark is not None else None,
+    )
+
+
+def _mapping_indent(text: str) -> int:
+    """How far the first nested mapping is indented under its `key:` line (2 if none is)."""
+    parent: int | None = None
+    for line in text.splitlines():
+        content = _COMMENT.sub("", line).rstrip()
+        if not content.strip():
+            continue
+        lead = len(content) - len(content.lstrip(" "))
+        if parent is not None and lead > parent and not content.lstrip().startswith("-"):
+            return lead - parent
+        is_key_only = content.endswith(":") and not content.lstrip().startswith("-")
+        parent = lead if is_key_only else None
+    return 2
+
+
 def to_yaml(value: Any) -> Any:
     """Plain values as ruamel writes them: a YYYY-MM-DD string becomes a date so it is written
     without quotes, like the rest of the file."""
-    if isinstance(value, str) and _DATE.match(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return value
+    if isinstance(value, str):
+        return _text(value)
     if isinstance(value, Mapping):
         return {k: to_yaml(v) for k, v in value.items()}
     if isinstance(value, list):
         return [to_yaml(v) for v in value]
+    return value
+
+
+def _text(value: str) -> Any:
+    """ruamel writes YAML 1.2 but the files are read with PyYAML (YAML 1.1), where a plain `yes`,
+    `off` or `1:20` is no longer a string and a NEL breaks the line: quote those."""
+    from ruamel.yaml.scalarstring import (
+        DoubleQuotedScalarString,
+        ScalarString,
+        SingleQuotedScalarString,
+    )
+
+    if isinstance(value, ScalarString):
+        return value
+    if _DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if "\x85" in value:
+        return DoubleQuotedScalarString(value)
+    tag = _YAML11.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    if tag not in _PLAIN_OK:
+        return SingleQuotedScalarString(value)
     return value
 
 

@@ -1,0 +1,165 @@
+"""Wall time of `git milestone` commands against `git status` and bare Python start-up.
+
+    .venv/bin/python bench/bench_cli.py [--rounds 20] [--milestones 25] [--tasks 8] [--keep]
+
+Builds a throw-away repository with the library code (25 milestones of 8 tasks, some with
+design/spec/task/execute phases, one commit per milestone with trailers), then runs every
+command as a subprocess, interleaved round by round so drift in machine load hits all of them
+alike. Not part of the test suite. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from gitmilestone import plan
+from gitmilestone.repo import discover
+from gitmilestone.storage.store import Store
+from gitmilestone.storage.yamledit import dump_new
+from gitmilestone.templates import MILESTONE_HEADER
+
+BIN = Path(sys.executable).parent
+STATUSES = ("completed", "completed", "in_progress", "pending", "pending", "blocked")
+PHASE_STATES = ("completed", "approved", "in_progress", "pending")
+
+COMMANDS: dict[str, list[str]] = {
+    "python -c pass": [sys.executable, "-c", "pass"],
+    "git status": ["git", "status"],
+    "git milestone -h": ["git", "milestone", "-h"],
+    "git milestone status": ["git", "milestone", "status"],
+    "git milestone list --json": ["git", "milestone", "list", "--json"],
+}
+
+
+def git(root: Path, *args: str) -> str:
+    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True)
+    return proc.stdout
+
+
+def task(m: int, t: int) -> dict[str, object]:
+    status = STATUSES[(m + t) % len(STATUSES)]
+    data: dict[str, object] = {
+        "id": f"task-{t + 1:03d}",
+        "title": f"Task {t + 1} of milestone {m + 1}: build, test, document",
+        "estimated_hours": 2 + (m * t) % 13,
+        "status": status,
+        "assigned_to": f"dev-{t % 4 + 1}",
+        "dependencies": [f"task-{t:03d}"] if t else [],
+    }
+    if status == "blocked":
+        data["blocked_reason"] = "Waiting for review"
+    if t % 3 == 0:
+        workflow = plan.phase_template()
+        for i, phase in enumerate(workflow["phases"].values()):
+            phase["status"] = PHASE_STATES[(m + t + i) % len(PHASE_STATES)]
+        data["kiro_workflow"] = workflow
+    return data
+
+
+def milestone(m: int, tasks: int) -> dict[str, object]:
+    spec = plan.NewMilestone(
+        title=f"Milestone {m + 1}: feature area {m % 7}",
+        description="Generated for the benchmark",
+        priority=("critical", "high", "medium", "low")[m % 4],
+        start=f"2026-{m % 12 + 1:02d}-01",
+        end=f"2026-{m % 12 + 1:02d}-25",
+        hours=8.0 * tasks,
+    )
+    defaults = {"priority": "medium", "category": "feature", "estimated_hours": 0}
+    requires = (f"M-{m:03d}",) if m else ()
+    data = plan.milestone_template(
+        f"M-{m + 1:03d}", spec, defaults | {"buffer_percentage": 20}, requires
+    )
+    data["success_criteria"] = ["All tasks done", "p95 latency under 200 ms"]
+    data["risks"] = [{"description": "Scope creep", "probability": 0.3, "impact": "medium"}]
+    data["tasks"] = [task(m, t) for t in range(tasks)]
+    return data
+
+
+def build_repo(root: Path, milestones: int, tasks: int) -> None:
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", "Bench")
+    git(root, "config", "user.email", "bench@example.com")
+    store = Store(discover(root))
+    plan.init(store)
+    for m in range(milestones):
+        mid = f"M-{m + 1:03d}"
+        path = store.paths.milestones / "active" / f"{mid}.yaml"
+        store.write_new(path, dump_new(milestone(m, tasks), MILESTONE_HEADER.format(id=mid)))
+        git(root, "add", "-A")
+        message = f"Plan {mid}\n\nMilestone: {mid}\nCompletes: {mid}/task-001\n"
+        git(root, "commit", "-q", "-m", message)
+
+
+def time_once(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr.decode()}")
+    return elapsed * 1000
+
+
+def measure(root: Path, rounds: int) -> dict[str, list[float]]:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    for cmd in COMMANDS.values():  # warm-up: .pyc files, the validation cache, the OS cache
+        time_once(cmd, root, env)
+    samples: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    for _ in range(rounds):
+        for name, cmd in COMMANDS.items():
+            samples[name].append(time_once(cmd, root, env))
+    return samples
+
+
+def p90(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, -(-len(ordered) * 9 // 10) - 1)]  # nearest rank
+
+
+def table(samples: dict[str, list[float]]) -> list[str]:
+    git_ms = statistics.median(samples["git status"])
+    py_ms = statistics.median(samples["python -c pass"])
+    head = f"{'command':<28}{'median ms':>10}{'p90 ms':>9}{'x git status':>14}{'x python':>10}"
+    lines = [head, "-" * len(head)]
+    for name, values in samples.items():
+        med = statistics.median(values)
+        lines.append(
+            f"{name:<28}{med:>10.1f}{p90(values):>9.1f}{med / git_ms:>14.2f}{med / py_ms:>10.2f}"
+        )
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--milestones", type=int, default=25)
+    parser.add_argument("--tasks", type=int, default=8)
+    parser.add_argument("--keep", action="store_true", help="Keep the repository and print it.")
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="git-milestone-bench-"))
+    try:
+        build_repo(root, args.milestones, args.tasks)
+        samples = measure(root, args.rounds)
+        print(
+            f"{args.milestones} milestones x {args.tasks} tasks, {args.rounds} interleaved rounds,"
+            f" Python {sys.version.split()[0]}, {git(root, 'version').strip()}"
+        )
+        print("\n".join(table(samples)))
+        if args.keep:
+            print(f"repository kept in {root}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,105 @@
+"""`log` and `apply`: the event log in git, and writing its folded state into the files."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+
+from gitmilestone.cli import emit_json
+from gitmilestone.cli.views import _store
+
+EVENT_TYPES = [
+    "milestone_created",
+    "milestone_completed",
+    "task_added",
+    "task_started",
+    "task_blocked",
+    "task_completed",
+    "task_worked",
+    "progress_updated",
+    "time_logged",
+    "blocker_reported",
+    "commit_linked",
+    "criterion_added",
+    "deliverable_added",
+    "fields_set",
+]
+
+
+@click.command("log")
+@click.argument("milestone_id", required=False)
+@click.option(
+    "--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only events on or after this date."
+)
+@click.option(
+    "--type", "types", multiple=True, type=click.Choice(EVENT_TYPES), help="Only these event types."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option(
+    "--jsonl", "as_jsonl", is_flag=True, help="Print one event per line (the notes format)."
+)
+def log_cmd(
+    milestone_id: str | None,
+    since: datetime | None,
+    types: tuple[str, ...],
+    as_json: bool,
+    as_jsonl: bool,
+) -> None:
+    """Events from commit trailers and from notes on refs/notes/milestones, merged, each event
+    once, in time order. Lines that cannot be read are reported as warnings and skipped.
+
+    \b
+    Examples:
+      git milestone log M-001 --since 2026-11-01
+      git milestone log --type task_completed --jsonl
+    """
+    import json
+
+    from gitmilestone.view import events
+
+    store = _store()
+    mid = store.resolve(milestone_id).id if milestone_id else None
+    found, problems = events(store)
+    for problem in problems:
+        click.echo(f"warning: {problem} (skipped)", err=True)
+    day = since.date().isoformat() if since else ""
+    found = [
+        e
+        for e in found
+        if (not mid or e.milestone_id == mid)
+        and (not types or e.event_type in types)
+        and e.timestamp[:10] >= day
+    ]
+    if as_jsonl:
+        for e in found:
+            click.echo(e.to_json())
+    elif as_json:
+        emit_json([json.loads(e.to_json()) for e in found])
+    elif not found:
+        click.echo("No events.")
+    for e in found if not (as_json or as_jsonl) else ():
+        ref = f"{e.milestone_id or '-'}" + (f"/{e.task_id}" if e.task_id else "")
+        blockers = "; ".join(e.details.get("blockers_encountered") or ())
+        what = e.details.get("trailer") or e.details.get("notes") or blockers
+        who = (e.author or "?").split(" <")[0]
+        where = f"{e.commit[:8]}, " if e.commit else ""
+        stamp = e.timestamp[:16].replace("T", " ")
+        click.echo(f"{stamp}  {e.event_type:<18} {ref:<24} {what}  ({where}{who})")
+
+
+@click.command("apply")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+def apply_cmd(dry_run: bool) -> None:
+    """Write the state the events imply (tasks completed or started by commits, progress from
+    Progress: trailers) into the milestone files, so it can be committed and reviewed.
+    Only those fields change; the rest of each file stays as it is.
+    """
+    from gitmilestone.apply import apply
+
+    changes = apply(_store(), dry_run)
+    if not changes:
+        click.echo("The files already match the event log.")
+    verb = "would set" if dry_run else "set"
+    for path, field, old, new in changes:
+        click.echo(f"{verb} {field}: {old} -> {new}  ({path})")

@@ -1,0 +1,171 @@
+"""Reading and writing the event log through the git CLI: trailers from history, JSON Lines
+notes on refs/notes/milestones. Stdlib only, so the hooks can use it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+
+from gitmilestone.events import (
+    CommitInfo,
+    Event,
+    commit_events,
+    event_id,
+    merge,
+    parse_note,
+    parse_trailer_block,
+)
+
+NOTES_REF = "refs/notes/milestones"
+_KEYS = ("milestone:", "task:", "completes:", "progress:", "time-spent:", "blocker:")
+
+
+def git(
+    root: Path, *args: str, stdin: str | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "GIT_INDEX_FILE"}
+    proc = subprocess.run(
+        ["git", *args], cwd=root, input=stdin, capture_output=True, text=True, check=False, env=env
+    )
+    if check and proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, proc.args, proc.stdout, proc.stderr)
+    return proc
+
+
+def head(root: Path) -> str | None:
+    """HEAD's commit, or None on an unborn branch."""
+    proc = git(root, "rev-parse", "--verify", "-q", "HEAD^{commit}", check=False)
+    return proc.stdout.strip() or None
+
+
+def history(root: Path, rev: str = "HEAD") -> tuple[list[CommitInfo], set[str]]:
+    """Commits reachable from `rev` whose trailer block holds one of our keys, and the ids of
+    all commits in that history. git itself parses the trailers (last paragraph only), so
+    prose is never read."""
+    fmt = "%H%x1f%aI%x1f%an <%ae>%x1f%(trailers:only,unfold)%x1e"
+    proc = git(root, "log", f"--format={fmt}", rev, "--", check=False)
+    if proc.returncode != 0:
+        return [], set()  # unborn branch: no history yet
+    found, shas = [], set()
+    for record in proc.stdout.split("\x1e"):
+        record = record.strip("\n")
+        if not record:
+            continue
+        sha, stamp, author, block = record.split("\x1f", 3)
+        shas.add(sha)
+        if block and any(k in block.lower() for k in _KEYS):
+            found.append(CommitInfo(sha, stamp, author, tuple(parse_trailer_block(block))))
+    return found, shas
+
+
+def trailer_events(root: Path, rev: str = "HEAD") -> tuple[list[Event], list[str], set[str]]:
+    """Events from trailers, problems, and the ids of every commit in the history."""
+    events: list[Event] = []
+    problems: list[str] = []
+    commits, shas = history(root, rev)
+    for c in commits:
+        found, bad = commit_events(c)
+        events += found
+        problems += bad
+    return events, problems, shas
+
+
+def note_events(root: Path) -> tuple[list[Event], list[str]]:
+    proc = git(root, "notes", f"--ref={NOTES_REF}", "list", check=False)
+    pairs = [line.split() for line in proc.stdout.splitlines() if line.strip()]
+    if proc.returncode != 0 or not pairs:
+        return [], []
+    batch = git(root, "cat-file", "--batch", stdin="".join(f"{blob}\n" for blob, _ in pairs))
+    events: list[Event] = []
+    problems: list[str] = []
+    for (_, commit), text in zip(pairs, _split_batch(batch.stdout), strict=False):
+        found, bad = parse_note(text, commit)
+        events += found
+        problems += bad
+    return events, problems
+
+
+def _split_batch(out: str) -> Iterable[str]:
+    """Contents from `git cat-file --batch` output (`<sha> <type> <size>\\n<content>\\n`)."""
+    data = out.encode("utf-8")
+    pos = 0
+    while pos < len(data):
+        end = data.index(b"\n", pos)
+        size = int(data[pos:end].split()[2])
+        yield data[end + 1 : end + 1 + size].decode("utf-8", "replace")
+        pos = end + 1 + size + 1
+
+
+def all_events(root: Path, rev: str = "HEAD", scoped: bool = True) -> tuple[list[Event], list[str]]:
+    """Trailers on `rev`'s history plus notes, duplicates collapsed. `scoped`: a note counts
+    only where the commit it was recorded on is in this history, so a task completed on a
+    branch shows completed there, and on main once the branch is merged."""
+    from_trailers, problems, shas = trailer_events(root, rev)
+    notes, bad = note_events(root)
+    if scoped:
+        notes = [e for e in notes if e.commit is None or e.commit in shas]
+    return merge(from_trailers, notes), problems + bad
+
+
+def now() -> str:
+    return (
+        dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    )
+
+
+def identity(root: Path) -> str:
+    proc = git(root, "var", "GIT_AUTHOR_IDENT", check=False)
+    ident = proc.stdout.strip()
+    return ident[: ident.rfind(">") + 1] if ">" in ident else "unknown"
+
+
+def new_event(
+    root: Path,
+    event_type: str,
+    milestone_id: str | None,
+    task_id: str | None = None,
+    details: dict[str, object] | None = None,
+    session_id: str | None = None,
+) -> Event:
+    stamp = now()
+    author = identity(root)
+    commit = head(root)
+    eid = event_id(
+        stamp, author, event_type, milestone_id or "", task_id or "", os.urandom(8).hex()
+    )
+    return Event(
+        id=eid,
+        timestamp=stamp,
+        event_type=event_type,
+        milestone_id=milestone_id,
+        task_id=task_id,
+        details=details or {},
+        session_id=session_id,
+        author=author,
+        commit=commit,
+        source="note",
+    )
+
+
+def pending_file(common_dir: Path) -> Path:
+    return common_dir / "milestones" / "pending-events.jsonl"
+
+
+def record(root: Path, common_dir: Path, events: list[Event]) -> str | None:
+    """Attach events to HEAD's note. On an unborn branch they wait in .git/milestones and the
+    first commit's post-commit hook attaches them. Returns the commit or None."""
+    if not events:
+        return None
+    commit = events[0].commit or head(root)
+    lines = "".join(e.to_json() + "\n" for e in events)
+    if commit is None:
+        path = pending_file(common_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(lines)
+        return None
+    git(root, "notes", f"--ref={NOTES_REF}", "append", "-F", "-", commit, stdin=lines)
+    return commit

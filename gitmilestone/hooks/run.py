@@ -1,0 +1,76 @@
+"""What every installed hook runs: `python -m gitmilestone.hooks.run <hook> [args...]`.
+
+Runs on every commit, checkout and merge, so it imports only the standard library until it
+knows there is work to do, and it never breaks the user's git command by accident: an internal
+error prints one line and exits 0. Only commit-msg may say no, and only on purpose.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Callable
+
+# git feeds these hooks their input on stdin; the others get none worth reading.
+STDIN_HOOKS = frozenset({"post-rewrite", "pre-push"})
+# The only hook whose exit code may stop the git command: a rejected commit message.
+BLOCKING_HOOKS = frozenset({"commit-msg"})
+HANDLERS = "gitmilestone.hooks.handlers"
+
+Handler = Callable[[list[str], bytes], object]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if os.environ.get("GIT_MILESTONE_SKIP_HOOKS") == "1" or not args:
+        return 0
+    hook, hook_args = args[0], args[1:]
+    # Read before anything can fail, so git never writes into a pipe nobody drains.
+    stdin = sys.stdin.buffer.read() if hook in STDIN_HOOKS else b""
+    try:
+        handler = _handler(hook)
+        if handler is None:
+            return 0
+        rc = handler(hook_args, stdin)
+    except Exception as exc:
+        _report(hook, exc)
+        return 0
+    except SystemExit as exc:  # a handler calling sys.exit() says no like a return value
+        rc = exc.code if isinstance(exc.code, int) else 1
+    if hook in BLOCKING_HOOKS and isinstance(rc, int):
+        return rc
+    return 0
+
+
+def _handler(hook: str) -> Handler | None:
+    """The handler for `hook`, or None while it (or the whole handlers module) does not exist."""
+    try:
+        module = importlib.import_module(HANDLERS)
+    except ModuleNotFoundError as exc:
+        if exc.name != HANDLERS:  # the module is there but something it imports is not
+            raise
+        return None
+    handler = getattr(module, hook.replace("-", "_"), None)
+    return handler if callable(handler) else None
+
+
+def _report(hook: str, exc: BaseException) -> None:
+    message = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    print(
+        f"git-milestone: {hook} hook failed: {type(exc).__name__}: {message} "
+        "(your git command is not affected)",
+        file=sys.stderr,
+    )
+
+
+def _forget_working_dir() -> None:
+    """`python -m` puts the current directory first on sys.path, and git runs hooks at the top
+    of the user's work tree: a `json.py` or `calendar.py` there must not replace the stdlib's."""
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]
+
+
+if __name__ == "__main__":
+    _forget_working_dir()
+    raise SystemExit(main())

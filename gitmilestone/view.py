@@ -1,0 +1,32 @@
+"""The computed view: status = fold(plan at this work tree, events in git)."""
+
+from __future__ import annotations
+
+from gitmilestone import eventlog
+from gitmilestone.events import Event, overlay, task_facts
+from gitmilestone.model import Milestone
+from gitmilestone.storage.store import Store
+
+
+def current(store: Store) -> tuple[list[Milestone], list[str]]:
+    """Milestones with every event laid over them, and the problems met reading the log."""
+    milestones = store.milestones()
+    events, problems = eventlog.all_events(store.paths.root)
+    return overlay(milestones, task_facts(events)), problems
+
+
+def events(store: Store) -> tuple[list[Event], list[str]]:
+    store.require_initialized()
+    return eventlog.all_events(store.paths.root)
+
+
+def record(
+    store: Store,
+    event_type: str,
+    milestone_id: str | None,
+    task_id: str | None = None,
+    **details: object,
+) -> None:
+    """Record what a command changed as a note event (attached to HEAD)."""
+    event = eventlog.new_event(store.paths.root, event_type, milestone_id, task_id, dict(details))
+    eventlog.record(store.paths.root, store.paths.common_dir, [event])

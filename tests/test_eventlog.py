@@ -1,0 +1,192 @@
+"""The event log against real repositories: trailers parsed by git, notes, hooks' handlers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import Result
+
+from gitmilestone import eventlog
+from gitmilestone.hooks import handlers
+from tests.conftest import git
+
+
+def commit(root: Path, message: str, name: str = "f.txt") -> str:
+    (root / name).write_text(message)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--no-verify", "-m", message)
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+def plan(run_cli: Callable[..., Result]) -> None:
+    assert run_cli("new", "Auth").exit_code == 0
+    assert run_cli("task", "add", "M-001", "Login", "--hours", "4").exit_code == 0
+    assert run_cli("task", "add", "M-001", "Logout", "--hours", "4").exit_code == 0
+
+
+def test_only_the_trailer_block_is_read(initialized: Path, run_cli: Callable[..., Result]) -> None:
+    plan(run_cli)
+    commit(
+        initialized,
+        "Fix login\n\nThis fixes task-001 and Completes: M-001/task-002 in prose.\n\n"
+        "Completes: M-001/task-001\n",
+    )
+    commit(initialized, "Completes: M-001/task-002\n\nSubject lines are not trailers", "g.txt")
+    events, problems, _ = eventlog.trailer_events(initialized)
+    assert [(e.event_type, e.task_id) for e in events] == [("task_completed", "task-001")]
+    assert problems == []
+
+
+def test_status_folds_a_completes_trailer_at_once(
+    initialized: Path, run_cli: Callable[..., Result]
+) -> None:
+    plan(run_cli)
+    before = (initialized / ".milestones/active/M-001.yaml").read_bytes()
+    commit(initialized, "Login\n\nCompletes: M-001/task-001\nTime-Spent: 2h\n")
+    out = run_cli("status").output
+    assert "1/2 tasks" in out and " 50%" in out
+    assert (initialized / ".milestones/active/M-001.yaml").read_bytes() == before
+    applied = run_cli("apply")
+    assert "task-001.status: pending -> completed" in applied.output
+    assert "status: completed" in (initialized / ".milestones/active/M-001.yaml").read_text()
+    assert "already match" in run_cli("apply").output
+
+
+def test_commands_record_note_events(initialized: Path, run_cli: Callable[..., Result]) -> None:
+    commit(initialized, "base")
+    plan(run_cli)
+    run_cli("task", "done", "M-001/task-001")
+    lines = run_cli("log", "--jsonl").output.splitlines()
+    kinds = [json.loads(x)["event_type"] for x in lines]
+    assert (
+        kinds.count("task_added") == 2
+        and "task_completed" in kinds
+        and "milestone_created" in kinds
+    )
+    note = git(initialized, "notes", "--ref=refs/notes/milestones", "show", "HEAD")
+    assert '"event_type":"task_completed"' in note
+
+
+def test_log_filters_and_json(initialized: Path, run_cli: Callable[..., Result]) -> None:
+    plan(run_cli)
+    commit(initialized, "a\n\nCompletes: M-001/task-001\n")
+    only = run_cli("log", "M-001", "--type", "task_completed", "--json")
+    data = json.loads(only.output)
+    assert [d["event_type"] for d in data] == ["task_completed"]
+    assert run_cli("log", "--since", "2030-01-01").output.strip() == "No events."
+    assert run_cli("log", "M-999").exit_code == 1
+
+
+def test_events_before_the_first_commit_wait_and_attach(
+    initialized: Path, run_cli: Callable[..., Result]
+) -> None:
+    plan(run_cli)  # unborn branch: no commit to attach notes to
+    pending = eventlog.pending_file(initialized / ".git")
+    assert pending.is_file() and "milestone_created" in pending.read_text()
+    commit(initialized, "first")
+    assert handlers.post_commit([], b"") == 0
+    assert not pending.exists()
+    assert "milestone_created" in git(
+        initialized, "notes", "--ref=refs/notes/milestones", "show", "HEAD"
+    )
+
+
+def test_bad_note_lines_are_skipped_with_a_warning(
+    initialized: Path, run_cli: Callable[..., Result]
+) -> None:
+    commit(initialized, "base")
+    plan(run_cli)
+    git(initialized, "notes", "--ref=refs/notes/milestones", "append", "-m", "{broken", "HEAD")
+    result = run_cli("log")
+    assert result.exit_code == 0
+    assert "not JSON" in result.stderr and "task_added" in result.stdout
+
+
+def test_malformed_trailer_in_history_is_reported_not_fatal(
+    initialized: Path, run_cli: Callable[..., Result]
+) -> None:
+    plan(run_cli)
+    commit(initialized, "x\n\nCompletes: M-001\n")
+    commit(initialized, "y\n\nCompletes: M-001/task-002\n", "g.txt")
+    result = run_cli("status")
+    assert result.exit_code == 0
+    assert "malformed" in result.stderr and "1/2 tasks" in result.stdout
+
+
+def test_detached_head_records_on_that_commit(
+    initialized: Path, run_cli: Callable[..., Result]
+) -> None:
+    sha = commit(initialized, "base")
+    git(initialized, "checkout", "-q", "--detach")
+    plan(run_cli)
+    assert "task_added" in git(initialized, "notes", "--ref=refs/notes/milestones", "show", sha)
+
+
+def test_notes_on_another_branch_do_not_change_this_one(
+    initialized: Path, run_cli: Callable[..., Result]
+) -> None:
+    plan(run_cli)
+    commit(initialized, "base")
+    git(initialized, "checkout", "-q", "-b", "side")
+    commit(initialized, "side work", "s.txt")
+    eventlog.record(
+        initialized,
+        initialized / ".git",
+        [eventlog.new_event(initialized, "task_completed", "M-001", "task-001")],
+    )
+    git(initialized, "checkout", "-q", "main")
+    assert "0/2 tasks" in run_cli("status").output
+    git(initialized, "merge", "-q", "--no-edit", "side")
+    assert "1/2 tasks" in run_cli("status").output
+
+
+class TestCommitMsg:
+    def msg(self, root: Path, text: str) -> Path:
+        path = root / ".git" / "COMMIT_EDITMSG"
+        path.write_text(text)
+        return path
+
+    def test_adds_task_trailer_from_the_branch(
+        self, initialized: Path, run_cli: Callable[..., Result]
+    ) -> None:
+        plan(run_cli)
+        commit(initialized, "base")
+        git(initialized, "checkout", "-q", "-b", "milestone/M-001/task-002-logout")
+        path = self.msg(initialized, "Log out\n")
+        assert handlers.commit_msg([str(path)], b"") == 0
+        assert path.read_text().rstrip().endswith("Task: M-001/task-002")
+
+    def test_milestone_only_branch_and_no_duplicates(
+        self, initialized: Path, run_cli: Callable[..., Result]
+    ) -> None:
+        plan(run_cli)
+        commit(initialized, "base")
+        git(initialized, "checkout", "-q", "-b", "milestone/M-001")
+        path = self.msg(initialized, "Work\n")
+        handlers.commit_msg([str(path)], b"")
+        assert path.read_text().rstrip().endswith("Milestone: M-001")
+        mine = self.msg(initialized, "Work\n\nCompletes: M-001/task-001\n")
+        handlers.commit_msg([str(mine)], b"")
+        assert mine.read_text() == "Work\n\nCompletes: M-001/task-001\n"
+
+    def test_rejects_malformed_and_unknown(
+        self, initialized: Path, run_cli: Callable[..., Result], capsys
+    ) -> None:  # type: ignore[no-untyped-def]
+        plan(run_cli)
+        bad = self.msg(initialized, "x\n\nCompletes: M-001\n")
+        assert handlers.commit_msg([str(bad)], b"") == 1
+        assert "malformed" in capsys.readouterr().err
+        unknown = self.msg(initialized, "x\n\nMilestone: M-404\n")
+        assert handlers.commit_msg([str(unknown)], b"") == 1
+        assert "no milestone M-404" in capsys.readouterr().err
+        prose = self.msg(initialized, "x\n\nThis completes M-001 somehow.\n")
+        assert handlers.commit_msg([str(prose)], b"") == 0
+
+    def test_repo_without_milestones_is_left_alone(self, repo: Path) -> None:
+        git(repo, "checkout", "-q", "-b", "milestone/M-001")
+        path = repo / ".git" / "MSG"
+        path.write_text("x\n\nCompletes: nonsense\n")
+        assert handlers.commit_msg([str(path)], b"") == 0
+        assert handlers.post_commit([], b"") == 0
