@@ -7,17 +7,11 @@ import datetime as dt
 import os
 import subprocess
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
-from gitmilestone.events import (
-    CommitInfo,
-    Event,
-    commit_events,
-    event_id,
-    merge,
-    parse_note,
-    parse_trailer_block,
-)
+from gitmilestone.events import CommitInfo, Event, commit_events, merge, parse_note
+from gitmilestone.trailers import event_id, parse_trailer_block
 
 NOTES_REF = "refs/notes/milestones"
 _KEYS = ("milestone:", "task:", "completes:", "progress:", "time-spent:", "blocker:")
@@ -73,19 +67,34 @@ def trailer_events(root: Path, rev: str = "HEAD") -> tuple[list[Event], list[str
     return events, problems, shas
 
 
-def note_events(root: Path) -> tuple[list[Event], list[str]]:
-    proc = git(root, "notes", f"--ref={NOTES_REF}", "list", check=False)
+def note_texts(root: Path, ref: str = NOTES_REF) -> dict[str, str]:
+    """Every note on `ref`: annotated commit -> note text (one `notes list`, one cat-file)."""
+    proc = git(root, "notes", f"--ref={ref}", "list", check=False)
     pairs = [line.split() for line in proc.stdout.splitlines() if line.strip()]
     if proc.returncode != 0 or not pairs:
-        return [], []
+        return {}
     batch = git(root, "cat-file", "--batch", stdin="".join(f"{blob}\n" for blob, _ in pairs))
+    texts = _split_batch(batch.stdout)
+    return {commit: text for (_, commit), text in zip(pairs, texts, strict=False)}
+
+
+def note_events(root: Path, ref: str = NOTES_REF) -> tuple[list[Event], list[str]]:
     events: list[Event] = []
     problems: list[str] = []
-    for (_, commit), text in zip(pairs, _split_batch(batch.stdout), strict=False):
+    for commit, text in note_texts(root, ref).items():
         found, bad = parse_note(text, commit)
-        events += found
+        events += attached(found, commit)
         problems += bad
     return events, problems
+
+
+def attached(events: Iterable[Event], commit: str) -> list[Event]:
+    """A note's events as they count on the commit the note is attached to. A rewrite copies
+    notes to the new commit (notes.rewriteRef); a trailer event copied that way is dropped,
+    because a trailer speaks for its own commit only: the new message states its own, and
+    post-rewrite carries over what a squash left out."""
+    kept = [e for e in events if e.source != "trailer" or e.commit == commit]
+    return [replace(e, commit=commit) for e in kept]
 
 
 def _split_batch(out: str) -> Iterable[str]:

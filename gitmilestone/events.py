@@ -1,26 +1,16 @@
 """Events: the facts layer. Trailers and note lines <-> Event, and the fold of events over the
-plan. Pure and stdlib-only: the hooks import this module on every commit."""
+plan. Pure and stdlib-only (the trailer vocabulary itself is in trailers.py)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from gitmilestone.trailers import to_json, trailer_records
+
 FORMAT_VERSION = 1
-TRAILER_KEYS = ("Milestone", "Task", "Completes", "Progress", "Time-Spent", "Blocker")
-_ID = r"[A-Za-z0-9][A-Za-z0-9_-]*"
-_MILESTONE_RE = re.compile(rf"^({_ID})$")
-_TASK_RE = re.compile(rf"^({_ID})/({_ID})$")
-_PROGRESS_RE = re.compile(rf"^({_ID})/({_ID})\s+(\d{{1,3}})%?$")
-_DURATION_RE = re.compile(r"^(?:(\d+(?:\.\d+)?)d)?\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+)m)?$")
-
-
-class TrailerError(ValueError):
-    """A milestone trailer whose value does not follow DESIGN.md's syntax."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +41,7 @@ class Event:
             "commit": self.commit,
             "source": self.source,
         }
-        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return to_json(data)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Event:
@@ -70,72 +60,10 @@ class Event:
         )
 
 
-def event_id(*parts: str) -> str:
-    """Stable id: the same fact recorded twice (trailer and note, two clones) collapses."""
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
-
-
-def parse_duration(text: str) -> float:
-    """`1h30m`, `2h`, `45m`, `1d` (8 working hours), `1.5h` -> hours."""
-    m = _DURATION_RE.match(text.strip())
-    if not text.strip() or not m or not any(m.groups()):
-        raise TrailerError(f"'{text}' is not a duration like 1h30m, 2h or 45m")
-    days, hours, minutes = (float(g) if g else 0.0 for g in m.groups())
-    return round(days * 8 + hours + minutes / 60, 4)
-
-
-def format_duration(hours: float) -> str:
-    whole = int(hours)
-    minutes = round((hours - whole) * 60)
-    return f"{whole}h{minutes}m" if minutes else f"{whole}h"
-
-
-def check_trailer(key: str, value: str) -> tuple[str, ...]:
-    """The parts of one of our trailers; raises TrailerError when malformed."""
-    value = value.strip()
-    if key == "Milestone":
-        match = _MILESTONE_RE.match(value)
-    elif key in ("Task", "Completes"):
-        match = _TASK_RE.match(value)
-    elif key == "Progress":
-        match = _PROGRESS_RE.match(value)
-        if match and int(match.group(3)) > 100:
-            raise TrailerError(f"Progress: {value}: a percentage is 0..100")
-    elif key == "Time-Spent":
-        return (format_duration(parse_duration(value)),)
-    elif key == "Blocker":
-        if not value:
-            raise TrailerError("Blocker: needs a description")
-        return (value,)
-    else:
-        return (value,)
-    if not match:
-        raise TrailerError(f"{key}: '{value}' is malformed; expected {_EXPECTED[key]}")
-    return match.groups()
-
-
-_EXPECTED = {
-    "Milestone": "Milestone: <ID>",
-    "Task": "Task: <ID>/<task-id>",
-    "Completes": "Completes: <ID>/<task-id>",
-    "Progress": "Progress: <ID>/<task-id> <0-100>",
-}
-
-
-def ours(trailers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Only our trailer keys (git compares trailer keys case-insensitively)."""
-    canon = {k.lower(): k for k in TRAILER_KEYS}
-    return [(canon[k.lower()], v.strip()) for k, v in trailers if k.lower() in canon]
-
-
-def parse_trailer_block(text: str) -> list[tuple[str, str]]:
-    """Lines of `git interpret-trailers --parse` / `%(trailers:only,unfold)` -> (key, value)."""
-    out = []
-    for line in text.splitlines():
-        key, sep, value = line.partition(":")
-        if sep and key and " " not in key.strip():
-            out.append((key.strip(), value.strip()))
-    return out
+def commit_events(c: CommitInfo) -> tuple[list[Event], list[str]]:
+    """Events a commit's trailers state, and a message for each malformed trailer."""
+    records, problems = trailer_records(c.sha, c.timestamp, c.author, c.trailers)
+    return [Event.from_dict(r) for r in records], problems
 
 
 @dataclass(frozen=True)
@@ -144,67 +72,6 @@ class CommitInfo:
     timestamp: str
     author: str
     trailers: tuple[tuple[str, str], ...]
-
-
-def commit_events(c: CommitInfo) -> tuple[list[Event], list[str]]:
-    """Events a commit's trailers state, and a message for each malformed trailer."""
-    events: list[Event] = []
-    problems: list[str] = []
-    context: tuple[str | None, str | None] = (None, None)
-    parsed = []
-    for index, (key, value) in enumerate(ours(c.trailers)):
-        try:
-            parts = check_trailer(key, value)
-        except TrailerError as err:
-            problems.append(f"commit {c.sha[:10]}: {err}")
-            continue
-        parsed.append((index, key, value, parts))
-        if key == "Milestone" and context[0] is None:
-            context = (parts[0], None)
-        elif key in ("Task", "Completes", "Progress") and context[1] is None:
-            context = (parts[0], parts[1])
-    for index, key, value, parts in parsed:
-        events.append(_trailer_event(c, index, key, value, parts, context))
-    return events, problems
-
-
-def _trailer_event(
-    c: CommitInfo,
-    index: int,
-    key: str,
-    value: str,
-    parts: tuple[str, ...],
-    context: tuple[str | None, str | None],
-) -> Event:
-    milestone, task = context
-    details: dict[str, Any] = {"trailer": f"{key}: {value}"}
-    if key == "Milestone":
-        kind, milestone, task = "commit_linked", parts[0], None
-    elif key == "Task":
-        kind, milestone, task = "task_worked", parts[0], parts[1]
-    elif key == "Completes":
-        kind, milestone, task = "task_completed", parts[0], parts[1]
-        details["tasks_completed"] = [f"{parts[0]}/{parts[1]}"]
-    elif key == "Progress":
-        kind, milestone, task = "progress_updated", parts[0], parts[1]
-        details["progress_percentage"] = int(parts[2])
-    elif key == "Time-Spent":
-        kind = "time_logged"
-        details["time_spent"] = parse_duration(parts[0])
-    else:
-        kind = "blocker_reported"
-        details["blockers_encountered"] = [parts[0]]
-    return Event(
-        id=event_id(c.sha, str(index), key, value),
-        timestamp=c.timestamp,
-        event_type=kind,
-        milestone_id=milestone,
-        task_id=task,
-        details=details,
-        author=c.author,
-        commit=c.sha,
-        source="trailer",
-    )
 
 
 def parse_note(text: str, commit: str) -> tuple[list[Event], list[str]]:

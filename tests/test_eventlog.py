@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
 from gitmilestone import eventlog
@@ -190,3 +191,25 @@ class TestCommitMsg:
         path.write_text("x\n\nCompletes: nonsense\n")
         assert handlers.commit_msg([str(path)], b"") == 0
         assert handlers.post_commit([], b"") == 0
+
+
+@pytest.mark.parametrize(
+    ("pattern", "branch", "expected"),
+    [
+        (
+            "milestone/{milestone}/{task}",
+            "milestone/M-001/task-003-login",
+            ("M-001", "task-003-login"),
+        ),
+        ("milestone/{milestone}/{task}", "milestone/M-001", ("M-001", None)),
+        ("milestone/{milestone}/{task}", "feature/M-001/task-1", None),
+        ("milestone/{milestone}/{task}", "milestone/M-001/a/b", None),
+        ("milestone/{milestone}/{task}", "milestone", None),
+        ("ms-{milestone}/{task}", "ms-M-002/task-1", ("M-002", "task-1")),
+        ("ms-{milestone}/{task}", "ms-/task-1", None),
+        ("work/{milestone}", "work/M-9", ("M-9", None)),
+        ("{task}", "task-1", None),  # a pattern without {milestone} names nothing
+    ],
+)
+def test_branch_patterns(pattern: str, branch: str, expected: object) -> None:
+    assert handlers.match_branch(pattern, branch) == expected

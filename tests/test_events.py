@@ -11,16 +11,14 @@ from jsonschema import Draft202012Validator
 from gitmilestone.events import (
     CommitInfo,
     Event,
-    TrailerError,
-    check_trailer,
     commit_events,
     merge,
     overlay,
-    parse_duration,
     parse_note,
     task_facts,
 )
 from gitmilestone.model import Milestone, Task
+from gitmilestone.trailers import TrailerError, check_trailer, parse_duration, to_json
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "schemas/event.schema.json").read_text())
 
@@ -165,3 +163,56 @@ def test_overlay_shows_trailer_completion_without_touching_the_plan() -> None:
         ("completed", None),
     ]
     assert m.tasks[0].status == "pending"
+
+
+# -- the trailer vocabulary without re/json: checked against the regular expressions and
+# -- json.dumps it replaces on the commit path
+
+_ID = r"[A-Za-z0-9][A-Za-z0-9_-]*"
+ORACLES = {
+    "Milestone": rf"^({_ID})$",
+    "Task": rf"^({_ID})/({_ID})$",
+    "Completes": rf"^({_ID})/({_ID})$",
+    "Progress": rf"^({_ID})/({_ID})\s+([0-9]{{1,3}})%?$",
+}
+DURATION = r"^(?:([0-9]+(?:\.[0-9]+)?)d)?\s*(?:([0-9]+(?:\.[0-9]+)?)h)?\s*(?:([0-9]+)m)?$"
+trailer_text = st.text(alphabet="M-0123/task_ %.xZ\t", max_size=24)
+duration_text = st.text(alphabet="0123456789.dhm ", max_size=12)
+
+
+@given(st.sampled_from(sorted(ORACLES)), trailer_text)
+def test_linking_trailers_follow_the_documented_syntax(key: str, value: str) -> None:
+    import re
+
+    match = re.match(ORACLES[key], value.strip())
+    if match and not (key == "Progress" and int(match.group(3)) > 100):
+        assert check_trailer(key, value) == match.groups()
+    else:
+        with pytest.raises(TrailerError):
+            check_trailer(key, value)
+
+
+@given(duration_text)
+def test_durations_follow_the_documented_syntax(text: str) -> None:
+    import re
+
+    match = re.match(DURATION, text.strip())
+    if text.strip() and match and any(match.groups()):
+        days, hours, minutes = (float(g) if g else 0.0 for g in match.groups())
+        assert parse_duration(text) == round(days * 8 + hours + minutes / 60, 4)
+    else:
+        with pytest.raises(TrailerError):
+            parse_duration(text)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(st.text(), json_values, max_size=6))
+def test_note_lines_are_exactly_what_json_writes(record: dict[str, object]) -> None:
+    expected = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert to_json(record) == expected

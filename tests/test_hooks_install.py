@@ -47,7 +47,7 @@ def test_install_puts_five_executable_shims_in_a_fresh_repo(repo: Path) -> None:
         assert os.access(path, os.X_OK)
         assert install.MARKER in body
         assert body.startswith(b"#!/bin/sh\n")
-        assert b"-m gitmilestone.hooks.run" in body
+        assert b"from gitmilestone.hooks.run import main" in body
         assert sys.executable.encode() in body
         assert f"installed  .git/hooks/{name}" in lines
     assert not (hooks(repo) / "pre-push").exists()
@@ -315,7 +315,7 @@ def test_commit_msg_may_reject_on_purpose_but_not_by_accident(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fake_handlers(monkeypatch, commit_msg=lambda args, stdin: 1)
-    assert run.main(["commit-msg", ".git/COMMIT_EDITMSG"]) == 1
+    assert run.main(["commit-msg", ".git/COMMIT_EDITMSG"]) == run.REJECT
 
     fake_handlers(monkeypatch, commit_msg=boom)
     assert run.main(["commit-msg", ".git/COMMIT_EDITMSG"]) == 0
@@ -339,7 +339,7 @@ def test_a_handler_exiting_is_a_verdict_for_commit_msg(monkeypatch: pytest.Monke
 
     fake_handlers(monkeypatch, commit_msg=no)
 
-    assert run.main(["commit-msg", "msg"]) == 1
+    assert run.main(["commit-msg", "msg"]) == run.REJECT
 
 
 def test_post_rewrite_stdin_and_args_reach_the_handler(monkeypatch: pytest.MonkeyPatch) -> None:

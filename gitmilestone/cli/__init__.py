@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "uninstall": ("hooks", "uninstall_cmd", "Remove the git hooks and restore what was there."),
     "log": ("events", "log_cmd", "Events from commit trailers and notes, in time order."),
     "apply": ("events", "apply_cmd", "Write the state the events imply into the files."),
+    "sync": ("sync", "sync_cmd", "Exchange milestone notes with a remote (fetch, merge, push)."),
 }
 
 

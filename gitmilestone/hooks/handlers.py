@@ -1,51 +1,62 @@
 """What each hook does. Stdlib only (no pygit2, jsonschema, click or yaml): this runs on every
-commit. Hooks never touch tracked files or the index; they write notes and local state."""
+commit. Hooks never touch tracked files or the index; they write notes and local state.
+
+git runs hooks at the top of the work tree, so a repository that does not plan with
+git-milestone is recognised by one stat() call. Everything else is imported only once a hook
+knows it has work to do: on a slow disk each stdlib module costs milliseconds.
+"""
 
 from __future__ import annotations
 
-import re
+import os
 import sys
-from pathlib import Path
 
-from gitmilestone import eventlog
-from gitmilestone.events import (
-    CommitInfo,
-    TrailerError,
-    check_trailer,
-    commit_events,
-    ours,
-    parse_trailer_block,
-)
+from gitmilestone.hooks.proc import git
 
-_ID_LINE = re.compile(
-    r"^\s*(?:-\s+)?id:\s*['\"]?([A-Za-z0-9][A-Za-z0-9_-]*)['\"]?\s*(?:#.*)?$", re.M
-)
-_PATTERN_LINE = re.compile(r"^branch_pattern:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.M)
+KEYS = ("milestone:", "task:", "completes:", "progress:", "time-spent:", "blocker:")
+LINKING = ("Milestone", "Task", "Completes", "Progress")
 DEFAULT_PATTERN = "milestone/{milestone}/{task}"
 
 
-def _root() -> Path | None:
+def _root() -> str | None:
     """The work tree, when it plans with git-milestone; None means: do nothing."""
-    proc = eventlog.git(Path.cwd(), "rev-parse", "--show-toplevel", check=False)
-    root = Path(proc.stdout.strip()) if proc.returncode == 0 and proc.stdout.strip() else None
-    return root if root is not None and (root / ".milestones").is_dir() else None
+    root = os.getcwd()
+    return root if os.path.isdir(os.path.join(root, ".milestones")) else None
 
 
-def _milestone_file(root: Path, mid: str) -> Path | None:
+def _git_dir(root: str) -> str:
+    """This work tree's git directory, read from disk (a linked worktree has a .git file)."""
+    env = os.environ.get("GIT_DIR")
+    if env:
+        return os.path.join(root, env)
+    dot = os.path.join(root, ".git")
+    if os.path.isfile(dot):
+        with open(dot, encoding="utf-8") as fh:
+            target = fh.read().strip().removeprefix("gitdir:").strip()
+        return os.path.join(root, target)
+    return dot
+
+
+def _milestone_file(root: str, mid: str) -> str | None:
     for location in ("active", "completed"):
-        path = root / ".milestones" / location / f"{mid}.yaml"
-        if path.is_file():
+        path = os.path.join(root, ".milestones", location, f"{mid}.yaml")
+        if os.path.isfile(path):
             return path
     return None
 
 
 def commit_msg(args: list[str], stdin: bytes) -> int:
+    """Reject a malformed or unknown milestone trailer; add Task:/Milestone: from the branch
+    or the active work session when the message names no milestone itself."""
     root = _root()
     if root is None or not args:
         return 0
-    msg = Path(args[0])
-    parsed = eventlog.git(root, "interpret-trailers", "--parse", str(msg)).stdout
-    trailers = ours(parse_trailer_block(parsed))
+    msg = os.path.abspath(args[0])
+    with open(msg, encoding="utf-8", errors="replace") as fh:
+        lowered = fh.read().lower()
+    trailers: list[tuple[str, str]] = []
+    if any(key in lowered for key in KEYS):  # the common commit names none: no git call
+        trailers = _message_trailers(root, msg)
     for key, value in trailers:
         problem = _trailer_problem(root, key, value)
         if problem:
@@ -55,54 +66,113 @@ def commit_msg(args: list[str], stdin: bytes) -> int:
                 file=sys.stderr,
             )
             return 1
-    if not any(k in ("Milestone", "Task", "Completes", "Progress") for k, _ in trailers):
-        _add_branch_trailers(root, msg)
+    if not any(k in LINKING for k, _ in trailers):
+        _add_context_trailer(root, msg)
     return 0
 
 
-def _trailer_problem(root: Path, key: str, value: str) -> str | None:
+def _message_trailers(root: str, msg: str) -> list[tuple[str, str]]:
+    from gitmilestone.trailers import ours, parse_trailer_block
+
+    _, parsed = git(root, "interpret-trailers", "--parse", msg)
+    return ours(parse_trailer_block(parsed))
+
+
+def _trailer_problem(root: str, key: str, value: str) -> str | None:
+    from gitmilestone.trailers import TrailerError, check_trailer
+
     try:
         parts = check_trailer(key, value)
     except TrailerError as err:
         return str(err)
-    if (
-        key in ("Milestone", "Task", "Completes", "Progress")
-        and _milestone_file(root, parts[0]) is None
-    ):
+    if key in LINKING and _milestone_file(root, parts[0]) is None:
         return f"{key}: {value}: there is no milestone {parts[0]} in .milestones/"
     return None
 
 
-def branch_refs(root: Path, branch: str) -> tuple[str, str | None] | None:
-    """(milestone, task) named by a branch like milestone/M-001/task-003-login."""
-    config = root / ".milestones" / "config" / "milestone-config.yaml"
-    text = config.read_text(encoding="utf-8") if config.is_file() else ""
-    found = _PATTERN_LINE.search(text)
-    pattern = found.group(1).strip() if found else DEFAULT_PATTERN
-    regex = re.escape(pattern).replace(r"\{milestone\}", "(?P<milestone>[^/]+)")
-    regex = regex.replace(r"\{task\}", "(?P<task>[^/]+)")
-    match = re.match(regex + "$", branch) or re.match(regex.split("/(?P<task>")[0] + "$", branch)
-    if not match:
+def current_branch(root: str) -> str | None:
+    """The checked-out branch, from HEAD itself (no git call); None when detached."""
+    try:
+        with open(os.path.join(_git_dir(root), "HEAD"), encoding="utf-8") as fh:
+            head = fh.read().strip()
+    except OSError:
         return None
-    path = _milestone_file(root, match.group("milestone"))
+    return head.removeprefix("ref: refs/heads/") if head.startswith("ref: refs/heads/") else None
+
+
+def branch_pattern(root: str) -> str:
+    config = os.path.join(root, ".milestones", "config", "milestone-config.yaml")
+    try:
+        with open(config, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError:
+        return DEFAULT_PATTERN
+    for line in text.splitlines():
+        if line.startswith("branch_pattern:"):
+            value = line.partition(":")[2].split(" #")[0].strip().strip("'\"")
+            return value or DEFAULT_PATTERN
+    return DEFAULT_PATTERN
+
+
+def branch_refs(root: str, branch: str) -> tuple[str, str | None] | None:
+    """(milestone, task) named by a branch like milestone/M-001/task-003-login."""
+    found = match_branch(branch_pattern(root), branch)
+    if found is None:
+        return None
+    mid, segment = found
+    path = _milestone_file(root, mid)
     if path is None:
         return None
-    segment = match.groupdict().get("task")
     if not segment:
-        return match.group("milestone"), None
-    ids = _ID_LINE.findall(path.read_text(encoding="utf-8"))
+        return mid, None
+    with open(path, encoding="utf-8") as fh:
+        ids = [i for i in map(_id_of_line, fh) if i]
     fits = [i for i in ids if segment == i or segment.startswith(i + "-")]
-    return match.group("milestone"), max(fits, key=len) if fits else None
+    return mid, max(fits, key=len) if fits else None
 
 
-def _add_branch_trailers(root: Path, msg: Path) -> None:
-    branch = eventlog.git(root, "symbolic-ref", "-q", "--short", "HEAD", check=False).stdout.strip()
+def match_branch(pattern: str, branch: str) -> tuple[str, str | None] | None:
+    """The milestone and the task segment a branch name fills into the pattern, or None.
+    Placeholders stand for one path segment each; the task part may be left off."""
+    wanted, parts = pattern.split("/"), branch.split("/")
+    if "{task}" in pattern and len(parts) == len(wanted) - 1:
+        wanted = [w for w in wanted if "{task}" not in w]
+    if len(parts) != len(wanted):
+        return None
+    found: dict[str, str] = {}
+    for want, part in zip(wanted, parts, strict=True):
+        head, brace, tail = want.partition("{")
+        if not brace:
+            if want != part:
+                return None
+            continue
+        name, _, after = tail.partition("}")
+        value = part[len(head) : len(part) - len(after)] if after else part[len(head) :]
+        if not part.startswith(head) or not part.endswith(after) or not value:
+            return None
+        found[name] = value
+    return (found["milestone"], found.get("task")) if "milestone" in found else None
+
+
+def _id_of_line(line: str) -> str | None:
+    """The ID on a YAML line like `  - id: task-003  # comment`, else None."""
+    text = line.strip().removeprefix("-").strip()
+    if not text.startswith("id:"):
+        return None
+    value = text[3:].split("#", 1)[0].strip().strip("'\"")
+    from gitmilestone.trailers import is_id
+
+    return value if is_id(value) else None
+
+
+def _add_context_trailer(root: str, msg: str) -> None:
+    branch = current_branch(root)
     refs = branch_refs(root, branch) if branch else None
     if refs is None:
         return
     mid, task = refs
     trailer = f"Task: {mid}/{task}" if task else f"Milestone: {mid}"
-    eventlog.git(
+    git(
         root,
         "interpret-trailers",
         "--in-place",
@@ -110,7 +180,7 @@ def _add_branch_trailers(root: Path, msg: Path) -> None:
         "doNothing",
         "--trailer",
         trailer,
-        str(msg),
+        msg,
     )
 
 
@@ -121,20 +191,119 @@ def post_commit(args: list[str], stdin: bytes) -> int:
     if root is None:
         return 0
     fmt = "%H%x1f%aI%x1f%an <%ae>%x1f%(trailers:only,unfold)"
-    out = eventlog.git(root, "log", "-1", f"--format={fmt}", "HEAD").stdout.strip("\n")
-    sha, stamp, author, block = out.split("\x1f", 3)
-    events, problems = commit_events(
-        CommitInfo(sha, stamp, author, tuple(parse_trailer_block(block)))
-    )
+    _, out = git(root, "log", "-1", f"--format={fmt}", "HEAD")
+    sha, stamp, author, block = out.strip("\n").split("\x1f", 3)
+    lines = _pending_lines(root)
+    if any(key in block.lower() for key in KEYS):
+        lines += _trailer_lines(sha, stamp, author, block)
+    if lines:
+        rc, _ = git(
+            root, "notes", "--ref=refs/notes/milestones", "append", "-F", "-", sha, stdin=lines
+        )
+        if rc == 0:
+            _forget_pending(root)
+    return 0
+
+
+def _trailer_lines(sha: str, stamp: str, author: str, block: str) -> str:
+    from gitmilestone.trailers import parse_trailer_block, to_json, trailer_records
+
+    records, problems = trailer_records(sha, stamp, author, parse_trailer_block(block))
     for problem in problems:
         print(f"git-milestone: {problem} (not recorded)", file=sys.stderr)
-    common = Path(eventlog.git(root, "rev-parse", "--git-common-dir").stdout.strip())
-    pending = eventlog.pending_file(root / common if not common.is_absolute() else common)
-    waiting = pending.read_text(encoding="utf-8") if pending.is_file() else ""
-    lines = waiting + "".join(e.to_json() + "\n" for e in events)
-    if lines:
-        eventlog.git(
-            root, "notes", f"--ref={eventlog.NOTES_REF}", "append", "-F", "-", sha, stdin=lines
-        )
-        pending.unlink(missing_ok=True)
+    return "".join(to_json(r) + "\n" for r in records)
+
+
+def _pending_path(root: str) -> str:
+    common = os.environ.get("GIT_COMMON_DIR") or _common_dir(root)
+    return os.path.join(common, "milestones", "pending-events.jsonl")
+
+
+def _common_dir(root: str) -> str:
+    git_dir = _git_dir(root)
+    try:
+        with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as fh:
+            return os.path.join(git_dir, fh.read().strip())
+    except OSError:
+        return git_dir
+
+
+def _pending_lines(root: str) -> str:
+    try:
+        with open(_pending_path(root), encoding="utf-8") as fh:
+            return fh.read()
+    except OSError:
+        return ""
+
+
+def _forget_pending(root: str) -> None:
+    path = _pending_path(root)
+    if os.path.exists(path):  # contextlib.suppress would cost the hook an import
+        os.unlink(path)
+
+
+def post_rewrite(args: list[str], stdin: bytes) -> int:
+    """Carry events across amend, rebase and squash (see gitmilestone.rewrite)."""
+    root = _root()
+    if root is None:
+        return 0
+    from pathlib import Path
+
+    from gitmilestone.rewrite import carry, parse_pairs
+
+    carried = carry(Path(root), parse_pairs(stdin))
+    if carried:
+        print(f"git-milestone: carried {carried} events to the rewritten commits", file=sys.stderr)
+    return 0
+
+
+def post_merge(args: list[str], stdin: bytes) -> int:
+    """After a merge that changed the plan, warn about task IDs both sides created."""
+    root = _root()
+    if root is None:
+        return 0
+    _, names = git(root, "diff", "--name-only", "ORIG_HEAD", "HEAD", "--", ".milestones/active")
+    for name in names.split():
+        if name.endswith(".yaml"):
+            for problem in _duplicate_task_ids(os.path.join(root, name)):
+                print(f"git-milestone: {name}: {problem}", file=sys.stderr)
+    return 0
+
+
+def _duplicate_task_ids(path: str) -> list[str]:
+    import re
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            ids = re.findall(r"^\s+- id:\s*['\"]?([A-Za-z0-9][A-Za-z0-9_-]*)", fh.read(), re.M)
+    except OSError:
+        return []
+    dups = sorted({i for n, i in enumerate(ids) if i in ids[:n]})
+    return [f"two tasks are called {i} after this merge; run git milestone fix-ids" for i in dups]
+
+
+def pre_push(args: list[str], stdin: bytes) -> int:
+    """Opt-in: sync milestone notes with the remote being pushed to. Never blocks the push."""
+    root = _root()
+    if root is None or not args or stdin.strip() == b"":
+        return 0
+    from pathlib import Path
+
+    from gitmilestone.errors import MilestoneError
+    from gitmilestone.sync import sync
+
+    remote = args[0]
+    rc, _ = git(root, "remote", "get-url", remote)
+    if rc != 0:
+        return 0  # pushing to a URL, not a named remote: nowhere to keep tracking notes
+    try:
+        result = sync(Path(root), Path(_git_dir(root)), remote)
+    except MilestoneError as err:
+        print(f"git-milestone: notes not synced: {err.message}", file=sys.stderr)
+        return 0
+    sent = f", sent {result.sent}" if result.pushed else ""
+    print(
+        f"git-milestone: synced notes with {remote}: received {result.received}{sent}",
+        file=sys.stderr,
+    )
     return 0

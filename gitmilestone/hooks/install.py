@@ -60,7 +60,13 @@ def hooks_dir(paths: RepoPaths) -> Path:
 
 def render_shim(hook: str, python: str) -> str:
     template = (data_dir("hooks") / "shim.sh").read_text(encoding="utf-8")
-    return template.replace("{HOOK}", hook).replace("{PYTHON}", shlex.quote(python))
+    # The folder holding the gitmilestone package, so the shim can skip site-packages.
+    pkgroot = str(Path(__file__).resolve().parents[2])
+    return (
+        template.replace("{HOOK}", hook)
+        .replace("{PYTHON}", shlex.quote(python))
+        .replace("{PKGROOT}", shlex.quote(pkgroot))
+    )
 
 
 def is_ours(path: Path) -> bool:

@@ -16,6 +16,9 @@ from collections.abc import Callable
 STDIN_HOOKS = frozenset({"post-rewrite", "pre-push"})
 # The only hook whose exit code may stop the git command: a rejected commit message.
 BLOCKING_HOOKS = frozenset({"commit-msg"})
+# How a blocking hook says no on purpose. The shim turns it into exit 1 and treats any other
+# failure (say, the package was uninstalled) as "skip", so a broken install never blocks git.
+REJECT = 65
 HANDLERS = "gitmilestone.hooks.handlers"
 
 Handler = Callable[[list[str], bytes], object]
@@ -38,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except SystemExit as exc:  # a handler calling sys.exit() says no like a return value
         rc = exc.code if isinstance(exc.code, int) else 1
-    if hook in BLOCKING_HOOKS and isinstance(rc, int):
-        return rc
+    if hook in BLOCKING_HOOKS and isinstance(rc, int) and rc != 0:
+        return REJECT
     return 0
 
 

@@ -45,9 +45,10 @@ def commit(
 
 
 @pytest.fixture
-def with_handlers(tmp_path: Path) -> Callable[[str | None], dict[str, str]]:
-    """An environment whose hooks import a copy of this package with the given handlers.py
-    (None: no handlers module at all), so a subprocess test does not depend on the real one."""
+def with_handlers(repo: Path, tmp_path: Path) -> Callable[[str | None], dict[str, str]]:
+    """Point the installed shims at a copy of this package with the given handlers.py (None:
+    no handlers module at all), so a subprocess test does not depend on the real one. The
+    repository gets a .milestones/ folder: without one the shims never start Python."""
 
     def make(source: str | None) -> dict[str, str]:
         site = tmp_path / "shadow"
@@ -59,7 +60,13 @@ def with_handlers(tmp_path: Path) -> Callable[[str | None], dict[str, str]]:
         )
         if source is not None:
             (site / "gitmilestone/hooks/handlers.py").write_text(source)
-        return {**os.environ, "PYTHONPATH": str(site)}
+        (repo / ".milestones").mkdir(exist_ok=True)
+        for shim in hooks(repo).iterdir():
+            if install.is_ours(shim):
+                lines = shim.read_text().splitlines(keepends=True)
+                fixed = [f"pkgroot='{site}'\n" if x.startswith("pkgroot=") else x for x in lines]
+                shim.write_text("".join(fixed))
+        return dict(os.environ)
 
     return make
 
@@ -265,9 +272,32 @@ def test_post_rewrite_stdin_reaches_the_legacy_hook_and_ours(
 
 def test_a_missing_python_skips_our_hook_but_not_the_commit(repo: Path) -> None:
     install.install(install.locate(), python=str(repo / "gone" / "python"))
+    (repo / ".milestones").mkdir()
 
     done = commit(repo, "--allow-empty", "-m", "first")
 
     assert done.returncode == 0
     assert "commit-msg hook skipped" in done.stderr
     assert "run git milestone install" in done.stderr
+
+
+def test_an_uninstalled_package_skips_our_hook_but_not_the_commit(
+    repo: Path, with_handlers: Callable[[str | None], dict[str, str]], tmp_path: Path
+) -> None:
+    install.install(install.locate())
+    env = with_handlers(None)
+    shutil.rmtree(tmp_path / "shadow")  # as if `pip uninstall git-milestone` ran
+
+    done = commit(repo, "--allow-empty", "-m", "first", env=env)
+
+    assert done.returncode == 0
+    assert "commit-msg hook skipped (exit 1; run git milestone install)" in done.stderr
+    assert git(repo, "log", "--format=%s") == "first\n"
+
+
+def test_a_repository_without_a_plan_never_starts_python(repo: Path) -> None:
+    install.install(install.locate(), python=str(repo / "gone" / "python"))
+
+    done = commit(repo, "--allow-empty", "-m", "first")
+
+    assert (done.returncode, done.stderr) == (0, "")

@@ -1,0 +1,42 @@
+"""`sync`: exchange milestone notes with a remote so every clone has the same event log."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import click
+
+from gitmilestone.cli import emit_json, emit_lines
+
+
+@click.command("sync")
+@click.argument("remote", required=False)
+@click.option("--no-push", is_flag=True, help="Only fetch and merge; send nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+def sync_cmd(remote: str | None, no_push: bool, as_json: bool) -> None:
+    """Fetch the remote's milestone notes, merge them with yours (every event of both sides,
+    each once) and push the result, without force. Work-in-progress snapshots of paused
+    sessions travel along. REMOTE defaults to the current branch's upstream, else origin.
+
+    Notes land in refs/notes/remotes/REMOTE/milestones first; sync never force-fetches notes
+    and never changes remote.*.push. If it stops half way, nothing is lost: run it again.
+
+    \b
+    Examples:
+      git milestone sync
+      git milestone sync upstream --no-push
+    """
+    from gitmilestone.repo import discover
+    from gitmilestone.sync import sync
+
+    paths = discover()
+    result = sync(paths.root, paths.git_dir, remote, push=not no_push)
+    if as_json:
+        emit_json(dataclasses.asdict(result))
+        return
+    sent = f"sent {result.sent}" if result.pushed else "sent nothing new"
+    lines = [f"{result.remote}: received {result.received} new events, {sent}"]
+    lines += [f"  {line}" for line in result.snapshots]
+    emit_lines(lines)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)

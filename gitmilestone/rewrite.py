@@ -1,0 +1,98 @@
+"""Carry events across history rewrites (amend, rebase, squash). Stdlib only: post-rewrite
+runs it.
+
+git copies notes to rewritten commits itself when notes.rewriteRef is set, but only in clones
+where it is set, and a squash folds several messages into one whose last paragraph is the only
+trailer block left. So after every rewrite the new commit gets (1) every note event of the
+commits it replaces that it does not hold yet, and (2) when several commits became one, their
+trailer events that the new message no longer states, as note events. Event ids are kept, so
+running this twice, or alongside git's own copy, never counts anything twice.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+from gitmilestone import eventlog
+from gitmilestone.events import CommitInfo, Event, commit_events, parse_note
+from gitmilestone.trailers import parse_trailer_block
+
+
+def parse_pairs(stdin: bytes) -> dict[str, list[str]]:
+    """post-rewrite's input (`<old> <new> [extra]` per line) as new -> [old, ...]."""
+    groups: dict[str, list[str]] = {}
+    for line in stdin.decode("utf-8", "replace").splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[0] != parts[1]:
+            groups.setdefault(parts[1], []).append(parts[0])
+    return groups
+
+
+def carry(root: Path, groups: dict[str, list[str]]) -> int:
+    """Append to each new commit's note what its old commits knew. Returns events carried."""
+    if not groups:
+        return 0
+    notes = eventlog.note_texts(root)
+    olds = [old for group in groups.values() for old in group]
+    infos = commit_infos(root, [*olds, *groups])
+    carried = 0
+    for new, group in groups.items():
+        missing = _missing(new, group, notes, infos)
+        if missing:
+            lines = "".join(e.to_json() + "\n" for e in missing)
+            eventlog.git(
+                root, "notes", f"--ref={eventlog.NOTES_REF}", "append", "-F", "-", new, stdin=lines
+            )
+            carried += len(missing)
+    return carried
+
+
+def _missing(
+    new: str, group: list[str], notes: dict[str, str], infos: dict[str, CommitInfo]
+) -> list[Event]:
+    # What already counts on the new commit; trailer lines git copied along do not.
+    have = {e.id for e in eventlog.attached(parse_note(notes.get(new, ""), new)[0], new)}
+    wanted = [e for old in group for e in parse_note(notes.get(old, ""), old)[0]]
+    wanted = [e for e in wanted if e.source != "trailer"]
+    if len(group) > 1:  # a squash: messages were folded together
+        wanted += _unstated_trailers(new, group, infos)
+    out: list[Event] = []
+    for e in wanted:
+        if e.id not in have:
+            have.add(e.id)
+            out.append(e)
+    return out
+
+
+def _unstated_trailers(new: str, group: list[str], infos: dict[str, CommitInfo]) -> list[Event]:
+    """Trailer events of the squashed commits that the new message does not state again."""
+    stated = Counter(str(e.details.get("trailer")) for e in _events_of(infos.get(new)))
+    out = []
+    for old in group:
+        for e in _events_of(infos.get(old)):
+            trailer = str(e.details.get("trailer"))
+            if stated[trailer] > 0:
+                stated[trailer] -= 1
+                continue
+            details = {**e.details, "carried_from": old}
+            out.append(replace(e, source="note", commit=new, details=details))
+    return out
+
+
+def _events_of(info: CommitInfo | None) -> list[Event]:
+    return commit_events(info)[0] if info else []
+
+
+def commit_infos(root: Path, shas: list[str]) -> dict[str, CommitInfo]:
+    """Author, date and trailers of the given commits, in one `git log --no-walk`."""
+    fmt = "%H%x1f%aI%x1f%an <%ae>%x1f%(trailers:only,unfold)%x1e"
+    proc = eventlog.git(root, "log", "--no-walk=unsorted", f"--format={fmt}", *shas, check=False)
+    infos = {}
+    for record in proc.stdout.split("\x1e"):
+        record = record.strip("\n")
+        if record:
+            sha, stamp, author, block = record.split("\x1f", 3)
+            infos[sha] = CommitInfo(sha, stamp, author, tuple(parse_trailer_block(block)))
+    return infos

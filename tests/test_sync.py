@@ -1,0 +1,210 @@
+"""`git milestone sync` between real clones of a real bare remote."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from gitmilestone.cli import cli
+from tests.cli.helpers import assert_user_error
+from tests.conftest import git
+
+NOTES = "refs/notes/milestones"
+
+
+class Clones:
+    """A bare remote and clones of it; `run` is `git milestone ...` inside one clone."""
+
+    def __init__(self, base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.base = base
+        self.monkeypatch = monkeypatch
+        self.remote = base / "remote.git"
+        git(base, "init", "-q", "--bare", "-b", "main", str(self.remote))
+
+    def clone(self, name: str) -> Path:
+        git(self.base, "clone", "-q", str(self.remote), name)
+        return self.base / name
+
+    def run(self, where: Path, *args: str) -> Result:
+        self.monkeypatch.chdir(where)
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    def log(self, where: Path) -> list[dict[str, object]]:
+        result = self.run(where, "log", "--json")
+        assert result.exit_code == 0, result.output
+        return list(json.loads(result.stdout))
+
+
+@pytest.fixture
+def clones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Clones:
+    return Clones(tmp_path, monkeypatch)
+
+
+def start_project(c: Clones) -> Path:
+    """Clone a, with a plan committed and pushed; its commands recorded events in notes."""
+    a = c.clone("a")
+    assert c.run(a, "init", "--no-hooks").exit_code == 0
+    config = a / ".milestones/config/milestone-config.yaml"
+    config.write_text(config.read_text().replace("suffix_length: 4", "suffix_length: 0"))
+    git(a, "add", ".milestones")
+    git(a, "commit", "-q", "-m", "Start planning")
+    assert c.run(a, "new", "Auth").exit_code == 0
+    assert c.run(a, "task", "add", "M-001", "Login", "--hours", "4").exit_code == 0
+    assert c.run(a, "task", "add", "M-001", "Logout", "--hours", "4").exit_code == 0
+    git(a, "add", ".milestones")
+    git(a, "commit", "-q", "-m", "Plan auth")
+    git(a, "push", "-q", "origin", "main")
+    return a
+
+
+def ids(log: list[dict[str, object]]) -> list[object]:
+    return [e["id"] for e in log]
+
+
+def test_two_clones_both_record_both_sync_and_end_equal(clones: Clones) -> None:
+    a = start_project(clones)
+    first = clones.run(a, "sync")
+    assert first.exit_code == 0, first.output
+    assert "origin: received 0 new events, sent 3" in first.stdout
+    b = clones.clone("b")
+    assert clones.run(b, "task", "start", "M-001/task-002").exit_code == 0
+    assert clones.run(a, "task", "done", "M-001/task-001").exit_code == 0
+
+    assert "received 3 new events, sent 1" in clones.run(b, "sync").stdout
+    assert "received 1 new events, sent 1" in clones.run(a, "sync").stdout
+    assert "received 1 new events, sent nothing new" in clones.run(b, "sync").stdout
+
+    log_a, log_b = clones.log(a), clones.log(b)
+    assert log_a == log_b
+    kinds = sorted(str(e["event_type"]) for e in log_a)
+    assert kinds == ["milestone_created", "task_added", "task_added", "task_completed",
+                     "task_started"]  # fmt: skip
+    status = clones.run(b, "status").stdout
+    assert "1/2 tasks" in status
+
+
+def test_a_fresh_clone_gets_every_event_with_one_sync(clones: Clones) -> None:
+    a = start_project(clones)
+    assert clones.run(a, "task", "done", "M-001/task-001").exit_code == 0
+    assert clones.run(a, "sync").exit_code == 0
+    fresh = clones.clone("fresh")
+    assert clones.log(fresh) == []
+
+    result = clones.run(fresh, "sync")
+
+    assert result.exit_code == 0, result.output
+    assert "received 4 new events" in result.stdout
+    assert ids(clones.log(fresh)) == ids(clones.log(a))
+    tracking = git(fresh, "rev-parse", "refs/notes/remotes/origin/milestones").strip()
+    assert tracking == git(a, "rev-parse", NOTES).strip()
+
+
+def test_sync_never_force_fetches_or_writes_push_config(clones: Clones) -> None:
+    a = start_project(clones)
+    assert clones.run(a, "sync").exit_code == 0
+    config = git(a, "config", "--list")
+    assert "remote.origin.push" not in config
+    assert "+refs/notes" not in config
+    b = clones.clone("b")
+    assert clones.run(b, "sync").exit_code == 0
+    # Someone rewrites the remote's notes: a fetch would need force, so sync refuses.
+    git(a, "notes", f"--ref={NOTES}", "add", "-f", "-m", "{}", "HEAD")
+    rewritten = git(a, "commit-tree", "-m", "rewritten", f"{NOTES}^{{tree}}").strip()
+    git(a, "push", "-q", "--force", "origin", f"{rewritten}:{NOTES}")
+    before = git(b, "rev-parse", NOTES)
+
+    result = clones.run(b, "sync")
+
+    assert_user_error(result, "rewritten", "not force-fetch")
+    assert git(b, "rev-parse", NOTES) == before
+
+
+def test_a_remote_without_our_notes_gets_them(clones: Clones) -> None:
+    a = start_project(clones)
+    assert git(a, "ls-remote", "origin", NOTES) == ""
+    result = clones.run(a, "sync", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["remote"] == "origin" and data["received"] == 0 and data["sent"] == 3
+    assert git(a, "ls-remote", "origin", NOTES).strip()
+
+
+def test_no_push_only_fetches(clones: Clones) -> None:
+    a = start_project(clones)
+    result = clones.run(a, "sync", "--no-push")
+    assert result.exit_code == 0
+    assert "sent nothing new" in result.stdout
+    assert git(a, "ls-remote", "origin", NOTES) == ""
+
+
+def test_an_interrupted_sync_loses_nothing_and_resumes(clones: Clones) -> None:
+    a = start_project(clones)
+    assert clones.run(a, "sync").exit_code == 0
+    b = clones.clone("b")
+    assert clones.run(b, "task", "done", "M-001/task-002").exit_code == 0
+    hook = clones.remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'remote: server is read-only today' >&2\nexit 1\n")
+    hook.chmod(0o755)
+
+    broken = clones.run(b, "sync")
+
+    lines = assert_user_error(broken, "sync incomplete", "pushing to origin failed")
+    assert any("nothing is lost" in line or "safe" in line for line in lines)
+    assert len(clones.log(b)) == 4  # fetched and merged before the push failed
+    os.unlink(hook)
+    assert "sent 1" in clones.run(b, "sync").stdout
+    assert clones.run(a, "sync").exit_code == 0
+    assert ids(clones.log(a)) == ids(clones.log(b))
+
+
+def test_a_fetch_stopped_before_the_merge_is_finished_by_the_next_sync(clones: Clones) -> None:
+    a = start_project(clones)
+    assert clones.run(a, "sync").exit_code == 0
+    b = clones.clone("b")
+    assert clones.run(b, "task", "start", "M-001/task-001").exit_code == 0
+    # As if sync was killed right after its fetch: the remote's notes are only in tracking.
+    git(b, "fetch", "-q", "origin", f"{NOTES}:refs/notes/remotes/origin/milestones")
+
+    assert clones.run(b, "sync").exit_code == 0
+
+    assert len(clones.log(b)) == 4
+
+
+def test_a_notes_merge_left_half_done_is_not_buried(clones: Clones) -> None:
+    a = start_project(clones)
+    assert clones.run(a, "sync").exit_code == 0
+    b = clones.clone("b")
+    assert clones.run(b, "sync").exit_code == 0
+    head = git(b, "rev-parse", "HEAD").strip()
+    git(b, "notes", f"--ref={NOTES}", "add", "-f", "-m", "mine", head)
+    git(a, "notes", f"--ref={NOTES}", "add", "-f", "-m", "theirs", head)
+    git(a, "push", "-q", "origin", NOTES)
+    git(b, "fetch", "-q", "origin", f"{NOTES}:refs/notes/theirs")
+    git(b, "notes", f"--ref={NOTES}", "merge", "-s", "manual", "refs/notes/theirs", check=False)
+    before = git(b, "rev-parse", NOTES)
+
+    result = clones.run(b, "sync")
+
+    assert_user_error(result, "notes merge is in progress")
+    assert "merge --abort" in result.output
+    assert git(b, "rev-parse", NOTES) == before
+
+
+def test_unknown_and_missing_remotes(clones: Clones, tmp_path: Path) -> None:
+    a = start_project(clones)
+    assert_user_error(clones.run(a, "sync", "upstream"), "no remote named 'upstream'")
+    lonely = tmp_path / "lonely"
+    lonely.mkdir()
+    git(lonely, "init", "-q")
+    assert_user_error(clones.run(lonely, "sync"), "no remote to sync with")
+
+
+def test_an_unreachable_remote_is_a_clear_error(clones: Clones, tmp_path: Path) -> None:
+    a = start_project(clones)
+    git(a, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
+    lines = assert_user_error(clones.run(a, "sync"), "origin")
+    assert any("run git milestone sync again" in line for line in lines)
