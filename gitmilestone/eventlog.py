@@ -11,10 +11,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from gitmilestone.events import CommitInfo, Event, commit_events, merge, parse_note
-from gitmilestone.trailers import event_id, parse_trailer_block
+from gitmilestone.trailers import TRAILER_KEYS, event_id, parse_trailer_block
 
 NOTES_REF = "refs/notes/milestones"
-_KEYS = ("milestone:", "task:", "completes:", "progress:", "time-spent:", "blocker:")
 
 
 def git(
@@ -39,32 +38,66 @@ def history(root: Path, rev: str = "HEAD") -> tuple[list[CommitInfo], set[str]]:
     """Commits reachable from `rev` whose trailer block holds one of our keys, and the ids of
     all commits in that history. git itself parses the trailers (last paragraph only), so
     prose is never read."""
-    fmt = "%H%x1f%aI%x1f%an <%ae>%x1f%(trailers:only,unfold)%x1e"
-    proc = git(root, "log", f"--format={fmt}", rev, "--", check=False)
+    found, shas = scan(root, [rev])
+    return found, set(shas)
+
+
+# git keeps only our keys (matched case-insensitively) and unfolds continuation lines.
+_TRAILERS = ",".join(f"key={k}" for k in TRAILER_KEYS) + ",unfold"
+HISTORY_FORMAT = f"%H%x1f%aI%x1f%an <%ae>%x1f%(trailers:{_TRAILERS})%x1e"
+_CHUNK = 1 << 20
+
+
+def scan(root: Path, revs: list[str]) -> tuple[list[CommitInfo], list[str]]:
+    """`git log REVS`: the commits with our trailers, and every commit id, in git's order.
+    git's output is parsed while git still walks the history, so on two cores the Python work
+    mostly hides behind git's own."""
+    env = {k: v for k, v in os.environ.items() if k != "GIT_INDEX_FILE"}
+    cmd = ["git", "log", f"--format={HISTORY_FORMAT}", *revs, "--"]
+    found: list[CommitInfo] = []
+    shas: list[str] = []
+    with subprocess.Popen(
+        cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+    ) as proc:
+        assert proc.stdout is not None
+        tail = b""
+        while chunk := proc.stdout.read(_CHUNK):
+            complete, _, tail = (tail + chunk).rpartition(b"\x1e")
+            _parse_records(complete.decode("utf-8", "replace"), found, shas)
+        _parse_records(tail.decode("utf-8", "replace"), found, shas)
     if proc.returncode != 0:
-        return [], set()  # unborn branch: no history yet
-    found, shas = [], set()
-    for record in proc.stdout.split("\x1e"):
+        return [], []  # unborn branch or unknown revision: no history
+    return found, shas
+
+
+def _parse_records(text: str, found: list[CommitInfo], shas: list[str]) -> None:
+    authors: dict[str, str] = {}  # one string per author: the cache stores it once
+    for record in text.split("\x1e"):
         record = record.strip("\n")
         if not record:
             continue
         sha, stamp, author, block = record.split("\x1f", 3)
-        shas.add(sha)
-        if block and any(k in block.lower() for k in _KEYS):
+        shas.append(sha)
+        if block:
+            author = authors.setdefault(author, author)
             found.append(CommitInfo(sha, stamp, author, tuple(parse_trailer_block(block))))
-    return found, shas
 
 
 def trailer_events(root: Path, rev: str = "HEAD") -> tuple[list[Event], list[str], set[str]]:
     """Events from trailers, problems, and the ids of every commit in the history."""
+    commits, shas = scan(root, [rev])
+    events, problems = events_of(commits)
+    return events, problems, set(shas)
+
+
+def events_of(commits: Iterable[CommitInfo]) -> tuple[list[Event], list[str]]:
     events: list[Event] = []
     problems: list[str] = []
-    commits, shas = history(root, rev)
     for c in commits:
         found, bad = commit_events(c)
         events += found
         problems += bad
-    return events, problems, shas
+    return events, problems
 
 
 def note_texts(root: Path, ref: str = NOTES_REF) -> dict[str, str]:
@@ -108,14 +141,23 @@ def _split_batch(out: str) -> Iterable[str]:
         pos = end + 1 + size + 1
 
 
-def all_events(root: Path, rev: str = "HEAD", scoped: bool = True) -> tuple[list[Event], list[str]]:
+def all_events(
+    root: Path, rev: str = "HEAD", scoped: bool = True, cache_dir: Path | None = None
+) -> tuple[list[Event], list[str]]:
     """Trailers on `rev`'s history plus notes, duplicates collapsed. `scoped`: a note counts
-    only where the commit it was recorded on is in this history, so a task completed on a
-    branch shows completed there, and on main once the branch is merged."""
-    from_trailers, problems, shas = trailer_events(root, rev)
+    only where the commit it is attached to is in this history, so a task completed on a
+    branch shows completed there, and on main once the branch is merged. With `cache_dir`,
+    the trailer half comes from the local cache (see logcache) instead of a full scan."""
+    if cache_dir is not None:
+        from gitmilestone.logcache import trailer_log
+
+        from_trailers, problems, in_history = trailer_log(root, cache_dir, rev)
+    else:
+        from_trailers, problems, shas = trailer_events(root, rev)
+        in_history = shas.__contains__
     notes, bad = note_events(root)
     if scoped:
-        notes = [e for e in notes if e.commit is None or e.commit in shas]
+        notes = [e for e in notes if in_history(e.commit)]
     return merge(from_trailers, notes), problems + bad
 
 

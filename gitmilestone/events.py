@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from gitmilestone.trailers import to_json, trailer_records
+from gitmilestone.trailers import event_id, plan_block, to_json
 
 FORMAT_VERSION = 1
 
@@ -59,11 +59,42 @@ class Event:
             v=int(data.get("v", FORMAT_VERSION)),
         )
 
+    def as_tuple(self) -> tuple[Any, ...]:
+        """The fields in FIELDS order (what the local event-log cache stores)."""
+        return tuple(getattr(self, name) for name in FIELDS)
+
+    @classmethod
+    def from_tuple(cls, values: tuple[Any, ...]) -> Event:
+        """The inverse of as_tuple."""
+        return cls(*values)
+
+
+FIELDS = tuple(Event.__dataclass_fields__)
+
 
 def commit_events(c: CommitInfo) -> tuple[list[Event], list[str]]:
-    """Events a commit's trailers state, and a message for each malformed trailer."""
-    records, problems = trailer_records(c.sha, c.timestamp, c.author, c.trailers)
-    return [Event.from_dict(r) for r in records], problems
+    """Events a commit's trailers state, and a message for each malformed trailer. The same
+    events trailer_records describes, built directly: this runs once per commit in history."""
+    plans, errors = plan_block(c.trailers)
+    events = [
+        Event.from_tuple(
+            (
+                event_id(c.sha, str(index), key, value),
+                c.timestamp,
+                f["event_type"],
+                f["milestone_id"],
+                f["task_id"],
+                f["details"],  # shared by every event of this block: events are read-only
+                None,
+                c.author,
+                c.sha,
+                "trailer",
+                FORMAT_VERSION,
+            )
+        )
+        for index, key, value, f in plans
+    ]
+    return events, [f"commit {c.sha[:10]}: {err}" for err in errors]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ TYPE_CHECKING = False  # mypy treats this name as True; at run time typing stays
 if TYPE_CHECKING:
     from typing import Any
 
+    # A trailer block's events apart from their commit: (index, key, value, fields), errors.
+    Plan = tuple[list[tuple[int, str, str, dict[str, Any]]], list[str]]
+
 TRAILER_KEYS = ("Milestone", "Task", "Completes", "Progress", "Time-Spent", "Blocker")
 DIGITS = "0123456789"
 _ID_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" + DIGITS)
@@ -123,10 +126,12 @@ _EXPECTED = {
 }
 
 
+_CANON = {k.lower(): k for k in TRAILER_KEYS}
+
+
 def ours(trailers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """Only our trailer keys (git compares trailer keys case-insensitively)."""
-    canon = {k.lower(): k for k in TRAILER_KEYS}
-    return [(canon[k.lower()], v.strip()) for k, v in trailers if k.lower() in canon]
+    return [(_CANON[k.lower()], v.strip()) for k, v in trailers if k.lower() in _CANON]
 
 
 def parse_trailer_block(text: str) -> list[tuple[str, str]]:
@@ -144,27 +149,47 @@ def trailer_records(
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The events a commit's trailers state, as event-format dicts, and a message for each
     malformed trailer."""
-    records: list[dict[str, Any]] = []
-    problems: list[str] = []
+    plans, errors = plan_block(tuple(trailers))
+    records = []
+    for index, key, value, fields in plans:
+        record = {**fields, "details": dict(fields["details"])}
+        record.update(id=event_id(sha, str(index), key, value), timestamp=timestamp)
+        record.update(author=author, commit=sha, source="trailer", session_id=None, v=1)
+        records.append(record)
+    return records, [f"commit {sha[:10]}: {err}" for err in errors]
+
+
+_PLANS: dict[tuple[tuple[str, str], ...], Plan] = {}
+
+
+def plan_block(trailers: tuple[tuple[str, str], ...]) -> Plan:
+    """What a trailer block says, apart from the commit it is on. Remembered: a long history
+    repeats the same blocks (`Task: M-001/task-3`) thousands of times."""
+    known = _PLANS.get(trailers)
+    if known is None:
+        if len(_PLANS) > 4096:
+            _PLANS.clear()
+        known = _PLANS[trailers] = _make_plan(trailers)
+    return known
+
+
+def _make_plan(trailers: tuple[tuple[str, str], ...]) -> Plan:
+    errors: list[str] = []
     context: tuple[str | None, str | None] = (None, None)
     parsed = []
     for index, (key, value) in enumerate(ours(trailers)):
         try:
             parts = check_trailer(key, value)
         except TrailerError as err:
-            problems.append(f"commit {sha[:10]}: {err}")
+            errors.append(str(err))
             continue
         parsed.append((index, key, value, parts))
         if key == "Milestone" and context[0] is None:
             context = (parts[0], None)
         elif key in ("Task", "Completes", "Progress") and context[1] is None:
             context = (parts[0], parts[1])
-    for index, key, value, parts in parsed:
-        record = _trailer_record(index, key, value, parts, context)
-        record.update(id=event_id(sha, str(index), key, value), timestamp=timestamp)
-        record.update(author=author, commit=sha, source="trailer", session_id=None, v=1)
-        records.append(record)
-    return records, problems
+    plans = [(i, k, v, _trailer_record(i, k, v, p, context)) for i, k, v, p in parsed]
+    return plans, errors
 
 
 def _trailer_record(

@@ -11,13 +11,13 @@ from gitmilestone.storage.store import Store
 def current(store: Store) -> tuple[list[Milestone], list[str]]:
     """Milestones with every event laid over them, and the problems met reading the log."""
     milestones = store.milestones()
-    events, problems = eventlog.all_events(store.paths.root)
+    events, problems = eventlog.all_events(store.paths.root, cache_dir=store.paths.local_dir)
     return overlay(milestones, task_facts(events)), problems
 
 
 def events(store: Store) -> tuple[list[Event], list[str]]:
     store.require_initialized()
-    return eventlog.all_events(store.paths.root)
+    return eventlog.all_events(store.paths.root, cache_dir=store.paths.local_dir)
 
 
 def record(

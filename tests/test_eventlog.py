@@ -213,3 +213,15 @@ class TestCommitMsg:
 )
 def test_branch_patterns(pattern: str, branch: str, expected: object) -> None:
     assert handlers.match_branch(pattern, branch) == expected
+
+
+def test_log_type_takes_any_well_formed_type(
+    initialized: Path, run_cli: Callable[..., Result]
+) -> None:
+    commit(initialized, "base")
+    plan(run_cli)
+    assert "task_added" in run_cli("log", "--type", "task_added").stdout
+    assert run_cli("log", "--type", "session_paused").stdout.strip() == "No events."
+    bad = run_cli("log", "--type", "Task Added")
+    assert bad.exit_code == 2
+    assert "'Task Added' is not an event type" in bad.output

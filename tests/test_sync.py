@@ -208,3 +208,57 @@ def test_an_unreachable_remote_is_a_clear_error(clones: Clones, tmp_path: Path) 
     git(a, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
     lines = assert_user_error(clones.run(a, "sync"), "origin")
     assert any("run git milestone sync again" in line for line in lines)
+
+
+def test_pre_push_syncs_notes_and_never_blocks_the_push(clones: Clones) -> None:
+    a = start_project(clones)
+    assert clones.run(a, "install", "--pre-push").exit_code == 0
+    assert clones.run(a, "task", "done", "M-001/task-001").exit_code == 0
+    (a / "x.txt").write_text("x")
+    git(a, "add", "-A")
+    git(a, "commit", "-q", "-m", "More")
+
+    import subprocess
+
+    done = subprocess.run(["git", "push", "origin", "main"], cwd=a, capture_output=True,
+                          text=True, check=False)  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    assert "git-milestone: synced notes with origin: received 0, sent 4" in done.stderr
+    assert git(a, "ls-remote", "origin", NOTES).split()[0] == git(a, "rev-parse", NOTES).strip()
+    # The remote refuses everything now: the push fails for git's own reason, not ours.
+    hook = clones.remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    assert clones.run(a, "task", "start", "M-001/task-002").exit_code == 0
+    git(a, "commit", "-q", "-am", "Again")
+    again = subprocess.run(["git", "push", "origin", "main"], cwd=a, capture_output=True,
+                           text=True, check=False)  # fmt: skip
+    assert "git-milestone: notes not synced: sync incomplete: pushing to origin" in again.stderr
+    assert "pre-receive hook declined" in again.stderr
+    assert again.stderr.count("git-milestone:") == 1
+
+
+def test_post_merge_warns_about_task_ids_both_sides_created(clones: Clones) -> None:
+    a = start_project(clones)
+    assert clones.run(a, "install").exit_code == 0
+    git(a, "checkout", "-q", "-b", "side")
+    assert clones.run(a, "task", "add", "M-001", "Side task").exit_code == 0
+    git(a, "commit", "-q", "-am", "Side task")
+    git(a, "checkout", "-q", "main")
+    # Main adds its task-003 at the top of the list, so git merges both without a conflict.
+    path = a / ".milestones/active/M-001.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("tasks:\n", "tasks:\n- id: task-003\n  title: Main task\n", 1))
+    git(a, "commit", "-q", "-am", "Main task")
+
+    import subprocess
+
+    done = subprocess.run(["git", "merge", "--no-edit", "side"], cwd=a, capture_output=True,
+                          text=True, check=False)  # fmt: skip
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (
+        "git-milestone: .milestones/active/M-001.yaml: two tasks are called task-003 after this "
+        "merge; run git milestone fix-ids" in done.stderr
+    )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
-from gitmilestone.cli import emit_json
+from gitmilestone.cli import emit_json, emit_lines
 from gitmilestone.cli.views import _store
+
+if TYPE_CHECKING:
+    from gitmilestone.events import Event
 
 EVENT_TYPES = [
     "milestone_created",
@@ -33,7 +37,11 @@ EVENT_TYPES = [
     "--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only events on or after this date."
 )
 @click.option(
-    "--type", "types", multiple=True, type=click.Choice(EVENT_TYPES), help="Only these event types."
+    "--type",
+    "types",
+    multiple=True,
+    callback=lambda ctx, param, value: _event_types(value),
+    help="Only this event type (repeatable), e.g. task_completed, time_logged, session_paused.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.option(
@@ -72,20 +80,30 @@ def log_cmd(
         and e.timestamp[:10] >= day
     ]
     if as_jsonl:
-        for e in found:
-            click.echo(e.to_json())
+        emit_lines([e.to_json() for e in found])
     elif as_json:
         emit_json([json.loads(e.to_json()) for e in found])
-    elif not found:
-        click.echo("No events.")
-    for e in found if not (as_json or as_jsonl) else ():
-        ref = f"{e.milestone_id or '-'}" + (f"/{e.task_id}" if e.task_id else "")
-        blockers = "; ".join(e.details.get("blockers_encountered") or ())
-        what = e.details.get("trailer") or e.details.get("notes") or blockers
-        who = (e.author or "?").split(" <")[0]
-        where = f"{e.commit[:8]}, " if e.commit else ""
-        stamp = e.timestamp[:16].replace("T", " ")
-        click.echo(f"{stamp}  {e.event_type:<18} {ref:<24} {what}  ({where}{who})")
+    else:
+        emit_lines([_log_line(e) for e in found] or ["No events."])
+
+
+def _event_types(value: tuple[str, ...]) -> tuple[str, ...]:
+    """Any well-formed type: newer versions and other commands add types of their own."""
+    for kind in value:
+        if not kind or not kind.replace("_", "").isalpha() or not kind.islower():
+            known = ", ".join(EVENT_TYPES)
+            raise click.BadParameter(f"'{kind}' is not an event type (such as {known})")
+    return value
+
+
+def _log_line(e: Event) -> str:
+    ref = f"{e.milestone_id or '-'}" + (f"/{e.task_id}" if e.task_id else "")
+    blockers = "; ".join(e.details.get("blockers_encountered") or ())
+    what = e.details.get("trailer") or e.details.get("notes") or blockers
+    who = (e.author or "?").split(" <")[0]
+    where = f"{e.commit[:8]}, " if e.commit else ""
+    stamp = e.timestamp[:16].replace("T", " ")
+    return f"{stamp}  {e.event_type:<18} {ref:<24} {what}  ({where}{who})"
 
 
 @click.command("apply")

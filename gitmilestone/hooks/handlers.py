@@ -275,7 +275,7 @@ def _duplicate_task_ids(path: str) -> list[str]:
 
     try:
         with open(path, encoding="utf-8") as fh:
-            ids = re.findall(r"^\s+- id:\s*['\"]?([A-Za-z0-9][A-Za-z0-9_-]*)", fh.read(), re.M)
+            ids = re.findall(r"^\s*- id:\s*['\"]?([A-Za-z0-9][A-Za-z0-9_-]*)", fh.read(), re.M)
     except OSError:
         return []
     dups = sorted({i for n, i in enumerate(ids) if i in ids[:n]})

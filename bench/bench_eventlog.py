@@ -1,0 +1,126 @@
+"""Reading the event log of a long history, side by side with `git log --format=%(trailers)`.
+
+    .venv/bin/python bench/bench_eventlog.py [--commits 100000] [--rounds 5] [--keep]
+
+Builds a throw-away repository with `git fast-import`: COMMITS commits, every one with a
+milestone trailer (Task:, Completes:, Progress:, Time-Spent:, Milestone: in turn) and a
+Signed-off-by line, plus a note event on every 100th commit. Then, in interleaved rounds, times
+
+  git log        `git log --format=%(trailers)` over the whole history (the peer)
+  cold read      eventlog.all_events with an empty cache: every commit parsed
+  warm read      the same with the cache of the previous read
+  +1 commit      one more commit on top, then a read: only that commit is scanned
+
+and prints the median of each and its ratio to `git log`. The reads are the library call every
+command makes (`gitmilestone.eventlog.all_events`), timed in this process; git log runs as a
+subprocess, as users run it. Not part of the test suite. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from gitmilestone import eventlog
+
+TRAILERS = (
+    "Task: M-001/task-001",
+    "Completes: M-002/task-003",
+    "Progress: M-001/task-002 40",
+    "Time-Spent: 1h30m",
+    "Milestone: M-003",
+)
+
+
+def stream(commits: int) -> Iterator[bytes]:
+    """A fast-import stream: a linear history, one trailer per commit."""
+    start = 1_700_000_000
+    for i in range(commits):
+        msg = (
+            f"Change {i}\n\nWhat changed and why.\n\n{TRAILERS[i % len(TRAILERS)]}\n"
+            "Signed-off-by: Dev <dev@example.com>\n"
+        ).encode()
+        head = f"commit refs/heads/main\nmark :{i + 1}\n"
+        head += f"committer Dev <dev@example.com> {start + i * 60} +0000\ndata {len(msg)}\n"
+        yield head.encode() + msg + (f"from :{i}\n" if i else "").encode() + b"\n"
+
+
+def build(root: Path, commits: int) -> None:
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    with subprocess.Popen(["git", "fast-import", "--quiet"], cwd=root, stdin=subprocess.PIPE) as p:
+        assert p.stdin is not None
+        for chunk in stream(commits):
+            p.stdin.write(chunk)
+    subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=root, check=True)
+    shas = subprocess.run(
+        ["git", "rev-list", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.split()
+    for sha in shas[::100]:  # one note per 100 commits, written the way commands do
+        event = eventlog.new_event(root, "task_started", "M-001", "task-001", {})
+        subprocess.run(
+            ["git", "notes", "--ref", eventlog.NOTES_REF, "add", "-m", event.to_json(), sha],
+            cwd=root,
+            check=True,
+        )
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def rounds(root: Path, cache: Path, count: int) -> dict[str, list[float]]:
+    results: dict[str, list[float]] = {k: [] for k in ("git log", "cold", "warm", "+1 commit")}
+    git_log = ["git", "log", "--format=%(trailers)"]
+    for n in range(count):
+        results["git log"].append(
+            timed(lambda: subprocess.run(git_log, cwd=root, capture_output=True, check=True))
+        )
+        shutil.rmtree(cache, ignore_errors=True)
+        results["cold"].append(timed(lambda: eventlog.all_events(root, cache_dir=cache)))
+        results["warm"].append(timed(lambda: eventlog.all_events(root, cache_dir=cache)))
+        subprocess.run(
+            ["git", "commit", "-q", "--allow-empty", "-m", f"More {n}\n\nTask: M-001/task-9"],
+            cwd=root,
+            check=True,
+        )
+        results["+1 commit"].append(timed(lambda: eventlog.all_events(root, cache_dir=cache)))
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--commits", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    base = Path(tempfile.mkdtemp(prefix="git-milestone-log-"))
+    try:
+        root = base / "repo"
+        print(f"building {args.commits} commits ...", flush=True)
+        build(root, args.commits)
+        events, _ = eventlog.all_events(root)
+        print(f"{len(events)} events\n")
+        results = rounds(root, base / "cache", args.rounds)
+        peer = statistics.median(results["git log"])
+        print(f"{'read':<12} {'median s':>9} {'vs git log':>11}")
+        for label, times in results.items():
+            median = statistics.median(times)
+            print(f"{label:<12} {median:>9.3f} {median / peer:>10.2f}x")
+        if args.keep:
+            print(f"\nkept: {base}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

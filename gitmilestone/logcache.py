@@ -1,0 +1,117 @@
+"""A local cache of the trailer half of the event log, so reads do not rescan the history.
+
+Kept in .git/milestones/eventlog.cache: never committed, never the source of truth, rebuilt
+whenever it is missing, unreadable or from another version. For the few most recent tips it
+holds the id of every commit in the tip's history and the trailer events found there.
+
+A read at a new tip starts from the most recent cached tip and asks git only for the
+difference: the commits the new tip adds (`git log NEW --not OLD`, parsed) and the commits it
+no longer has (`git rev-list OLD --not NEW`, after an amend, a rebase or a branch switch).
+One new commit costs one short walk, whatever the length of the history.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from gitmilestone import eventlog
+from gitmilestone.events import FIELDS, Event
+
+VERSION = 1
+KEEP = 3  # tips remembered: the branches someone switches between
+CACHE_NAME = "eventlog.cache"
+
+# (tip, ids of every commit in its history (20-byte binary), event tuples, problems)
+Entry = tuple[str, frozenset[bytes], list[tuple[Any, ...]], list[str]]
+
+
+def trailer_log(
+    root: Path, cache_dir: Path, rev: str = "HEAD"
+) -> tuple[list[Event], list[str], Callable[[str | None], bool]]:
+    """Trailer events on `rev`'s history, problems met, and a test for "is this commit in that
+    history" (notes count only there)."""
+    tip = _resolve(root, rev)
+    if tip is None:  # unborn branch
+        return [], [], lambda sha: False
+    entries = _load(cache_dir / CACHE_NAME)
+    entry = next((e for e in entries if e[0] == tip), None)
+    if entry is None:
+        entry = _extend(root, tip, entries[0]) if entries else _scan_all(root, tip)
+        _save(cache_dir / CACHE_NAME, [entry, *(e for e in entries if e[0] != tip)][:KEEP])
+    _, shas, rows, problems = entry
+    events = [Event.from_tuple(row) for row in rows]
+    return events, problems, lambda sha: _binary(sha) in shas
+
+
+def _resolve(root: Path, rev: str) -> str | None:
+    proc = eventlog.git(root, "rev-parse", "-q", "--verify", f"{rev}^{{commit}}", check=False)
+    return proc.stdout.strip() or None
+
+
+def _scan_all(root: Path, tip: str) -> Entry:
+    commits, shas = eventlog.scan(root, [tip])
+    events, problems = eventlog.events_of(commits)
+    return tip, frozenset(map(bytes.fromhex, shas)), [e.as_tuple() for e in events], problems
+
+
+def _extend(root: Path, tip: str, base: Entry) -> Entry:
+    """`base` moved to `tip`: add what tip's history has and base's lacks, drop the reverse."""
+    old_tip, shas, rows, problems = base
+    commits, added = eventlog.scan(root, [tip, "--not", old_tip])
+    gone = eventlog.git(root, "rev-list", old_tip, "--not", tip, check=False).stdout.split()
+    events, new_problems = eventlog.events_of(commits)
+    if gone:
+        dropped, short = set(gone), {g[:10] for g in gone}
+        rows = [r for r in rows if r[FIELDS.index("commit")] not in dropped]
+        # Problems read "commit <first 10 hex digits>: ..." (events.commit_events).
+        problems = [p for p in problems if p[len("commit ") :][:10] not in short]
+    kept = shas.difference(map(bytes.fromhex, gone)) if gone else shas
+    return (
+        tip,
+        kept.union(map(bytes.fromhex, added)),
+        rows + [e.as_tuple() for e in events],
+        problems + new_problems,
+    )
+
+
+def _binary(sha: str | None) -> bytes:
+    try:
+        return bytes.fromhex(sha or "")
+    except ValueError:
+        return b""
+
+
+def _load(path: Path) -> list[Entry]:
+    """The cached entries, newest first; nothing when the file is missing or not ours."""
+    try:
+        data = marshal.loads(path.read_bytes())
+        if data[0] != VERSION or data[1] != FIELDS:
+            return []
+        return [(tip, frozenset(_split(blob)), rows, probs) for tip, blob, rows, probs in data[2]]
+    except (OSError, ValueError, EOFError, TypeError, IndexError, KeyError):
+        return []
+
+
+def _split(blob: bytes) -> list[bytes]:
+    return [blob[i : i + 20] for i in range(0, len(blob), 20)]
+
+
+def _save(path: Path, entries: list[Entry]) -> None:
+    """Write atomically; a cache that cannot be written (read-only .git) is simply not kept."""
+    packed = [(tip, b"".join(shas), rows, problems) for tip, shas, rows, problems in entries]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".eventlog.", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(marshal.dumps((VERSION, FIELDS, packed)))
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        Path(tmp).unlink(missing_ok=True)
