@@ -59,6 +59,9 @@ install_dev() {
   [ -x "$here/.venv/bin/python" ] || make_venv "$here/.venv"
   echo "Installing git-milestone (editable) with test tools into $here/.venv"
   "$here/.venv/bin/python" -m pip install --quiet -e "$here[dev]" || die "pip install failed (see above)"
+  # Hooks start Python on every commit; compiled modules spare them the parse, even where
+  # PYTHONDONTWRITEBYTECODE keeps Python from caching them itself.
+  "$here/.venv/bin/python" -m compileall -q "$here/gitmilestone" >/dev/null || true
   man_page "$here/.venv/bin/python" "$here/.venv/share/man/man1/git-milestone.1"
 }
 

@@ -100,7 +100,7 @@ def paired(root: Path, hooks: Path, none: Path, rounds: int, counter: list[int])
 
 def p90(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[max(0, int(round(0.9 * len(ordered))) - 1)]
+    return ordered[max(0, round(0.9 * len(ordered)) - 1)]
 
 
 def main() -> int:

@@ -20,6 +20,7 @@ def git(
     root: Path, *args: str, stdin: str | None = None, check: bool = True
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "GIT_INDEX_FILE"}
+    env["TZ"] = "UTC"
     proc = subprocess.run(
         ["git", *args], cwd=root, input=stdin, capture_output=True, text=True, check=False, env=env
     )
@@ -44,7 +45,10 @@ def history(root: Path, rev: str = "HEAD") -> tuple[list[CommitInfo], set[str]]:
 
 # git keeps only our keys (matched case-insensitively) and unfolds continuation lines.
 _TRAILERS = ",".join(f"key={k}" for k in TRAILER_KEYS) + ",unfold"
-HISTORY_FORMAT = f"%H%x1f%aI%x1f%an <%ae>%x1f%(trailers:{_TRAILERS})%x1e"
+HISTORY_FORMAT = f"%H%x1f%ad%x1f%an <%ae>%x1f%(trailers:{_TRAILERS})%x1e"
+# Author dates in UTC, in the form note events use (eventlog.now), so that sorting the text
+# sorts by time across time zones. git formats them when TZ=UTC (see git()).
+DATE_FORMAT = "--date=format-local:%Y-%m-%dT%H:%M:%S.000Z"
 _CHUNK = 1 << 20
 
 
@@ -53,7 +57,8 @@ def scan(root: Path, revs: list[str]) -> tuple[list[CommitInfo], list[str]]:
     git's output is parsed while git still walks the history, so on two cores the Python work
     mostly hides behind git's own."""
     env = {k: v for k, v in os.environ.items() if k != "GIT_INDEX_FILE"}
-    cmd = ["git", "log", f"--format={HISTORY_FORMAT}", *revs, "--"]
+    env["TZ"] = "UTC"
+    cmd = ["git", "log", DATE_FORMAT, f"--format={HISTORY_FORMAT}", *revs, "--"]
     found: list[CommitInfo] = []
     shas: list[str] = []
     with subprocess.Popen(
@@ -162,9 +167,9 @@ def all_events(
 
 
 def now() -> str:
-    return (
-        dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    )
+    """UTC with milliseconds, so events recorded within one second keep their order."""
+    stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+    return stamp.replace("+00:00", "Z")
 
 
 def identity(root: Path) -> str:

@@ -25,6 +25,10 @@ class Task:
     dependencies: tuple[str, ...] = ()
     blocked_reason: str | None = None
     phases: Mapping[str, str] | None = None  # phase -> status when kiro_workflow is enabled
+    optimistic_hours: float | None = None  # PERT three-point estimate, when given
+    most_likely_hours: float | None = None
+    pessimistic_hours: float | None = None
+    completed_at: str | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Task:
@@ -43,6 +47,10 @@ class Task:
             dependencies=tuple(data.get("dependencies") or ()),
             blocked_reason=data.get("blocked_reason"),
             phases=phases,
+            optimistic_hours=data.get("optimistic_hours"),
+            most_likely_hours=data.get("most_likely_hours"),
+            pessimistic_hours=data.get("pessimistic_hours"),
+            completed_at=data.get("completed_at"),
         )
 
     @property
@@ -67,6 +75,7 @@ class Milestone:
     buffer_percentage: float | None = None
     tasks: tuple[Task, ...] = ()
     requires: tuple[str, ...] = ()
+    enables: tuple[str, ...] = ()  # as declared; the true list is derived from `requires`
     success_criteria: tuple[str, ...] = ()
     deliverables: tuple[str, ...] = ()
     risk_count: int = 0
@@ -92,6 +101,7 @@ class Milestone:
             buffer_percentage=timeline.get("buffer_percentage"),
             tasks=tuple(Task.from_dict(t) for t in data.get("tasks") or ()),
             requires=tuple((data.get("dependencies") or {}).get("requires") or ()),
+            enables=tuple((data.get("dependencies") or {}).get("enables") or ()),
             success_criteria=tuple(_criterion_text(c) for c in data.get("success_criteria") or ()),
             deliverables=tuple(str(d["name"]) for d in data.get("deliverables") or ()),
             risk_count=len(data.get("risks") or ()),

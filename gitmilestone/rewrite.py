@@ -87,8 +87,9 @@ def _events_of(info: CommitInfo | None) -> list[Event]:
 
 def commit_infos(root: Path, shas: list[str]) -> dict[str, CommitInfo]:
     """Author, date and trailers of the given commits, in one `git log --no-walk`."""
-    fmt = "%H%x1f%aI%x1f%an <%ae>%x1f%(trailers:only,unfold)%x1e"
-    proc = eventlog.git(root, "log", "--no-walk=unsorted", f"--format={fmt}", *shas, check=False)
+    fmt = "%H%x1f%ad%x1f%an <%ae>%x1f%(trailers:only,unfold)%x1e"
+    args = ("--no-walk=unsorted", eventlog.DATE_FORMAT, f"--format={fmt}")
+    proc = eventlog.git(root, "log", *args, *shas, check=False)
     infos = {}
     for record in proc.stdout.split("\x1e"):
         record = record.strip("\n")

@@ -44,6 +44,70 @@ calendar:
 status:
   bar_width: 20
   due_soon_days: 7
+
+time:
+  # Time spent on a task comes from its work sessions (git milestone start/pause/stop); where
+  # none were used, from Time-Spent: trailers; else it is estimated from its commits' times:
+  # a commit made within session_gap_minutes of its author's previous commit counts that gap,
+  # any other commit counts first_commit_minutes (the work before it).
+  session_gap_minutes: 120
+  first_commit_minutes: 30
+  # A session segment left open longer than this (a forgotten pause or stop) counts this long.
+  max_session_hours: 10
+
+risks:
+  # New risks get IDs like R-001-k7q2 (the suffix follows ids.suffix_length).
+  id_prefix: R
+  # Score = probability (0..1) x impact (low 1, medium 2, high 3), so 0..3. A risk scoring at
+  # least a threshold gets that alert level, otherwise low. With these values a 0.3 chance of a
+  # high impact (0.9) is a high risk and a 0.2 chance of a medium impact (0.4) a medium one.
+  alert_levels:
+    high: 0.9
+    medium: 0.4
+  # `git milestone status` lists open risks of this level and above: high | medium | low | none.
+  status_alerts: high
+
+approvals:
+  # Roles that approval gates may name, each with the git identities (user.email) that act in
+  # it, e.g.  architect: [ann@example.com]  or  tech_lead: [bob@example.com, eve@example.com]
+  roles: {}
+  # Gates for milestones whose kiro_configuration.approval_gates does not name them. Approving
+  # phase design passes design_to_spec, spec passes spec_to_task (then task_to_execute,
+  # execute_to_done). A phase needs approval when its gate is listed (unless the gate says
+  # required: false or the task's phase says approval_required: false). approvers lists
+  # e-mails or roles; an empty list lets anyone with a git identity approve.
+  gates:
+    design_to_spec:
+      approvers: []
+      criteria: [architecture_approved, api_design_validated]
+    spec_to_task:
+      approvers: []
+      criteria: [specification_complete, test_plan_approved]
+
+lint:
+  # Limits of the quality checklist `git milestone lint` applies.
+  min_weeks: 2          # a milestone shorter than this is too small to track as one
+  max_weeks: 4          # longer than this is too complex to track: split it
+  max_task_hours: 16    # tasks of 1-2 days; longer ones hide their progress
+  # Severity of each rule: error | warning | info | off. Any error makes lint exit 1.
+  severity:
+    MS001: warning  # milestone outside min_weeks..max_weeks (dates, else hours on the calendar)
+    MS002: error    # no success criteria
+    MS003: warning  # no success criterion is measurable (a number or a metric)
+    MS004: error    # depends on an unknown milestone or task
+    MS005: warning  # a task depends on another milestone that dependencies.requires omits
+    MS006: error    # dependency cycle between milestones
+    MS007: warning  # no risk assessment (no risks listed)
+    MS008: warning  # an open risk has no mitigation
+    MS009: warning  # a risk lacks its probability or impact
+    MS010: warning  # a task is estimated over max_task_hours
+    MS011: info     # a task has no estimate
+    MS012: warning  # no buffer (timeline.buffer_percentage missing or 0)
+    MS013: warning  # no deliverables
+    MS014: error    # critical milestone without a rollback_plan
+    MS015: info     # no resources (team members or skills) identified
+    MS016: warning  # no tasks: the milestone is not decomposed
+    MS017: error    # a deliverable path leads outside the repository
 """
 
 STORAGE_CONFIG = """\

@@ -27,6 +27,17 @@ def record(
     task_id: str | None = None,
     **details: object,
 ) -> None:
-    """Record what a command changed as a note event (attached to HEAD)."""
-    event = eventlog.new_event(store.paths.root, event_type, milestone_id, task_id, dict(details))
+    """Record what a command changed as a note event (attached to HEAD), as part of the work
+    session open in this work tree, if any."""
+    from gitmilestone.hooks.resume_state import active_session
+
+    session = active_session(store.paths.common_dir, store.paths.git_dir)
+    event = eventlog.new_event(
+        store.paths.root,
+        event_type,
+        milestone_id,
+        task_id,
+        dict(details),
+        session_id=session.get("session_id") if session else None,
+    )
     eventlog.record(store.paths.root, store.paths.common_dir, [event])

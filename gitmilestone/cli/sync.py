@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import click
 
@@ -31,6 +32,7 @@ def sync_cmd(remote: str | None, no_push: bool, as_json: bool) -> None:
 
     paths = discover()
     result = sync(paths.root, paths.git_dir, remote, push=not no_push)
+    _refresh_resume_points(paths.root, paths.common_dir)
     if as_json:
         emit_json(dataclasses.asdict(result))
         return
@@ -40,3 +42,10 @@ def sync_cmd(remote: str | None, no_push: bool, as_json: bool) -> None:
     emit_lines(lines)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+
+
+def _refresh_resume_points(root: Path, common_dir: Path) -> None:
+    """Pauses that arrived with the notes show on checkout of their branch from now on."""
+    from gitmilestone.hooks.resume_state import rebuild_resume_cache
+
+    rebuild_resume_cache(root, common_dir)

@@ -92,39 +92,50 @@ def show_cmd(milestone_id: str, as_json: bool) -> None:
     """
     from gitmilestone.model import today
     from gitmilestone.render.text import show_lines, summary
+    from gitmilestone.timeaccount import load
 
     store = _store()
     found = store.resolve(milestone_id)
     m = next(x for x in _current(store) if x.path == found.path)
+    time = load(store, [m])[m.id]
     if as_json:
-        emit_json({"computed": summary(m, store.settings()), "file": m.raw})
+        emit_json({"computed": {**summary(m, store.settings()), "time": time}, "file": m.raw})
     else:
-        emit_lines(show_lines(m, store.settings(), today(), store.config()["status"]["bar_width"]))
+        width = store.config()["status"]["bar_width"]
+        emit_lines(show_lines(m, store.settings(), today(), width, time))
 
 
 @click.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def status_cmd(as_json: bool) -> None:
-    """Progress of every milestone: a bar, task counts and the due date.
+    """Progress of every milestone: a bar, task counts and the due date; once time is tracked,
+    the hours spent, the estimate and the efficiency ratio (earned hours / hours spent).
 
     Progress weighs tasks by their estimated hours; the project total weighs milestones by
     theirs.
     """
+    from gitmilestone.analysis.risk import status_alerts
     from gitmilestone.model import project_progress, today
+    from gitmilestone.render.risk import alert_lines
     from gitmilestone.render.text import status_lines, summary
+    from gitmilestone.timeaccount import load
 
     store = _store()
     ms, settings = _current(store), store.settings()
+    alerts, thresholds = status_alerts(ms, store.config())
+    times = load(store, ms) if ms else {}
     if as_json:
         emit_json(
             {
                 "progress": project_progress(ms, settings),
-                "milestones": [summary(m, settings) for m in ms],
+                "milestones": [{**summary(m, settings), "time": times[m.id]} for m in ms],
+                "risk_alerts": [r.as_dict(thresholds) for r in alerts],
             }
         )
         return
     cfg = store.config()["status"]
-    emit_lines(status_lines(ms, settings, today(), cfg["bar_width"], cfg["due_soon_days"]))
+    lines = status_lines(ms, settings, today(), cfg["bar_width"], cfg["due_soon_days"], times)
+    emit_lines(lines + (alert_lines(alerts, thresholds) if ms else []))
 
 
 @click.command("validate")

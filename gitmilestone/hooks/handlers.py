@@ -166,8 +166,12 @@ def _id_of_line(line: str) -> str | None:
 
 
 def _add_context_trailer(root: str, msg: str) -> None:
-    branch = current_branch(root)
-    refs = branch_refs(root, branch) if branch else None
+    """The open work session names the work first (it is the explicit choice); else the
+    branch name, read through branch_pattern."""
+    refs = _session_refs(root)
+    if refs is None:
+        branch = current_branch(root)
+        refs = branch_refs(root, branch) if branch else None
     if refs is None:
         return
     mid, task = refs
@@ -184,14 +188,26 @@ def _add_context_trailer(root: str, msg: str) -> None:
     )
 
 
+def _session_refs(root: str) -> tuple[str, str | None] | None:
+    from gitmilestone.hooks.resume_state import active_session
+
+    session = active_session(_common_dir(root), _git_dir(root))
+    mid = session.get("milestone_id") if session else None
+    if not session or not mid or _milestone_file(root, mid) is None:
+        return None
+    return mid, session.get("task_id")
+
+
 def post_commit(args: list[str], stdin: bytes) -> int:
     """Record the new commit's trailer events (and any events waiting from before the first
     commit) in its note, so they sync to other clones."""
     root = _root()
     if root is None:
         return 0
-    fmt = "%H%x1f%aI%x1f%an <%ae>%x1f%(trailers:only,unfold)"
-    _, out = git(root, "log", "-1", f"--format={fmt}", "HEAD")
+    fmt = "%H%x1f%ad%x1f%an <%ae>%x1f%(trailers:only,unfold)"
+    os.environ["TZ"] = "UTC"  # dates as eventlog.DATE_FORMAT writes them, for the children only
+    date = "--date=format-local:%Y-%m-%dT%H:%M:%S.000Z"
+    _, out = git(root, "log", "-1", date, f"--format={fmt}", "HEAD")
     sha, stamp, author, block = out.strip("\n").split("\x1f", 3)
     lines = _pending_lines(root)
     if any(key in block.lower() for key in KEYS):
@@ -240,6 +256,21 @@ def _forget_pending(root: str) -> None:
     path = _pending_path(root)
     if os.path.exists(path):  # contextlib.suppress would cost the hook an import
         os.unlink(path)
+
+
+def post_checkout(args: list[str], stdin: bytes) -> int:
+    """After switching branches, say where work on that branch was paused (at most 3 lines)."""
+    root = _root()
+    if root is None or len(args) < 3 or args[2] != "1":  # "1": a branch checkout, not a file
+        return 0
+    branch = current_branch(root)
+    if branch is None:
+        return 0
+    from gitmilestone.hooks.resume_state import checkout_summary
+
+    for line in checkout_summary(root, _git_dir(root), branch)[:3]:
+        print(line, file=sys.stderr)
+    return 0
 
 
 def post_rewrite(args: list[str], stdin: bytes) -> int:
@@ -301,6 +332,9 @@ def pre_push(args: list[str], stdin: bytes) -> int:
     except MilestoneError as err:
         print(f"git-milestone: notes not synced: {err.message}", file=sys.stderr)
         return 0
+    from gitmilestone.hooks.resume_state import rebuild_resume_cache
+
+    rebuild_resume_cache(root, _common_dir(root))
     sent = f", sent {result.sent}" if result.pushed else ""
     print(
         f"git-milestone: synced notes with {remote}: received {result.received}{sent}",

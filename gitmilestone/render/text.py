@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from gitmilestone.model import (
@@ -16,6 +16,7 @@ from gitmilestone.model import (
     task_counts,
     task_progress,
 )
+from gitmilestone.render.resume import time_line, time_suffix
 
 TASK_MARK = {"completed": "[x]", "in_progress": "[~]", "blocked": "[!]", "pending": "[ ]"}
 
@@ -60,7 +61,12 @@ def summary(m: Milestone, settings: Settings) -> dict[str, Any]:
 
 
 def status_lines(
-    milestones: list[Milestone], settings: Settings, today: dt.date, width: int, soon_days: int
+    milestones: list[Milestone],
+    settings: Settings,
+    today: dt.date,
+    width: int,
+    soon_days: int,
+    times: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[str]:
     if not milestones:
         return ['No milestones yet. Create one with: git milestone new "Title"']
@@ -78,7 +84,8 @@ def status_lines(
         id_w = max(len(m.id) for m in active)
         title_w = min(max(len(m.title) for m in active), 32)
         for m in sorted(active, key=_due_key):
-            lines.append("  " + _status_row(m, settings, today, width, soon_days, id_w, title_w))
+            row = _status_row(m, settings, today, width, soon_days, id_w, title_w)
+            lines.append("  " + row + time_suffix((times or {}).get(m.id)))
     if done:
         lines += ["", f"COMPLETED: {', '.join(m.id for m in done)}"]
     return lines
@@ -127,7 +134,13 @@ def list_lines(rows: Iterable[dict[str, Any]]) -> list[str]:
     ]
 
 
-def show_lines(m: Milestone, settings: Settings, today: dt.date, width: int) -> list[str]:
+def show_lines(
+    m: Milestone,
+    settings: Settings,
+    today: dt.date,
+    width: int,
+    time: Mapping[str, Any] | None = None,
+) -> list[str]:
     s = summary(m, settings)
     raw = m.raw
     lines = [
@@ -145,6 +158,8 @@ def show_lines(m: Milestone, settings: Settings, today: dt.date, width: int) -> 
         f"{timeline.get('estimated_hours') or 0:g} h estimated"
         f" + {timeline.get('buffer_percentage') or 0:g}% buffer",
     ]
+    spent = time_line(time)
+    lines += [f"  {spent}"] if spent else []
     lines += _section("Success criteria", [f"- {c}" for c in m.success_criteria])
     lines += _section(
         "Deliverables",

@@ -1,0 +1,120 @@
+"""`git milestone phase start|complete|approve|status`"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from gitmilestone.cli import emit_json, emit_lines
+from gitmilestone.cli.views import _store
+
+if TYPE_CHECKING:
+    from gitmilestone.workflow import Outcome
+
+PHASE = click.Choice(["design", "spec", "task", "execute"])
+
+
+@click.group("phase")
+def phase_grp() -> None:
+    """Phases design -> spec -> task -> execute of a task whose kiro_workflow is enabled
+    (`git milestone task add ... --phases`).
+
+    A phase is started, completed, then approved where its gate needs approval; the next
+    phase starts once the one before has passed its gate. Completed and approved phases add
+    their weight to the task's progress. Every change is recorded as an event.
+    """
+
+
+@phase_grp.command("start")
+@click.argument("task_ref")
+@click.argument("phase", required=False, type=PHASE)
+def phase_start(task_ref: str, phase: str | None) -> None:
+    """Start a phase (by default the first one still pending).
+
+    \b
+    Example:
+      git milestone phase start M-001/task-001 design
+    """
+    from gitmilestone.workflow import start
+
+    o = start(_store(), task_ref, phase)
+    click.echo(f"Started {o.phase} of {o.ref}")
+
+
+@phase_grp.command("complete")
+@click.argument("task_ref")
+@click.argument("phase", required=False, type=PHASE)
+def phase_complete(task_ref: str, phase: str | None) -> None:
+    """Complete the phase in progress. Refused while a deliverable path the phase names is
+    missing (paths are relative to the repository root).
+
+    \b
+    Example:
+      git milestone phase complete M-001/task-001
+    """
+    from gitmilestone.workflow import complete
+
+    o = complete(_store(), task_ref, phase)
+    click.echo(f"Completed {o.phase} of {o.ref}")
+    click.echo(_next(o))
+
+
+@phase_grp.command("approve")
+@click.argument("task_ref")
+@click.argument("phase", required=False, type=PHASE)
+def phase_approve(task_ref: str, phase: str | None) -> None:
+    """Approve a completed phase as yourself (git user.email), passing its gate. Shows the
+    gate's criteria and records them as confirmed by you. Where the gate lists approvers,
+    only they (by e-mail, or through a role in approvals.roles) may approve.
+
+    \b
+    Example:
+      git milestone phase approve M-001/task-001 design
+    """
+    from gitmilestone.workflow import approve
+
+    o = approve(_store(), task_ref, phase)
+    who = o.approver if "anyone" in o.roles else f"{o.approver} as {', '.join(o.roles)}"
+    click.echo(f"Gate {o.gate.name} of {o.ref}: criteria confirmed by {who}")
+    for c in o.gate.criteria or ("(the gate lists no criteria)",):
+        click.echo(f"  [x] {c}")
+    click.echo(f"Approved {o.phase} of {o.ref}")
+    click.echo(_next(o))
+
+
+def _next(o: Outcome) -> str:
+    if o.task_completed:
+        return f"All phases done: {o.ref} is completed."
+    if o.next_phase:
+        return f"Next: git milestone phase start {o.ref} {o.next_phase}"
+    who = ", ".join(o.gate.approvers) or "anyone"
+    return f"Gate {o.gate.name} needs an approval by {who}: git milestone phase approve {o.ref}"
+
+
+@phase_grp.command("status")
+@click.argument("ref", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def phase_status(ref: str | None, as_json: bool) -> None:
+    """Phases of one task, of one milestone's tasks, or of every active milestone's: status,
+    gate and approvers, deliverables, and the history (started, completed, approved, hours)
+    derived from the events.
+
+    \b
+    Examples:
+      git milestone phase status M-001/task-001
+      git milestone phase status M-001 --json
+    """
+    from gitmilestone.render.quality import phase_lines
+    from gitmilestone.view import events
+    from gitmilestone.workflow import targets, view
+
+    store = _store()
+    found, problems = events(store)
+    for problem in problems:
+        click.echo(f"warning: {problem} (skipped)", err=True)
+    views = [view(store, t, found) for t in targets(store, ref, store.milestones())]
+    if as_json:
+        emit_json(views)
+    else:
+        emit_lines(phase_lines(views))

@@ -1,0 +1,131 @@
+"""`analyze`: each perspective of the report, and their independence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import yaml
+
+from gitmilestone.analysis.report import Inputs, analyze
+from gitmilestone.model import Milestone, Settings
+from gitmilestone.templates import MILESTONE_CONFIG
+
+CONFIG = yaml.safe_load(MILESTONE_CONFIG)
+TODAY = dt.date(2026, 11, 13)  # Friday of the second week
+
+
+def ms(mid: str, **data: Any) -> Milestone:
+    raw = {"schema_version": 1, "id": mid, "title": f"Title {mid}", **data}
+    return Milestone.from_dict(raw, path=f".milestones/active/{mid}.yaml", location="active")
+
+
+AUTH = ms(
+    "M-001",
+    timeline={
+        "estimated_start": "2026-11-02",
+        "estimated_end": "2026-11-20",
+        "estimated_hours": 40,
+        "buffer_percentage": 25,
+        "optimistic_hours": 30,
+        "most_likely_hours": 40,
+        "pessimistic_hours": 62,
+    },
+    resources={"team_members": ["alice"], "shared": ["database"]},
+    tasks=[{"id": "task-001", "title": "Login", "estimated_hours": 16, "status": "completed"}],
+)
+PAY = ms(
+    "M-002",
+    timeline={
+        "estimated_start": "2026-11-16",
+        "estimated_end": "2026-12-11",
+        "estimated_hours": 60,
+    },
+    dependencies={"requires": ["M-001"], "external": ["provider contract"]},
+    resources={"team_members": ["alice", "bob"], "shared": ["database"]},
+    risks=[
+        {"id": "R-001", "description": "API change", "probability": 0.3, "impact": "high"},
+        {"id": "R-002", "description": "Staff", "probability": 0.1, "impact": "low"},
+    ],
+    tasks=[{"id": "task-001", "title": "Checkout", "dependencies": ["M-001/task-001"]}],
+)
+
+
+def report(
+    targets: list[Milestone], config: dict[str, Any] = CONFIG, today: dt.date = TODAY
+) -> dict[str, Any]:
+    everyone = [AUTH, PAY]
+    sections = analyze(Inputs(targets, everyone, config, Settings(), today))
+    return {s.key: s for s in sections}
+
+
+def notes(section: Any, subject: str) -> list[str]:
+    return next(e.notes for e in section.entries if e.subject == subject)
+
+
+def test_sections_in_order() -> None:
+    assert list(report([AUTH])) == ["timeline", "dependencies_and_risk", "integration", "quality"]
+
+
+def test_timeline_reads_dates_hours_capacity_pace_and_pert() -> None:
+    found = notes(report([AUTH])["timeline"], "M-001")
+
+    assert found[0] == "2026-11-02 -> 2026-11-20 · 2.7 weeks · 40 h + 25% buffer = 50 h"
+    assert "tasks add up to 16 h, 24 h under the estimate" in found
+    assert "15 working days x 8 h = 120 h: fits (70 h spare)" in found
+    assert "58% of its time has passed, 100% done: on pace" in found
+    assert "PERT: expected 42.0 h ± 5.3 h (O 30, M 40, P 62)" in found
+
+
+def test_timeline_says_when_a_milestone_falls_behind_or_is_overdue() -> None:
+    behind = notes(report([PAY], today=dt.date(2026, 12, 1))["timeline"], "M-002")
+    overdue = notes(report([PAY], today=dt.date(2026, 12, 14))["timeline"], "M-002")
+
+    assert "58% of its time has passed, 0% done: behind by 58 points" in behind
+    assert "overdue by 3 days at 0% done" in overdue
+    assert "20 working days x 8 h = 160 h: fits (100 h spare)" in behind
+
+
+def test_dependencies_and_risk() -> None:
+    section = report([AUTH, PAY])["dependencies_and_risk"]
+
+    assert notes(section, "M-001")[0] == "requires nothing; enables M-002"
+    pay = notes(section, "M-002")
+    assert pay[0] == "requires M-001; enables nothing"
+    assert "starts 2026-11-16 but M-001 is due 2026-11-20: work may wait on it" in pay
+    assert "open risks: 1 high, 1 low; exposure 1" in pay
+    assert "HIGH M-002/R-001: API change (NO MITIGATION)" in pay
+
+
+def test_integration_shows_shared_tasks_people_and_resources() -> None:
+    found = notes(report([PAY])["integration"], "M-002")
+
+    assert found == [
+        "builds on M-001",
+        "M-002/task-001 depends on M-001/task-001",
+        "external: provider contract",
+        "alice is also on M-001 at the same time",
+        "shares database with M-001",
+    ]
+
+
+def test_integration_names_the_milestones_that_build_on_it() -> None:
+    assert notes(report([AUTH])["integration"], "M-001")[0] == "M-002 builds on it"
+
+
+def test_quality_summarises_the_lint_findings() -> None:
+    found = notes(report([PAY])["quality"], "M-002")
+
+    assert found[0].startswith("1 error")
+    assert "MS002 error: no success criteria" in found
+
+
+def test_a_section_that_cannot_be_produced_does_not_hide_the_others() -> None:
+    broken = {**CONFIG, "calendar": {**CONFIG["calendar"], "holidays": ["2026-02-30"]}}
+
+    sections = report([AUTH], broken)
+
+    assert sections["timeline"].error is not None
+    assert "2026-02-30" in sections["timeline"].error
+    assert all(sections[k].error is None for k in ("dependencies_and_risk", "integration"))
+    assert sections["quality"].entries

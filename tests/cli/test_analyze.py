@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from tests.cli.helpers import assert_user_error
+
+HEADINGS = [
+    "TIMELINE",
+    "DEPENDENCIES AND RISK",
+    "INTEGRATION ACROSS MILESTONES",
+    "QUALITY CHECKLIST",
+]
+
+
+@pytest.fixture
+def project(initialized: Path, run_cli: Callable[..., Result]) -> Path:
+    run_cli("new", "Auth", "--start", "2026-11-02", "--end", "2026-11-20", "--hours", "40")
+    run_cli("new", "Payments", "--start", "2026-11-16", "--end", "2026-12-11", "--hours", "60",
+            "--requires", "M-001")  # fmt: skip
+    run_cli("task", "add", "M-001", "Login", "--hours", "8", "--assign", "alice")
+    run_cli("task", "add", "M-002", "Checkout", "--hours", "24", "--assign", "alice",
+            "--depends", "M-001/task-001")  # fmt: skip
+    run_cli("risk", "add", "M-002", "Provider API may change", "-p", "0.3", "-i", "high")
+    return initialized
+
+
+def test_one_report_from_every_perspective(project: Path, run_cli: Callable[..., Result]) -> None:
+    result = run_cli("analyze", "M-002")
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line for line in lines if line and not line.startswith(" ")] == HEADINGS
+    text = result.output
+    assert "M-002  Payments" in text
+    assert "- 2026-11-16 -> 2026-12-11 · 3.7 weeks · 60 h + 20% buffer = 72 h" in text
+    assert "- starts 2026-11-16 but M-001 is due 2026-11-20: work may wait on it" in text
+    assert "- HIGH M-002/R-001: Provider API may change (NO MITIGATION)" in text
+    assert "- M-002/task-001 depends on M-001/task-001" in text
+    assert "- alice is also on M-001 at the same time" in text
+    assert "- MS002 error: no success criteria" in text
+    assert "M-001  Auth" not in text
+
+
+def test_every_active_milestone_by_default(project: Path, run_cli: Callable[..., Result]) -> None:
+    data = json.loads(run_cli("analyze", "--json").output)
+
+    assert data["milestones"] == ["M-001", "M-002"]
+    assert list(data["sections"]) == ["timeline", "dependencies_and_risk", "integration", "quality"]
+    deps = data["sections"]["dependencies_and_risk"]["entries"]
+    assert [(e["subject"], e["enables"]) for e in deps] == [("M-001", ["M-002"]), ("M-002", [])]
+    quality = data["sections"]["quality"]["entries"][1]
+    assert {f["code"] for f in quality["findings"]} >= {"MS002", "MS010", "MS013"}
+
+
+def test_a_section_that_fails_is_reported_and_the_rest_still_shown(
+    project: Path, run_cli: Callable[..., Result]
+) -> None:
+    cfg = project / ".milestones/config/milestone-config.yaml"
+    cfg.write_text(cfg.read_text().replace("holidays: []", "holidays: ['2026-02-30']"))
+
+    result = run_cli("analyze", "M-001")
+
+    assert result.exit_code == 0, result.output
+    assert "TIMELINE\n  (could not be produced: '2026-02-30' is not a date)" in result.output
+    assert "QUALITY CHECKLIST\n  M-001  Auth" in result.output
+
+
+def test_unknown_milestone(project: Path, run_cli: Callable[..., Result]) -> None:
+    assert_user_error(run_cli("analyze", "M-404"), "unknown milestone 'M-404'")
