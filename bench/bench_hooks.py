@@ -46,6 +46,9 @@ def milestone(root: Path, *args: str) -> None:
 
 def build(base: Path) -> dict[str, Path]:
     """Two repositories (with and without a plan) and three hooks folders."""
+    # As an installed package is: compiled, even where PYTHONDONTWRITEBYTECODE is set.
+    package = Path(__file__).resolve().parents[1] / "gitmilestone"
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
     planned, bare = base / "planned", base / "unplanned"
     for root in (planned, bare):
         root.mkdir()

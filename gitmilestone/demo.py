@@ -3,38 +3,34 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from gitmilestone import git, plan
+from gitmilestone import git, plan, risks, sessions
 from gitmilestone.errors import MilestoneError
 from gitmilestone.repo import discover
 from gitmilestone.storage.store import Store
-from gitmilestone.storage.yamledit import Document
+from gitmilestone.timeaccount import TimeRules
 
-_RISKS: dict[str, list[dict[str, Any]]] = {
+_RISKS = {
     "M-002": [
-        {
-            "id": "risk-001",
-            "description": "Third-party payment API may change",
-            "probability": 0.3,
-            "impact": "high",
-            "mitigation": "Adapter layer with a fallback provider",
-            "status": "open",
-        }
+        (
+            "Third-party payment API may change",
+            0.3,
+            "high",
+            "Adapter layer with a fallback provider",
+        ),
+        ("Provider sandbox access arrives late", 0.5, "medium", "Start with recorded responses"),
     ],
     "M-003": [
-        {
-            "id": "risk-001",
-            "description": "Key front-end developer may be unavailable",
-            "probability": 0.2,
-            "impact": "medium",
-            "mitigation": "Pair on components, document the design system",
-            "status": "open",
-        }
+        (
+            "Key front-end developer may be unavailable",
+            0.2,
+            "medium",
+            "Pair on components, document the design system",
+        )
     ],
 }
+_ROLLBACK = "Switch checkout back to the old provider with the checkout_v2 feature flag"
 
 
 def build_demo(target: Path | None) -> Path:
@@ -50,6 +46,7 @@ def build_demo(target: Path | None) -> Path:
     _plan_milestones(store)
     git.commit_all(root, "Plan milestones M-001 to M-004")
     _work(store, root)
+    _pause_checkout(store, root)
     return root
 
 
@@ -103,34 +100,36 @@ def _plan_milestones(store: Store) -> None:
             requires=("M-002", "M-003"),
         ),
     ]
-    tasks = {
+    # (title, hours, the tasks of the same milestone it waits for)
+    tasks: dict[str, list[tuple[str, int, tuple[str, ...]]]] = {
         "M-001": [
-            ("Database schema", 6),
-            ("JWT sessions", 8),
-            ("Login endpoint", 8),
-            ("Password reset", 10),
+            ("Database schema", 6, ()),
+            ("JWT sessions", 8, ("task-001",)),
+            ("Login endpoint", 8, ("task-002",)),
+            ("Password reset", 10, ("task-001",)),
         ],
         "M-002": [
-            ("Provider adapter", 12),
-            ("Checkout endpoint", 16),
-            ("Webhooks", 12),
-            ("Refunds", 10),
+            ("Provider adapter", 12, ()),
+            ("Checkout endpoint", 16, ("task-001",)),
+            ("Webhooks", 12, ("task-002",)),
+            ("Refunds", 10, ("task-003",)),
         ],
-        "M-003": [("Design tokens", 8), ("Form components", 16), ("Navigation", 12)],
-        "M-004": [("Test harness", 12), ("Checkout scenarios", 16)],
+        "M-003": [
+            ("Design tokens", 8, ()),
+            ("Form components", 16, ("task-001",)),
+            ("Navigation", 12, ("task-001",)),
+        ],
+        "M-004": [("Test harness", 12, ()), ("Checkout scenarios", 16, ("task-001",))],
     }
     for spec in specs:
         m = plan.new_milestone(store, spec)
-        for title, hours in tasks[m.id]:
-            plan.add_task(store, m.id, plan.NewTask(title, hours))
+        for title, hours, depends in tasks[m.id]:
+            plan.add_task(store, m.id, plan.NewTask(title, hours, depends=depends))
         plan.add_criterion(store, m.id, f"{spec.title} reviewed and merged with tests passing")
         plan.add_deliverable(store, m.id, spec.title, "code", ("Code review approved",), None)
-        for risk in _RISKS.get(m.id, []):
-            store.edit(store.resolve(m.id), _appender(["risks"], risk))
-
-
-def _appender(path: list[str | int], item: dict[str, Any]) -> Callable[[Document], None]:
-    return lambda doc: doc.append(path, item)
+        for description, probability, impact, mitigation in _RISKS.get(m.id, []):
+            risks.add_risk(store, m.id, risks.NewRisk(description, probability, impact, mitigation))
+    plan.set_values(store, "M-002", [f"rollback_plan={_ROLLBACK}"])
 
 
 def _work(store: Store, root: Path) -> None:
@@ -153,3 +152,17 @@ def _work(store: Store, root: Path) -> None:
         store, "M-001", "Password reset took longer than planned: mail templates.", force=False
     )
     git.commit_all(root, "Complete M-001\n\nMilestone: M-001\n")
+
+
+def _pause_checkout(store: Store, root: Path) -> None:
+    """Work on the checkout endpoint, interrupted: a resume point with uncommitted work."""
+    sessions.start(store.paths, "M-002", "task-002")
+    api = root / "src" / "checkout.py"
+    api.parent.mkdir(exist_ok=True)
+    api.write_text("def checkout(cart):\n    validate(cart)\n    # TODO: charge the card\n")
+    sessions.pause(
+        store.paths,
+        "Checkout endpoint: cart validation done, the payment call is next",
+        ["Call the provider adapter from checkout()", "Handle declined cards"],
+        TimeRules.from_config(store.config()),
+    )

@@ -225,3 +225,36 @@ def test_log_type_takes_any_well_formed_type(
     bad = run_cli("log", "--type", "Task Added")
     assert bad.exit_code == 2
     assert "'Task Added' is not an event type" in bad.output
+
+
+NEWER = '{"v": 99, "id": "abcdef0123", "timestamp": "2026-11-02T10:00:00Z", "event_type": "x"}'
+
+
+def test_a_note_line_that_fails_the_schema_is_skipped_the_rest_read(
+    initialized: Path, run_cli: Callable[..., Result]
+) -> None:
+    commit(initialized, "base")
+    plan(run_cli)
+    for bad in ('{"v": 1, "timestamp": "2026-11-02T10:00:00Z"}', '["a list"]', NEWER):
+        git(initialized, "notes", "--ref=refs/notes/milestones", "append", "-m", bad, "HEAD")
+    result = run_cli("log", "--json")
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)) == 3  # the plan's three events
+    assert "field 'id' is missing" in result.stderr
+    assert "not a JSON object" in result.stderr
+    assert "newer than this git-milestone reads" in result.stderr
+
+
+def test_real_hooks_on_an_unborn_branch_and_a_detached_head(
+    initialized: Path, run_cli: Callable[..., Result]
+) -> None:
+    assert run_cli("install").exit_code == 0
+    plan(run_cli)  # before the first commit: events wait in .git/milestones
+    git(initialized, "add", "-A")
+    git(initialized, "commit", "-q", "-m", "First\n\nCompletes: M-001/task-001")
+    note = git(initialized, "notes", "--ref=refs/notes/milestones", "show", "HEAD")
+    assert "milestone_created" in note and "task_completed" in note
+    git(initialized, "checkout", "-q", "--detach")
+    git(initialized, "commit", "-q", "--allow-empty", "-m", "Detached\n\nTime-Spent: 1h")
+    assert "time_logged" in git(initialized, "notes", "--ref=refs/notes/milestones", "show", "HEAD")
+    assert "1/2 tasks" in run_cli("status").stdout

@@ -58,18 +58,23 @@ def demo_cmd(target: Path | None) -> None:
       git milestone demo
       cd <the folder it prints> && git milestone show M-002
     """
+    from gitmilestone.cli.views import status_report
     from gitmilestone.demo import build_demo
-    from gitmilestone.model import today
-    from gitmilestone.render.text import status_lines
     from gitmilestone.storage.store import Store
 
     root = build_demo(target)
-    store = Store.open(root)
-    cfg = store.config()["status"]
     click.echo(f"Demo repository: {root}\n")
-    emit_lines(
-        status_lines(
-            store.milestones(), store.settings(), today(), cfg["bar_width"], cfg["due_soon_days"]
-        )
-    )
-    click.echo(f"\nExplore it: cd {root} && git milestone show M-002 && git log --format=%B")
+    emit_lines(status_report(Store.open(root)))
+    click.echo(f"\nExplore it:  cd {root}")
+    emit_lines([f"  git milestone {cmd:<28} # {why}" for cmd, why in DEMO_TOUR])
+
+
+DEMO_TOUR = (
+    ("resume", "where the checkout work was paused, and what is ready"),
+    ("critical-path", "the chain that decides the end date"),
+    ("schedule --what-if M-002+5d", "what moves if payments slip a week"),
+    ("risk matrix", "probability x impact"),
+    ("deps --format mermaid", "the dependency graph for a README"),
+    ("log M-001", "events from commit trailers and notes"),
+    ("lint", "the quality checklist"),
+)

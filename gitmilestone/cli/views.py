@@ -115,27 +115,40 @@ def status_cmd(as_json: bool) -> None:
     theirs.
     """
     from gitmilestone.analysis.risk import status_alerts
-    from gitmilestone.model import project_progress, today
-    from gitmilestone.render.risk import alert_lines
-    from gitmilestone.render.text import status_lines, summary
+    from gitmilestone.model import project_progress
+    from gitmilestone.render.text import summary
     from gitmilestone.timeaccount import load
 
     store = _store()
+    if not as_json:
+        emit_lines(status_report(store))
+        return
     ms, settings = _current(store), store.settings()
     alerts, thresholds = status_alerts(ms, store.config())
     times = load(store, ms) if ms else {}
-    if as_json:
-        emit_json(
-            {
-                "progress": project_progress(ms, settings),
-                "milestones": [{**summary(m, settings), "time": times[m.id]} for m in ms],
-                "risk_alerts": [r.as_dict(thresholds) for r in alerts],
-            }
-        )
-        return
+    emit_json(
+        {
+            "progress": project_progress(ms, settings),
+            "milestones": [{**summary(m, settings), "time": times[m.id]} for m in ms],
+            "risk_alerts": [r.as_dict(thresholds) for r in alerts],
+        }
+    )
+
+
+def status_report(store: Store) -> list[str]:
+    """What `git milestone status` prints (also the last step of `demo`)."""
+    from gitmilestone.analysis.risk import status_alerts
+    from gitmilestone.model import today
+    from gitmilestone.render.risk import alert_lines
+    from gitmilestone.render.text import status_lines
+    from gitmilestone.timeaccount import load
+
+    ms, settings = _current(store), store.settings()
+    alerts, thresholds = status_alerts(ms, store.config())
+    times = load(store, ms) if ms else {}
     cfg = store.config()["status"]
     lines = status_lines(ms, settings, today(), cfg["bar_width"], cfg["due_soon_days"], times)
-    emit_lines(lines + (alert_lines(alerts, thresholds) if ms else []))
+    return lines + (alert_lines(alerts, thresholds) if ms else [])
 
 
 @click.command("validate")

@@ -27,7 +27,9 @@ def test_demo_builds_a_repository_and_prints_its_status(demo: tuple[Path, Result
     assert "ACTIVE MILESTONES" in lines
     assert any(line.startswith("  M-002  Payments API") for line in lines)
     assert "COMPLETED: M-001" in lines
-    assert lines[-1].startswith(f"Explore it: cd {target.resolve()}")
+    assert f"Explore it:  cd {target.resolve()}" in lines
+    assert lines[-1].startswith("  git milestone lint")
+    assert "RISK ALERTS" in lines
 
 
 def test_demo_repository_has_history_and_a_valid_plan(
@@ -39,11 +41,16 @@ def test_demo_repository_has_history_and_a_valid_plan(
     assert len(subjects) >= 10
     assert subjects[-1] == "Start planning with git-milestone"
     assert "Completes: M-001/task-001" in git(target, "log", "--format=%B")
-    assert git(target, "status", "--porcelain") == ""
+    # The checkout work was interrupted: a resume point, its file still uncommitted.
+    assert git(target, "status", "--porcelain") == "?? src/\n"
     assert (target / ".milestones/completed/M-001.yaml").is_file()
     monkeypatch.chdir(target)
     assert run_cli("validate").exit_code == 0
+    assert run_cli("lint").exit_code == 0
     assert "Payments API" in run_cli("show", "M-002").output
+    resume = run_cli("resume", "--peek").output
+    assert "Checkout endpoint: cart validation done" in resume
+    assert "untracked  src/checkout.py" in resume
 
 
 def test_demo_leaves_the_current_repository_alone(repo: Path, demo: tuple[Path, Result]) -> None:
