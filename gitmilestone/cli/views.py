@@ -33,6 +33,18 @@ def _current(store: Store) -> list[Milestone]:
     return milestones
 
 
+def _with_events(store: Store, m: Milestone) -> Milestone:
+    """One milestone with the events laid over it; the rest of the plan is not read."""
+    from gitmilestone.events import overlay, task_facts
+    from gitmilestone.view import events
+
+    found, problems = events(store)
+    for problem in problems:
+        click.echo(f"warning: {problem} (skipped)", err=True)
+    shown: Milestone = overlay([m], task_facts(found))[0]
+    return shown
+
+
 @click.command("list")
 @click.option(
     "--status",
@@ -95,8 +107,7 @@ def show_cmd(milestone_id: str, as_json: bool) -> None:
     from gitmilestone.timeaccount import load
 
     store = _store()
-    found = store.resolve(milestone_id)
-    m = next(x for x in _current(store) if x.path == found.path)
+    m = _with_events(store, store.resolve(milestone_id))
     time = load(store, [m])[m.id]
     if as_json:
         emit_json({"computed": {**summary(m, store.settings()), "time": time}, "file": m.raw})

@@ -132,12 +132,28 @@ class Store:
 
     def resolve(self, ref: str) -> Milestone:
         """An exact ID, or a prefix that names exactly one milestone (`M-001` for M-001-k7q2)."""
+        direct = self._by_file_name(ref)
+        if direct is not None:
+            return direct
         found = _pick(ref, self.milestones(), lambda m: m.id)
         if found is None:
             raise NotFoundError(
                 f"unknown milestone '{ref}'", _suggest(ref, [m.id for m in self.milestones()])
             )
         return found
+
+    def _by_file_name(self, ref: str) -> Milestone | None:
+        """The milestone in `<ref>.yaml` when its ID is exactly `ref`: read alone, so a broken
+        file elsewhere in the plan does not stop work on this one."""
+        if self._milestones is not None or "/" in ref or ref.startswith("."):
+            return None
+        self.require_initialized()
+        for location in LOCATIONS:
+            path = self.paths.milestones / location / f"{ref}.yaml"
+            if path.is_file():
+                m = self.load(path, location)
+                return m if m.id == ref else None
+        return None
 
     def resolve_task(self, ref: str, milestone: str | None = None) -> tuple[Milestone, Task]:
         """`M-001/task-002`, or a task ID that is unique across milestones."""
