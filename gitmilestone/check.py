@@ -45,8 +45,21 @@ def validate(store: Store) -> list[Problem]:
         if m is not None:
             loaded.append(m)
     problems += _id_problems(store, loaded)
-    problems += _reference_problems(loaded)
+    references = _reference_problems(loaded)
+    problems += references
+    if not problems:  # a cycle is only well defined once every ID is unique and known
+        problems += _cycle_problems(loaded)
     return problems
+
+
+def _cycle_problems(loaded: list[Milestone]) -> list[Problem]:
+    from gitmilestone.analysis.graph import build
+
+    try:
+        build(loaded)
+    except MilestoneError as err:
+        return [_from_error(err, "dependency-cycle")]
+    return []
 
 
 def _config_problems(store: Store) -> list[Problem]:
