@@ -16,11 +16,34 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A mapping that names the same key twice: YAML says undefined, PyYAML keeps the last."""
 
 
 class _Loader(yaml.CSafeLoader):
     """The safe loader (C speed), except that dates stay strings: the schemas speak JSON,
-    and a date that silently became an object would not round-trip through `set`."""
+    and a date that silently became an object would not round-trip through `set`. A key given
+    twice in one mapping is an error, not a silent choice of the second value."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[tuple[str, str]] = set()
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
+                continue  # `<<:` merges may be overridden by keys of their own, by design
+            key = (key_node.tag, key_node.value)
+            if key in seen:
+                raise DuplicateKeyError(
+                    None,
+                    None,
+                    f"key '{key_node.value}' appears twice in one mapping",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -36,9 +59,12 @@ def parse_yaml(text: str, path: str) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        hint = "fix the YAML syntax there (indentation, a missing ':' or an unclosed quote)"
+        if isinstance(exc, DuplicateKeyError):
+            hint = "keep one of the two (with the value you mean) and delete the other"
         raise InvalidFileError(
             f"not valid YAML: {problem}",
-            "fix the YAML syntax there (indentation, a missing ':' or an unclosed quote)",
+            hint,
             path=path,
             line=mark.line + 1 if mark is not None else None,
         ) from None

@@ -323,3 +323,18 @@ def test_read_only_lessons_learned_stops_complete_before_it_moves_anything(
     assert_user_error(
         run_cli("complete", "M-002"), ".milestones/completed/lessons-learned.md: file is read-only"
     )
+
+
+@pytest.mark.parametrize("args", [("status",), ("validate",), ("set", "M-002", "priority=low")])
+def test_a_key_given_twice_is_an_error_not_a_silent_choice(
+    two: Path, run_cli: Callable[..., Result], unchanged: Callable[[], None], args: tuple[str, ...]
+) -> None:
+    path = two / M2
+    path.write_text(path.read_text().replace("priority: medium", "priority: high\npriority: low"))
+    unchanged()
+
+    result = run_cli(*args)
+
+    assert result.exit_code == 1
+    assert f"{M2}:7: not valid YAML: key 'priority' appears twice in one mapping" in result.output
+    assert "keep one of the two" in result.output
