@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -123,6 +124,55 @@ def test_set_changes_exactly_one_line(
     doc = Document(text)
     doc.set(parse_path(path), value)
     assert changed_lines(text, doc.dump()) == [f"-{before}", f"+{after}"]
+
+
+HAND_WRITTEN = """\
+---
+id: M-001
+title: Auth
+owner: ~
+resources: { team_members: [ ann, bo ] }
+timeline:
+  estimated_hours: 40
+  buffer_percentage: 20
+"""
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_forms_the_writer_would_restyle_stay_as_written_away_from_the_edit(eol: str) -> None:
+    text = HAND_WRITTEN.replace("\n", eol)
+    doc = Document(text)
+    doc.set(parse_path("timeline.estimated_hours"), 48)
+    new = doc.dump()
+    assert new == text.replace("estimated_hours: 40", "estimated_hours: 48")
+    unchanged = Document(text)
+    unchanged.set(parse_path("title"), "Auth")
+    assert unchanged.dump() == text
+
+
+def test_an_edit_of_a_restyled_line_writes_it_the_new_way() -> None:
+    doc = Document(HAND_WRITTEN)
+    doc.append(parse_path("resources.team_members"), "cy")
+    new = doc.dump()
+    assert changed_lines(HAND_WRITTEN, new) == [
+        "-resources: { team_members: [ ann, bo ] }",
+        "+resources: {team_members: [ann, bo, cy]}",
+    ]
+    assert new.startswith("---\nid: M-001\n") and "owner: ~\n" in new
+
+
+@given(st.sampled_from(["title", "timeline.estimated_hours", "owner", "resources.x"]),
+       st.one_of(st.integers(0, 99), st.text(alphabet="abc xyz", max_size=8)))  # fmt: skip
+def test_a_transplanted_edit_always_reads_as_the_edit(where: str, value: object) -> None:
+    doc = Document(HAND_WRITTEN)
+    doc.set(parse_path(where), value)
+    expected = yaml.safe_load(HAND_WRITTEN)
+    target = expected
+    *parents, last = where.split(".")
+    for part in parents:
+        target = target[part]
+    target[last] = value
+    assert yaml.safe_load(doc.dump()) == expected
 
 
 def test_set_adds_a_missing_key_and_its_parents_without_touching_other_lines() -> None:

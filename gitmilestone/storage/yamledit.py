@@ -4,9 +4,10 @@ so a pull request shows only the lines that changed."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import yaml
@@ -55,8 +56,16 @@ class Document:
         self._yaml.width = 4096  # never re-wrap a user's long line
         self._yaml.indent(mapping=_mapping_indent(text), sequence=sequence, offset=offset)
         self.data = self._yaml.load(text)
+        self._original = text
+        self._baseline = self._render()  # what ruamel writes for the file as it stands
 
     def dump(self) -> str:
+        """The edited file: the lines the edit changed, in the file as it was. ruamel restyles
+        some hand-written forms (`{ a: 1 }`, `~`, a leading `---`, CRLF) when it writes a
+        file; only where the edit touched them does the restyling show."""
+        return transplant(self._original, self._baseline, self._render())
+
+    def _render(self) -> str:
         out = io.StringIO()
         self._yaml.dump(self.data, out)
         return out.getvalue()
@@ -95,6 +104,60 @@ class Document:
                 field=_show(path),
             )
         target.append(to_yaml(item))
+
+
+def transplant(original: str, baseline: str, new: str) -> str:
+    """Apply the change baseline -> new to `original`, where baseline is how `original` looks
+    when re-written unchanged. Falls back to `new` unless the result reads as the same data."""
+    crlf = "\r\n" in original
+    plain = original.replace("\r\n", "\n") if crlf else original
+    if new == baseline:
+        return original  # the edit changed nothing
+    if plain == baseline:
+        return _eol(new, crlf)
+    orig, base, out = (t.splitlines(keepends=True) for t in (plain, baseline, new))
+    to_orig = _opcodes(base, orig)
+    merged: list[str] = []
+    pos = 0
+    for tag, i1, i2, j1, j2 in _opcodes(base, out):
+        if tag == "equal":
+            continue
+        start = _mapped(to_orig, i1, start=True, size=len(orig))
+        end = start if i1 == i2 else _mapped(to_orig, i2 - 1, start=False, size=len(orig))
+        merged += orig[pos:start] + out[j1:j2]
+        pos = max(pos, end)
+    result = "".join(merged + orig[pos:])
+    return _eol(result, crlf) if _same_data(result, new) else _eol(new, crlf)
+
+
+Opcodes = Sequence[tuple[str, int, int, int, int]]
+
+
+def _opcodes(a: list[str], b: list[str]) -> Opcodes:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+
+
+def _mapped(ops: Opcodes, i: int, *, start: bool, size: int) -> int:
+    """Where baseline line `i` is in the original: line for line where both have the same
+    number of lines (equal, or each line restyled); else the whole stretch the two write
+    differently (its start, or its end for `start=False`)."""
+    for tag, a1, a2, b1, b2 in ops:
+        if a1 <= i < a2:
+            if tag == "equal" or (a2 - a1) == (b2 - b1):
+                return b1 + (i - a1) + (0 if start else 1)
+            return b1 if start else b2
+    return size
+
+
+def _same_data(a: str, b: str) -> bool:
+    try:
+        return bool(yaml.load(a, Loader=yaml.CSafeLoader) == yaml.load(b, Loader=yaml.CSafeLoader))
+    except yaml.YAMLError:
+        return False
+
+
+def _eol(text: str, crlf: bool) -> str:
+    return text.replace("\n", "\r\n") if crlf else text
 
 
 def _cannot_edit(exc: Any) -> InvalidFileError:
