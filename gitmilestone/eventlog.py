@@ -163,7 +163,18 @@ def all_events(
     notes, bad = note_events(root)
     if scoped:
         notes = [e for e in notes if in_history(e.commit)]
-    return merge(from_trailers, notes), problems + bad
+    waiting, unread = pending_events(cache_dir.parent) if cache_dir is not None else ([], [])
+    return merge(from_trailers, notes, waiting), problems + bad + unread
+
+
+def pending_events(common_dir: Path) -> tuple[list[Event], list[str]]:
+    """Events recorded before the first commit, waiting for it (see record)."""
+    path = pending_file(common_dir)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return [], []
+    return parse_note(text, "", where=str(path))
 
 
 def now() -> str:

@@ -105,8 +105,10 @@ class CommitInfo:
     trailers: tuple[tuple[str, str], ...]
 
 
-def parse_note(text: str, commit: str) -> tuple[list[Event], list[str]]:
-    """One note: JSON Lines. Bad lines are reported and skipped; the rest stays readable."""
+def parse_note(text: str, commit: str, where: str = "") -> tuple[list[Event], list[str]]:
+    """One note: JSON Lines. Bad lines are reported and skipped; the rest stays readable.
+    `where` names the text in those reports (default: the note on `commit`)."""
+    where = where or f"refs/notes/milestones: note on {commit[:10]}"
     events, problems = [], []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -117,9 +119,7 @@ def parse_note(text: str, commit: str) -> tuple[list[Event], list[str]]:
         except json.JSONDecodeError as exc:
             problem = f"not JSON ({exc.msg})"
         if problem:
-            problems.append(
-                f"refs/notes/milestones: note on {commit[:10]} line {number}: {problem}"
-            )
+            problems.append(f"{where} line {number}: {problem}")
             continue
         events.append(Event.from_dict(data))
     return events, problems

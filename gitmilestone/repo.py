@@ -44,6 +44,11 @@ def discover(start: Path | None = None) -> RepoPaths:
         )
     except FileNotFoundError as exc:
         raise MilestoneError("git is not installed or not on PATH", "install git first") from exc
+    if proc.returncode != 0 and "must be run in a work tree" in proc.stderr:
+        raise NotFoundError(
+            "this is a bare repository: it has no work tree for .milestones/",
+            "run git milestone inside a clone with a work tree (git clone <this> <folder>)",
+        )
     if proc.returncode != 0:
         where = start or Path.cwd()
         raise NotFoundError(

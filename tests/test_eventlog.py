@@ -258,3 +258,14 @@ def test_real_hooks_on_an_unborn_branch_and_a_detached_head(
     git(initialized, "commit", "-q", "--allow-empty", "-m", "Detached\n\nTime-Spent: 1h")
     assert "time_logged" in git(initialized, "notes", "--ref=refs/notes/milestones", "show", "HEAD")
     assert "1/2 tasks" in run_cli("status").stdout
+
+
+def test_log_shows_events_waiting_for_the_first_commit(
+    initialized: Path, run_cli: Callable[..., Result]
+) -> None:
+    plan(run_cli)
+    kinds = [e["event_type"] for e in json.loads(run_cli("log", "--json").stdout)]
+    assert kinds.count("task_added") == 2 and "milestone_created" in kinds
+    commit(initialized, "first")
+    assert handlers.post_commit([], b"") == 0
+    assert [e["event_type"] for e in json.loads(run_cli("log", "--json").stdout)] == kinds

@@ -338,3 +338,25 @@ def test_a_key_given_twice_is_an_error_not_a_silent_choice(
     assert result.exit_code == 1
     assert f"{M2}:7: not valid YAML: key 'priority' appears twice in one mapping" in result.output
     assert "keep one of the two" in result.output
+
+
+@pytest.mark.parametrize("args", [("init",), ("status",), ("sync",)])
+def test_a_bare_repository_is_named_as_such(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    from click.testing import CliRunner
+
+    from gitmilestone.cli import cli
+    from tests.conftest import git
+
+    bare = tmp_path / "bare.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    monkeypatch.chdir(bare)
+
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    lines = assert_user_error(result, "this is a bare repository")
+    assert "clone with a work tree" in lines[-1]
+    assert sorted(p.name for p in bare.iterdir()) == sorted(
+        ["HEAD", "branches", "config", "description", "hooks", "info", "objects", "refs"]
+    )
