@@ -164,9 +164,7 @@ def test_validate_without_init(repo: Path, run_cli: Callable[..., Result]) -> No
     assert "run `git milestone init`" in result.output
 
 
-def test_a_dependency_cycle_is_an_error(
-    initialized: Path, run_cli: Callable[..., Result]
-) -> None:
+def test_a_dependency_cycle_is_an_error(initialized: Path, run_cli: Callable[..., Result]) -> None:
     assert run_cli("new", "Auth").exit_code == 0
     assert run_cli("new", "Payments", "--requires", "M-001").exit_code == 0
     assert run_cli("set", "M-001", "dependencies.requires=[M-002]").exit_code == 0
