@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
-from gitmilestone.events import CommitInfo, Event, commit_events, merge, parse_note
+from gitmilestone.events import CommitInfo, Event, commit_rows, merge, parse_note
 from gitmilestone.trailers import TRAILER_KEYS, event_id, parse_trailer_block
+
+if TYPE_CHECKING:
+    import queue
 
 NOTES_REF = "refs/notes/milestones"
 
@@ -53,30 +56,72 @@ _CHUNK = 1 << 20
 
 
 def scan(root: Path, revs: list[str]) -> tuple[list[CommitInfo], list[str]]:
-    """`git log REVS`: the commits with our trailers, and every commit id, in git's order.
-    git's output is parsed while git still walks the history, so on two cores the Python work
-    mostly hides behind git's own."""
-    env = {k: v for k, v in os.environ.items() if k != "GIT_INDEX_FILE"}
-    env["TZ"] = "UTC"
-    cmd = ["git", "log", DATE_FORMAT, f"--format={HISTORY_FORMAT}", *revs, "--"]
+    """`git log REVS`: the commits with our trailers, and every commit id, in git's order."""
     found: list[CommitInfo] = []
     shas: list[str] = []
-    with subprocess.Popen(
-        cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
-    ) as proc:
-        assert proc.stdout is not None
-        tail = b""
-        while chunk := proc.stdout.read(_CHUNK):
-            complete, _, tail = (tail + chunk).rpartition(b"\x1e")
-            _parse_records(complete.decode("utf-8", "replace"), found, shas)
-        _parse_records(tail.decode("utf-8", "replace"), found, shas)
-    if proc.returncode != 0:
+    if not _stream(root, revs, lambda text: _parse_records(text, found, shas)):
         return [], []  # unborn branch or unknown revision: no history
     return found, shas
 
 
+def scan_rows(root: Path, revs: list[str]) -> tuple[list[tuple[Any, ...]], list[str], list[str]]:
+    """scan, straight to trailer events as FIELDS tuples (see rows_of), problems and commit
+    ids; each chunk becomes events while git still writes the next."""
+    rows: list[tuple[Any, ...]] = []
+    problems: list[str] = []
+    shas: list[str] = []
+
+    def each(text: str) -> None:
+        fresh: list[CommitInfo] = []
+        _parse_records(text, fresh, shas)
+        found, bad = rows_of(fresh)
+        rows.extend(found)
+        problems.extend(bad)
+
+    if not _stream(root, revs, each):
+        return [], [], []
+    return rows, problems, shas
+
+
+def _stream(root: Path, revs: list[str], each: Callable[[str], None]) -> bool:
+    """Feed `each` the output of `git log REVS` in chunks of whole records; False when git
+    failed. A thread drains git's output as fast as git writes it, so git never waits on a
+    full pipe while `each` works: on two cores the Python work mostly hides behind git's."""
+    import queue
+    import threading
+
+    env = {k: v for k, v in os.environ.items() if k != "GIT_INDEX_FILE"}
+    env["TZ"] = "UTC"
+    cmd = ["git", "log", DATE_FORMAT, f"--format={HISTORY_FORMAT}", *revs, "--"]
+    chunks: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+    with subprocess.Popen(
+        cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+    ) as proc:
+        assert proc.stdout is not None
+        reader = threading.Thread(target=_drain, args=(proc.stdout, chunks), daemon=True)
+        reader.start()
+        tail = b""
+        while chunk := chunks.get():
+            complete, _, tail = (tail + chunk).rpartition(b"\x1e")
+            each(complete.decode("utf-8", "replace"))
+        each(tail.decode("utf-8", "replace"))
+        reader.join()
+    return proc.returncode == 0
+
+
+def _drain(pipe: IO[bytes], chunks: queue.SimpleQueue[bytes]) -> None:
+    try:
+        while chunk := pipe.read1(_CHUNK):  # type: ignore[attr-defined]
+            chunks.put(chunk)
+    finally:
+        chunks.put(b"")  # end of output, also when reading failed
+
+
 def _parse_records(text: str, found: list[CommitInfo], shas: list[str]) -> None:
-    authors: dict[str, str] = {}  # one string per author: the cache stores it once
+    # One object per distinct author and trailer block: histories repeat both thousands of
+    # times, so they are parsed once, and the cache stores each once.
+    authors: dict[str, str] = {}
+    blocks: dict[str, tuple[tuple[str, str], ...]] = {}
     for record in text.split("\x1e"):
         record = record.strip("\n")
         if not record:
@@ -84,8 +129,10 @@ def _parse_records(text: str, found: list[CommitInfo], shas: list[str]) -> None:
         sha, stamp, author, block = record.split("\x1f", 3)
         shas.append(sha)
         if block:
-            author = authors.setdefault(author, author)
-            found.append(CommitInfo(sha, stamp, author, tuple(parse_trailer_block(block))))
+            trailers = blocks.get(block)
+            if trailers is None:
+                trailers = blocks[block] = tuple(parse_trailer_block(block))
+            found.append(CommitInfo(sha, stamp, authors.setdefault(author, author), trailers))
 
 
 def trailer_events(root: Path, rev: str = "HEAD") -> tuple[list[Event], list[str], set[str]]:
@@ -96,13 +143,19 @@ def trailer_events(root: Path, rev: str = "HEAD") -> tuple[list[Event], list[str
 
 
 def events_of(commits: Iterable[CommitInfo]) -> tuple[list[Event], list[str]]:
-    events: list[Event] = []
+    rows, problems = rows_of(commits)
+    return list(map(Event._make, rows)), problems
+
+
+def rows_of(commits: Iterable[CommitInfo]) -> tuple[list[tuple[Any, ...]], list[str]]:
+    """The trailer events of `commits` as FIELDS tuples (the event-log cache's form)."""
+    rows: list[tuple[Any, ...]] = []
     problems: list[str] = []
     for c in commits:
-        found, bad = commit_events(c)
-        events += found
+        found, bad = commit_rows(c)
+        rows += found
         problems += bad
-    return events, problems
+    return rows, problems
 
 
 def note_texts(root: Path, ref: str = NOTES_REF) -> dict[str, str]:
@@ -132,7 +185,7 @@ def attached(events: Iterable[Event], commit: str) -> list[Event]:
     because a trailer speaks for its own commit only: the new message states its own, and
     post-rewrite carries over what a squash left out."""
     kept = [e for e in events if e.source != "trailer" or e.commit == commit]
-    return [replace(e, commit=commit) for e in kept]
+    return [e._replace(commit=commit) for e in kept]
 
 
 def _split_batch(out: str) -> Iterable[str]:

@@ -44,7 +44,7 @@ def trailer_log(
         entry = _extend(root, tip, entries[0]) if entries else _scan_all(root, tip)
         _save(cache_dir / CACHE_NAME, [entry, *(e for e in entries if e[0] != tip)][:KEEP])
     _, shas, rows, problems = entry
-    events = [Event.from_tuple(row) for row in rows]
+    events = list(map(Event._make, rows))
     return events, problems, lambda sha: _binary(sha) in shas
 
 
@@ -54,17 +54,15 @@ def _resolve(root: Path, rev: str) -> str | None:
 
 
 def _scan_all(root: Path, tip: str) -> Entry:
-    commits, shas = eventlog.scan(root, [tip])
-    events, problems = eventlog.events_of(commits)
-    return tip, frozenset(map(bytes.fromhex, shas)), [e.as_tuple() for e in events], problems
+    rows, problems, shas = eventlog.scan_rows(root, [tip])
+    return tip, frozenset(map(bytes.fromhex, shas)), rows, problems
 
 
 def _extend(root: Path, tip: str, base: Entry) -> Entry:
     """`base` moved to `tip`: add what tip's history has and base's lacks, drop the reverse."""
     old_tip, shas, rows, problems = base
-    commits, added = eventlog.scan(root, [tip, "--not", old_tip])
+    new_rows, new_problems, added = eventlog.scan_rows(root, [tip, "--not", old_tip])
     gone = eventlog.git(root, "rev-list", old_tip, "--not", tip, check=False).stdout.split()
-    events, new_problems = eventlog.events_of(commits)
     if gone:
         dropped, short = set(gone), {g[:10] for g in gone}
         rows = [r for r in rows if r[FIELDS.index("commit")] not in dropped]
@@ -74,7 +72,7 @@ def _extend(root: Path, tip: str, base: Entry) -> Entry:
     return (
         tip,
         kept.union(map(bytes.fromhex, added)),
-        rows + [e.as_tuple() for e in events],
+        rows + new_rows,
         problems + new_problems,
     )
 

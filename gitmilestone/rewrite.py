@@ -12,7 +12,6 @@ running this twice, or alongside git's own copy, never counts anything twice.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
 from gitmilestone import eventlog
@@ -77,7 +76,7 @@ def _unstated_trailers(new: str, group: list[str], infos: dict[str, CommitInfo])
                 stated[trailer] -= 1
                 continue
             details = {**e.details, "carried_from": old}
-            out.append(replace(e, source="note", commit=new, details=details))
+            out.append(e._replace(source="note", commit=new, details=details))
     return out
 
 

@@ -37,13 +37,22 @@ def event_id(*parts: str) -> str:
 
 
 def _sha1_hex(data: bytes) -> str:
-    try:  # CPython's built-in SHA-1 loads in microseconds; hashlib first loads OpenSSL
-        import _sha1  # type: ignore[import-not-found]
-    except ImportError:  # pragma: no cover - interpreters built without it
-        import hashlib
+    return str(_sha1()(data).hexdigest())
 
-        return hashlib.sha1(data).hexdigest()
-    return str(_sha1.sha1(data).hexdigest())
+
+def _sha1() -> Any:
+    """CPython's built-in SHA-1 loads in microseconds; hashlib first loads OpenSSL."""
+    global _SHA1
+    if _SHA1 is None:
+        try:
+            from _sha1 import sha1  # type: ignore[import-not-found]
+        except ImportError:  # pragma: no cover - interpreters built without it
+            from hashlib import sha1
+        _SHA1 = sha1
+    return _SHA1
+
+
+_SHA1: Any = None
 
 
 _UNITS = (("d", 8.0, True), ("h", 1.0, True), ("m", 1 / 60, False))

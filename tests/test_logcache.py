@@ -37,10 +37,12 @@ def test_a_new_commit_is_read_without_rescanning(
         commit(repo, f"Work {n}\n\nTask: M-001/task-{n}")
     cached, full = both(repo, cache)
     assert cached == full and len(full) == 5
-    scanned: list[list[str]] = []
-    real_scan = eventlog.scan
+    scanned: list[list[str]] = []  # every `git log` the read runs, spied on, not replaced
+    real_stream = eventlog._stream
     monkeypatch.setattr(
-        eventlog, "scan", lambda r, revs: scanned.append(revs) or real_scan(r, revs)
+        eventlog,
+        "_stream",
+        lambda r, revs, each: scanned.append(revs) or real_stream(r, revs, each),
     )
 
     commit(repo, "More\n\nCompletes: M-001/task-9")
