@@ -158,15 +158,27 @@ def rows_of(commits: Iterable[CommitInfo]) -> tuple[list[tuple[Any, ...]], list[
     return rows, problems
 
 
-def note_texts(root: Path, ref: str = NOTES_REF) -> dict[str, str]:
-    """Every note on `ref`: annotated commit -> note text (one `notes list`, one cat-file)."""
+def note_texts(
+    root: Path, ref: str = NOTES_REF, only: Iterable[str] | None = None
+) -> dict[str, str]:
+    """Notes on `ref` (all, or those of the commits in `only`): annotated commit -> note text,
+    with one `notes list` and one `cat-file` for the notes wanted."""
     proc = git(root, "notes", f"--ref={ref}", "list", check=False)
-    pairs = [line.split() for line in proc.stdout.splitlines() if line.strip()]
+    pairs = [_pair(line) for line in proc.stdout.splitlines() if line.strip()]
+    if only is not None:
+        wanted = set(only)
+        pairs = [(blob, commit) for blob, commit in pairs if commit in wanted]
     if proc.returncode != 0 or not pairs:
         return {}
     batch = git(root, "cat-file", "--batch", stdin="".join(f"{blob}\n" for blob, _ in pairs))
     texts = _split_batch(batch.stdout)
     return {commit: text for (_, commit), text in zip(pairs, texts, strict=False)}
+
+
+def _pair(line: str) -> tuple[str, str]:
+    """`<note blob> <annotated object>` (SHA-1 or SHA-256 ids alike)."""
+    blob, _, commit = line.strip().partition(" ")
+    return blob, commit
 
 
 def note_events(root: Path, ref: str = NOTES_REF) -> tuple[list[Event], list[str]]:

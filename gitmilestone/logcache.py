@@ -26,7 +26,7 @@ VERSION = 1
 KEEP = 3  # tips remembered: the branches someone switches between
 CACHE_NAME = "eventlog.cache"
 
-# (tip, ids of every commit in its history (20-byte binary), event tuples, problems)
+# (tip, ids of every commit in its history (binary), event tuples, problems)
 Entry = tuple[str, frozenset[bytes], list[tuple[Any, ...]], list[str]]
 
 
@@ -90,13 +90,17 @@ def _load(path: Path) -> list[Entry]:
         data = marshal.loads(path.read_bytes())
         if data[0] != VERSION or data[1] != FIELDS:
             return []
-        return [(tip, frozenset(_split(blob)), rows, probs) for tip, blob, rows, probs in data[2]]
+        return [
+            (tip, frozenset(_split(blob, len(tip) // 2)), rows, probs)
+            for tip, blob, rows, probs in data[2]
+        ]
     except (OSError, ValueError, EOFError, TypeError, IndexError, KeyError):
         return []
 
 
-def _split(blob: bytes) -> list[bytes]:
-    return [blob[i : i + 20] for i in range(0, len(blob), 20)]
+def _split(blob: bytes, width: int) -> list[bytes]:
+    """The commit ids packed end to end: 20 bytes each (SHA-1), or 32 (SHA-256)."""
+    return [blob[i : i + width] for i in range(0, len(blob), width)]
 
 
 def _save(path: Path, entries: list[Entry]) -> None:

@@ -33,8 +33,8 @@ def carry(root: Path, groups: dict[str, list[str]]) -> int:
     """Append to each new commit's note what its old commits knew. Returns events carried."""
     if not groups:
         return 0
-    notes = eventlog.note_texts(root)
     olds = [old for group in groups.values() for old in group]
+    notes = eventlog.note_texts(root, only=[*olds, *groups])
     infos = commit_infos(root, [*olds, *groups])
     carried = 0
     for new, group in groups.items():

@@ -141,3 +141,18 @@ def _apply(root: Path, op: str, n: int) -> None:
     elif op == "merge" and len(branches) > 1:
         other = branches[n % len(branches)]
         git(root, "merge", "-q", "--no-edit", "--allow-unrelated-histories", other, check=False)
+
+
+def test_a_sha256_repository_reads_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "sha256"
+    git(tmp_path, "init", "-q", "--object-format=sha256", "-b", "main", str(root))
+    commit(root, "One\n\nTask: M-001/task-1")
+    commit(root, "Two\n\nCompletes: M-001/task-1")
+    event = eventlog.new_event(root, "task_started", "M-001", "task-2", {})
+    eventlog.record(root, root / ".git", [event])
+    cache = root / ".git" / "milestones"
+    for _ in range(2):  # cold, then from the cache
+        cached, full = both(root, cache)
+        assert cached == full and len(cached) == 3
