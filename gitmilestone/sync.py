@@ -135,7 +135,7 @@ def _fetched_refs(stderr: str) -> list[tuple[str, str]]:
 
 def merge_notes(root: Path, ref: str) -> None:
     """Merge `ref`'s notes into ours: every line of both sides, each once."""
-    if eventlog.git(root, "rev-parse", "-q", "--verify", NOTES_REF, check=False).returncode:
+    if not _has_ref(root, NOTES_REF):
         theirs = _git(root, "rev-parse", ref).stdout.strip()
         _git(root, "update-ref", NOTES_REF, theirs, "")  # "": only if we still have none
         return

@@ -236,12 +236,9 @@ def _pending_path(root: str) -> str:
 
 
 def _common_dir(root: str) -> str:
-    git_dir = _git_dir(root)
-    try:
-        with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as fh:
-            return os.path.join(git_dir, fh.read().strip())
-    except OSError:
-        return git_dir
+    from gitmilestone.hooks.resume_state import common_dir_of
+
+    return common_dir_of(_git_dir(root))
 
 
 def _pending_lines(root: str) -> str:
