@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
-from gitmilestone import git, plan, risks, sessions
+from gitmilestone import eventlog, git, plan, risks, sessions
 from gitmilestone.errors import MilestoneError
+from gitmilestone.model import today
 from gitmilestone.repo import discover
 from gitmilestone.storage.store import Store
 from gitmilestone.timeaccount import TimeRules
@@ -42,10 +44,14 @@ def build_demo(target: Path | None) -> Path:
     # Readable IDs for the tour: a one-person plan does not need the collision suffix.
     cfg.write_text(cfg.read_text().replace("suffix_length: 4", "suffix_length: 0"))
     (root / "README.md").write_text("# Shop\n\nA sample project planned with git-milestone.\n")
-    git.commit_all(root, "Start planning with git-milestone")
-    _plan_milestones(store)
-    git.commit_all(root, "Plan milestones M-001 to M-004")
-    _work(store, root)
+    # Dated around today, so the demo always shows a project three weeks in, with a pace to
+    # forecast from.
+    start = today() - dt.timedelta(days=24)
+    git.commit_all(root, "Start planning with git-milestone", _at(start, -1))
+    with eventlog.dated(_at(start, 0)):
+        _plan_milestones(store, start)
+    git.commit_all(root, "Plan milestones M-001 to M-004", _at(start, 0))
+    _work(store, root, start)
     _pause_checkout(store, root)
     return root
 
@@ -59,15 +65,25 @@ def _prepare(target: Path | None) -> Path:
     return target.resolve()
 
 
-def _plan_milestones(store: Store) -> None:
+def _day(start: dt.date, offset: int) -> str:
+    return (start + dt.timedelta(days=offset)).isoformat()
+
+
+def _at(start: dt.date, offset: int) -> dt.datetime:
+    """10:00 UTC, `offset` days after the demo project's start."""
+    day = start + dt.timedelta(days=offset)
+    return dt.datetime(day.year, day.month, day.day, 10, tzinfo=dt.timezone.utc)
+
+
+def _plan_milestones(store: Store, start: dt.date) -> None:
     specs = [
         plan.NewMilestone(
             "User authentication",
             "Sign-up, login and sessions",
             "high",
             "feature",
-            "2026-11-02",
-            "2026-11-20",
+            _day(start, 0),
+            _day(start, 18),
             40,
         ),
         plan.NewMilestone(
@@ -75,8 +91,8 @@ def _plan_milestones(store: Store) -> None:
             "Checkout through an external payment provider",
             "critical",
             "feature",
-            "2026-11-16",
-            "2026-12-11",
+            _day(start, 14),
+            _day(start, 39),
             60,
             requires=("M-001",),
         ),
@@ -85,8 +101,8 @@ def _plan_milestones(store: Store) -> None:
             "Design system and shared components",
             "medium",
             "feature",
-            "2026-11-23",
-            "2026-12-18",
+            _day(start, 21),
+            _day(start, 46),
             48,
         ),
         plan.NewMilestone(
@@ -94,8 +110,8 @@ def _plan_milestones(store: Store) -> None:
             "End-to-end tests for checkout",
             "medium",
             "testing",
-            "2026-12-14",
-            "2027-01-08",
+            _day(start, 42),
+            _day(start, 67),
             32,
             requires=("M-002", "M-003"),
         ),
@@ -132,26 +148,28 @@ def _plan_milestones(store: Store) -> None:
     plan.set_values(store, "M-002", [f"rollback_plan={_ROLLBACK}"])
 
 
-def _work(store: Store, root: Path) -> None:
-    steps = [
-        ("M-001/task-001", "completed", "Add users table"),
-        ("M-001/task-002", "completed", "Sign sessions with JWT"),
-        ("M-001/task-003", "completed", "Add login endpoint"),
-        ("M-001/task-004", "completed", "Add password reset flow"),
-        ("M-002/task-001", "completed", "Add payment provider adapter"),
-        ("M-002/task-002", "in_progress", "Start checkout endpoint"),
-        ("M-003/task-001", "completed", "Add design tokens"),
-        ("M-003/task-002", "blocked", "Start form components"),
+def _work(store: Store, root: Path, start: dt.date) -> None:
+    steps = [  # (day of the project, task, its new status, commit subject)
+        (2, "M-001/task-001", "completed", "Add users table"),
+        (4, "M-001/task-002", "completed", "Sign sessions with JWT"),
+        (8, "M-001/task-003", "completed", "Add login endpoint"),
+        (11, "M-001/task-004", "completed", "Add password reset flow"),
+        (16, "M-002/task-001", "completed", "Add payment provider adapter"),
+        (18, "M-002/task-002", "in_progress", "Start checkout endpoint"),
+        (22, "M-003/task-001", "completed", "Add design tokens"),
+        (23, "M-003/task-002", "blocked", "Start form components"),
     ]
-    for ref, status, subject in steps:
+    for day, ref, status, subject in steps:
         reason = "Waiting for the design review" if status == "blocked" else None
-        plan.set_task_status(store, ref, status, reason)
+        with eventlog.dated(_at(start, day)):
+            plan.set_task_status(store, ref, status, reason)
         trailer = "Completes" if status == "completed" else "Task"
-        git.commit_all(root, f"{subject}\n\n{trailer}: {ref}\nTime-Spent: 2h\n")
-    plan.complete(
-        store, "M-001", "Password reset took longer than planned: mail templates.", force=False
-    )
-    git.commit_all(root, "Complete M-001\n\nMilestone: M-001\n")
+        message = f"{subject}\n\n{trailer}: {ref}\nTime-Spent: 2h\n"
+        git.commit_all(root, message, _at(start, day))
+    with eventlog.dated(_at(start, 23)):
+        lesson = "Password reset took longer than planned: mail templates."
+        plan.complete(store, "M-001", lesson, force=False)
+    git.commit_all(root, "Complete M-001\n\nMilestone: M-001\n", _at(start, 23))
 
 
 def _pause_checkout(store: Store, root: Path) -> None:

@@ -3,10 +3,12 @@ notes on refs/notes/milestones. Stdlib only, so the hooks can use it."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import os
 import subprocess
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -242,10 +244,56 @@ def pending_events(common_dir: Path) -> tuple[list[Event], list[str]]:
     return parse_note(text, "", where=str(path))
 
 
+DATE_VARIABLE = "GIT_MILESTONE_DATE"
+# The time `dated` records at; each event recorded there is 1 ms after the one before, so
+# the events of a block keep their order.
+_DATED: contextvars.ContextVar[list[dt.datetime] | None] = contextvars.ContextVar(
+    "dated", default=None
+)
+
+
 def now() -> str:
-    """UTC with milliseconds, so events recorded within one second keep their order."""
-    stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+    """UTC with milliseconds, so events recorded within one second keep their order. Like
+    GIT_AUTHOR_DATE for commits, GIT_MILESTONE_DATE records events at another time (to
+    back-fill history); `dated` does the same for code that builds a history (the demo)."""
+    when = _next_dated() or event_date() or dt.datetime.now(dt.timezone.utc)
+    stamp = when.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds")
     return stamp.replace("+00:00", "Z")
+
+
+@contextlib.contextmanager
+def dated(when: dt.datetime) -> Iterator[None]:
+    """Record every event inside the block at `when`."""
+    token = _DATED.set([when])
+    try:
+        yield
+    finally:
+        _DATED.reset(token)
+
+
+def _next_dated() -> dt.datetime | None:
+    clock = _DATED.get()
+    if clock is None:
+        return None
+    clock[0] += dt.timedelta(milliseconds=1)
+    return clock[0]
+
+
+def event_date() -> dt.datetime | None:
+    """The time GIT_MILESTONE_DATE asks events to be recorded at, if it is set."""
+    text = os.environ.get(DATE_VARIABLE, "").strip()
+    if not text:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        from gitmilestone.errors import MilestoneError
+
+        raise MilestoneError(
+            f"{DATE_VARIABLE}={text!r} is not a date or date-time",
+            f"write it as 2026-11-20 or 2026-11-20T14:30:00+01:00, or unset {DATE_VARIABLE}",
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
 
 
 def identity(root: Path) -> str:

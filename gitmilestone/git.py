@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from gitmilestone.errors import MilestoneError
@@ -15,8 +16,9 @@ def init_repository(path: Path, branch: str = "main") -> None:
     pygit2.init_repository(str(path), initial_head=branch)
 
 
-def commit_all(path: Path, message: str) -> str:
-    """Stage every change in the work tree and commit it on HEAD. Returns the commit id."""
+def commit_all(path: Path, message: str, when: dt.datetime | None = None) -> str:
+    """Stage every change in the work tree and commit it on HEAD, dated `when` (default:
+    now). Returns the commit id."""
     import pygit2
 
     repo = pygit2.Repository(str(path))
@@ -24,9 +26,14 @@ def commit_all(path: Path, message: str) -> str:
     repo.index.write()
     tree = repo.index.write_tree()
     try:
-        sig = repo.default_signature
+        name, email = repo.default_signature.name, repo.default_signature.email
     except (KeyError, pygit2.GitError):
-        sig = pygit2.Signature(*_FALLBACK)
+        name, email = _FALLBACK
+    sig = (
+        pygit2.Signature(name, email, int(when.timestamp()), 0)
+        if when
+        else pygit2.Signature(name, email)
+    )
     parents = [] if repo.head_is_unborn else [repo.head.target]
     try:
         oid = repo.create_commit("HEAD", sig, sig, message, tree, parents)

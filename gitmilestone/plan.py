@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gitmilestone import eventlog
 from gitmilestone.errors import ConflictError, MilestoneError
 from gitmilestone.model import Milestone, Task, next_id
 from gitmilestone.schema import parse_value
@@ -23,9 +24,8 @@ PHASE_APPROVAL = {"design": True, "spec": True, "task": False, "execute": False}
 
 
 def now() -> str:
-    return (
-        dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    )
+    """The time written into files (whole seconds), on the same clock as events."""
+    return eventlog.now()[:19] + "Z"
 
 
 def today() -> dt.date:

@@ -11,7 +11,7 @@ from click.testing import Result
 
 from gitmilestone import eventlog
 from gitmilestone.hooks import handlers
-from tests.conftest import git
+from tests.conftest import git, tree_snapshot
 
 
 def commit(root: Path, message: str, name: str = "f.txt") -> str:
@@ -269,3 +269,33 @@ def test_log_shows_events_waiting_for_the_first_commit(
     commit(initialized, "first")
     assert handlers.post_commit([], b"") == 0
     assert [e["event_type"] for e in json.loads(run_cli("log", "--json").stdout)] == kinds
+
+
+def test_git_milestone_date_back_fills_events(
+    initialized: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commit(initialized, "base")
+    plan(run_cli)
+    monkeypatch.setenv("GIT_MILESTONE_DATE", "2026-10-30T16:00:00+01:00")
+    assert run_cli("task", "done", "M-001/task-001").exit_code == 0
+    done = [e for e in json.loads(run_cli("log", "--json").stdout) if e["task_id"] == "task-001"]
+    assert done[0]["event_type"] == "task_completed"  # the earliest event now
+    assert done[0]["timestamp"] == "2026-10-30T15:00:00.000Z"
+    monkeypatch.setenv("GIT_MILESTONE_DATE", "last tuesday")
+    before = tree_snapshot(initialized)
+    bad = run_cli("task", "start", "M-001/task-002")
+    assert tree_snapshot(initialized) == before
+    assert bad.exit_code == 1
+    assert "GIT_MILESTONE_DATE='last tuesday' is not a date" in bad.output
+    assert "hint: write it as 2026-11-20" in bad.output
+
+
+def test_events_recorded_in_one_dated_block_keep_their_order(initialized: Path) -> None:
+    import datetime as dt
+
+    when = dt.datetime(2026, 11, 2, 10, tzinfo=dt.timezone.utc)
+    with eventlog.dated(when):
+        stamps = [eventlog.now() for _ in range(3)]
+    assert stamps == sorted(stamps) and len(set(stamps)) == 3
+    assert stamps[0].startswith("2026-11-02T10:00:00.")
+    assert eventlog.now() > "2026-11-02T10:01"  # the block's clock is gone

@@ -30,6 +30,9 @@ class Store:
 
     @classmethod
     def open(cls, start: Path | None = None) -> Store:
+        from gitmilestone.eventlog import event_date
+
+        event_date()  # a bad GIT_MILESTONE_DATE stops a command before it changes a file
         return cls(discover(start))
 
     # -- locations -------------------------------------------------------------------------
