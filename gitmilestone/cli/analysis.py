@@ -321,13 +321,20 @@ def burndown_cmd(
       git milestone burndown --json
     """
     from gitmilestone.analysis.burndown import report
+    from gitmilestone.errors import MilestoneError
     from gitmilestone.render.analysis import burndown_lines
 
     store = _store()
     mid = store.resolve(milestone_id).id if milestone_id else None
     milestones, found = _history(store)
     first = since.date() if since else None
-    data = report(milestones, found, mid, first, _day(until))
+    last = _day(until)
+    if first and first > last:
+        raise MilestoneError(
+            f"--since {first} is after the last day shown, {last}",
+            "give a --since on or before --until (which defaults to today)",
+        )
+    data = report(milestones, found, mid, first, last)
     if as_json:
         emit_json(data)
         return

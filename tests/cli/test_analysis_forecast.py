@@ -159,3 +159,14 @@ def test_help(repo: Path, run_cli: Callable[..., Result]) -> None:
     for command in ("forecast", "burndown"):
         out = run_cli(command, "--help").output
         assert "Examples:" in out and "--json" in out
+
+
+def test_burndown_refuses_a_range_that_ends_before_it_starts(
+    history: Path, run_cli: Callable[..., Result]
+) -> None:
+    from tests.cli.helpers import assert_user_error
+
+    result = run_cli("burndown", "--since", "2026-12-01", "--until", "2026-11-20")
+
+    lines = assert_user_error(result, "--since 2026-12-01 is after the last day shown, 2026-11-20")
+    assert "on or before --until" in lines[-1]
