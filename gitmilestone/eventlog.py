@@ -334,18 +334,76 @@ def pending_file(common_dir: Path) -> Path:
     return common_dir / "milestones" / "pending-events.jsonl"
 
 
+class EventDeferred(UserWarning):
+    """An event could not be written to the notes yet; it waits in the pending file."""
+
+
+_RETRIES = (0.05, 0.1, 0.2, 0.4)  # seconds to wait for another git command's notes lock
+
+
 def record(root: Path, common_dir: Path, events: list[Event]) -> str | None:
-    """Attach events to HEAD's note. On an unborn branch they wait in .git/milestones and the
-    first commit's post-commit hook attaches them. Returns the commit or None."""
+    """Attach events (and any still waiting) to HEAD's note. Returns the commit, or None when
+    they wait in .git/milestones/pending-events.jsonl: on an unborn branch (the first commit's
+    post-commit hook attaches them), or when the notes ref stays locked by another git
+    command (the next event recorded or commit made attaches them; a warning says so)."""
     if not events:
         return None
     commit = events[0].commit or head(root)
     lines = "".join(e.to_json() + "\n" for e in events)
     if commit is None:
-        path = pending_file(common_dir)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(lines)
+        _queue(common_dir, lines)
         return None
-    git(root, "notes", f"--ref={NOTES_REF}", "append", "-F", "-", commit, stdin=lines)
-    return commit
+    waiting = _take_pending(common_dir)
+    problem = _append_note(root, commit, (waiting[1] if waiting else "") + lines)
+    if problem is None:
+        if waiting:
+            waiting[0].unlink(missing_ok=True)
+        return commit
+    _queue(common_dir, (waiting[1] if waiting else "") + lines)
+    if waiting:
+        waiting[0].unlink(missing_ok=True)
+    import warnings
+
+    where = pending_file(common_dir)
+    warnings.warn(
+        EventDeferred(
+            f"the event could not be written to {NOTES_REF} ({problem}); it is kept in {where} "
+            "and attached with the next event or commit"
+        ),
+        stacklevel=2,
+    )
+    return None
+
+
+def _append_note(root: Path, commit: str, lines: str) -> str | None:
+    """Append to the commit's note, waiting a little for a lock another git command holds.
+    Returns git's complaint when it does not succeed."""
+    import time
+
+    for pause in (*_RETRIES, None):
+        proc = git(root, "notes", f"--ref={NOTES_REF}", "append", "-F", "-", commit,
+                   stdin=lines, check=False)  # fmt: skip
+        if proc.returncode == 0:
+            return None
+        if pause is None or "lock" not in proc.stderr:
+            break
+        time.sleep(pause)
+    return next((x for x in proc.stderr.splitlines() if x.strip()), "git notes failed")
+
+
+def _queue(common_dir: Path, lines: str) -> None:
+    path = pending_file(common_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(lines)
+
+
+def _take_pending(common_dir: Path) -> tuple[Path, str] | None:
+    """Move the pending file aside (so lines queued meanwhile are not lost) and read it."""
+    path = pending_file(common_dir)
+    taken = path.with_name(f"{path.name}.{os.getpid()}")
+    try:
+        os.replace(path, taken)
+    except OSError:
+        return None
+    return taken, taken.read_text(encoding="utf-8")

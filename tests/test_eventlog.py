@@ -299,3 +299,30 @@ def test_events_recorded_in_one_dated_block_keep_their_order(initialized: Path) 
     assert stamps == sorted(stamps) and len(set(stamps)) == 3
     assert stamps[0].startswith("2026-11-02T10:00:00.")
     assert eventlog.now() > "2026-11-02T10:01"  # the block's clock is gone
+
+
+def test_a_locked_notes_ref_defers_the_event_and_loses_nothing(
+    initialized: Path, run_cli: Callable[..., Result]
+) -> None:
+    commit(initialized, "base")
+    plan(run_cli)
+    lock = initialized / ".git/refs/notes/milestones.lock"
+    lock.write_text("")  # another git command is writing notes, or died doing so
+
+    busy = run_cli("task", "start", "M-001/task-001")
+
+    assert busy.exit_code == 0
+    assert "Traceback" not in busy.output
+    assert "warning: the event could not be written to refs/notes/milestones" in busy.stderr
+    assert "attached with the next event or commit" in busy.stderr
+    pending = eventlog.pending_file(initialized / ".git")
+    assert "task_started" in pending.read_text()
+    kinds = [e["event_type"] for e in json.loads(run_cli("log", "--json").stdout)]
+    assert "task_started" in kinds  # visible while it waits
+
+    lock.unlink()
+    assert run_cli("task", "start", "M-001/task-002").exit_code == 0
+
+    assert not pending.exists()
+    note = git(initialized, "notes", "--ref=refs/notes/milestones", "show", "HEAD")
+    assert note.count("task_started") == 2

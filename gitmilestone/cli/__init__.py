@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+import warnings
 from typing import Any
 
 import click
@@ -91,6 +92,13 @@ def cli() -> None:
     in pull requests. Start with `git milestone init`, then `git milestone new "Title"`.
     Every read command takes --json.
     """
+    # Core code warns (warnings.warn) where the command did its job with a caveat, e.g. an
+    # event that waits for the notes lock; the user sees one `warning:` line, no file:line.
+    warnings.showwarning = _show_warning
+
+
+def _show_warning(message: Warning | str, *args: object, **kwargs: object) -> None:
+    click.echo(f"warning: {message}", err=True)
 
 
 def main(argv: list[str] | None = None) -> int:
