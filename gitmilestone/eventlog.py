@@ -166,11 +166,20 @@ def note_texts(
     """Notes on `ref` (all, or those of the commits in `only`): annotated commit -> note text,
     with one `notes list` and one `cat-file` for the notes wanted."""
     proc = git(root, "notes", f"--ref={ref}", "list", check=False)
+    if proc.returncode != 0:  # a missing ref lists nothing and succeeds: this is damage
+        from gitmilestone.errors import MilestoneError
+
+        said = next((x for x in proc.stderr.splitlines() if x.strip()), "no message")
+        raise MilestoneError(
+            f"cannot read the notes in {ref}: {said}",
+            f"if a remote has them, fetch them again: git update-ref -d {ref} && "
+            "git milestone sync (events recorded only in this clone's damaged notes are lost)",
+        )
     pairs = [_pair(line) for line in proc.stdout.splitlines() if line.strip()]
     if only is not None:
         wanted = set(only)
         pairs = [(blob, commit) for blob, commit in pairs if commit in wanted]
-    if proc.returncode != 0 or not pairs:
+    if not pairs:
         return {}
     batch = git(root, "cat-file", "--batch", stdin="".join(f"{blob}\n" for blob, _ in pairs))
     texts = _split_batch(batch.stdout)

@@ -81,6 +81,30 @@ class LazyGroup(click.Group):
             for line in err.lines():
                 click.echo(line, err=True)
             ctx.exit(1)
+        except Exception as exc:
+            # git itself refused (a broken repository, a full disk): say which command and
+            # what git said, once, rather than a traceback through our code.
+            lines = _git_failure(exc)
+            if not lines:
+                raise  # a bug: the traceback is what a bug report needs
+            for line in lines:
+                click.echo(line, err=True)
+            ctx.exit(1)
+
+
+def _git_failure(exc: Exception) -> list[str]:
+    # Looked up, not imported: `-h` must not pay for subprocess, and without it loaded no
+    # git command can have failed.
+    subprocess = sys.modules.get("subprocess")
+    if subprocess is None or not isinstance(exc, subprocess.CalledProcessError):
+        return []
+    command = " ".join(str(a) for a in exc.cmd) if isinstance(exc.cmd, list) else str(exc.cmd)
+    said = [x.strip() for x in str(exc.stderr or "").splitlines() if x.strip()]
+    return [
+        f"Error: {command} failed (exit {exc.returncode}): {said[0] if said else 'no message'}",
+        "hint: fix what git reports (`git status` and `git fsck` help), then run the command "
+        "again; files git-milestone writes are only replaced once complete",
+    ]
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -360,3 +360,30 @@ def test_a_bare_repository_is_named_as_such(
     assert sorted(p.name for p in bare.iterdir()) == sorted(
         ["HEAD", "branches", "config", "description", "hooks", "info", "objects", "refs"]
     )
+
+
+def test_damaged_notes_are_one_error_line(two: Path, run_cli: Callable[..., Result]) -> None:
+    from tests.conftest import git
+
+    git(two, "commit", "-q", "--allow-empty", "-m", "base")
+    # The notes ref names an object that is not there.
+    (two / ".git/refs/notes").mkdir(parents=True, exist_ok=True)
+    (two / ".git/refs/notes/milestones").write_text("0123456789" * 4 + "\n")
+
+    lines = assert_user_error(run_cli("log"), "cannot read the notes in refs/notes/milestones")
+
+    assert "git milestone sync" in lines[-1]
+
+
+def test_a_failing_git_command_becomes_one_error_line() -> None:
+    import subprocess
+
+    from gitmilestone.cli import _git_failure
+
+    exc = subprocess.CalledProcessError(128, ["git", "cat-file", "--batch"], "", "fatal: bad\nmore")
+    assert _git_failure(exc) == [
+        "Error: git cat-file --batch failed (exit 128): fatal: bad",
+        "hint: fix what git reports (`git status` and `git fsck` help), then run the command "
+        "again; files git-milestone writes are only replaced once complete",
+    ]
+    assert _git_failure(ValueError("a bug")) == []
