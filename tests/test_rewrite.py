@@ -132,3 +132,29 @@ def test_without_notes_rewrite_config_the_hook_still_carries_notes(
 def test_parse_pairs_groups_a_squash_and_skips_noise() -> None:
     stdin = b"a1 n1\na2 n1 extra\nb1 n2\nsame same\n\ngarbage\n"
     assert parse_pairs(stdin) == {"n1": ["a1", "a2"], "n2": ["b1"]}
+
+
+def test_hooks_never_touch_tracked_files_or_the_index(
+    hooked: Path, run_cli: Callable[..., Result]
+) -> None:
+    def state() -> tuple[str, dict[str, bytes]]:
+        files = {
+            str(p.relative_to(hooked)): p.read_bytes()
+            for p in sorted(hooked.rglob("*"))
+            if p.is_file() and ".git" not in p.parts
+        }
+        return git(hooked, "status", "--porcelain"), files
+
+    git(hooked, "checkout", "-q", "-b", "milestone/M-001/task-001-login")
+    assert run_cli("start").exit_code == 0
+    (hooked / "a.txt").write_text("work\n")
+    git(hooked, "add", "a.txt")
+    git(hooked, "commit", "-q", "-m", "Login\n\nCompletes: M-001/task-001\nTime-Spent: 1h")
+    before = state()
+    git(hooked, "checkout", "-q", "main")
+    git(hooked, "merge", "-q", "--no-ff", "--no-edit", "milestone/M-001/task-001-login")
+    git(hooked, "commit", "-q", "--amend", "--no-edit")
+    after = state()
+
+    assert before[0] == after[0] == ""  # nothing staged or modified by any hook
+    assert before[1] == after[1]  # every file in the work tree as it was
