@@ -22,10 +22,19 @@ NOTES_REF = "refs/notes/milestones"
 
 
 def git(
-    root: Path, *args: str, stdin: str | None = None, check: bool = True
+    root: Path,
+    *args: str,
+    stdin: str | None = None,
+    check: bool = True,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "GIT_INDEX_FILE"}
-    env["TZ"] = "UTC"
+    """The one way git-milestone runs git outside the hooks: in `root`, with the index of a
+    hook's git command (GIT_INDEX_FILE) dropped, dates in UTC, and `env` on top."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "GIT_INDEX_FILE"},
+        "TZ": "UTC",
+        **(env or {}),
+    }
     proc = subprocess.run(
         ["git", *args], cwd=root, input=stdin, capture_output=True, text=True, check=False, env=env
     )

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from gitmilestone import eventlog
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
 from gitmilestone.repo import RepoPaths
 
@@ -82,13 +83,11 @@ def git(
     stdin: str | None = None,
     check: bool = True,
 ) -> str:
-    env = {k: v for k, v in os.environ.items() if k != "GIT_INDEX_FILE"}
+    env = {}
     if index is not None:
         env["GIT_INDEX_FILE"] = str(index)
         env["GIT_LITERAL_PATHSPECS"] = "1"  # file names are names, never glob patterns
-    proc = subprocess.run(
-        ["git", *args], cwd=root, input=stdin, capture_output=True, text=True, env=env, check=False
-    )
+    proc = eventlog.git(root, *args, stdin=stdin, env=env, check=False)
     if check and proc.returncode != 0:
         raise MilestoneError(
             f"git {args[0]} failed: {proc.stderr.strip() or proc.stdout.strip()}",

@@ -9,7 +9,6 @@ opt-in pre-push hook runs this.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -157,7 +156,7 @@ def _push(root: Path, remote: str, result: SyncResult) -> bool:
     if not specs:
         return True
     theirs = _ids(root, tracking_ref(remote)) if _has_ref(root, tracking_ref(remote)) else set()
-    env = {**os.environ, "GIT_MILESTONE_SKIP_HOOKS": "1"}  # our pre-push must not recurse
+    env = {"GIT_MILESTONE_SKIP_HOOKS": "1"}  # our pre-push must not recurse
     proc = _git(root, "push", "--porcelain", remote, *specs, check=False, env=env)
     for flag, ref, summary in _porcelain(proc.stdout, 3):
         if ref.endswith(f":{NOTES_REF}") and flag == "!":
@@ -214,9 +213,7 @@ def _first_line(text: str) -> str:
 def _git(
     root: Path, *args: str, check: bool = True, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        ["git", *args], cwd=root, capture_output=True, text=True, check=False, env=env
-    )
+    proc = eventlog.git(root, *args, check=False, env=env)
     if check and proc.returncode != 0:
         raise MilestoneError(
             f"git {' '.join(args)} failed: {_first_line(proc.stderr)}",

@@ -227,9 +227,9 @@ def _writing(folder: Path, shown: Shown) -> Iterator[None]:
 
 
 def _git(paths: RepoPaths, *args: str, check: bool = True) -> str:
-    proc = subprocess.run(
-        ["git", *args], cwd=paths.root, capture_output=True, text=True, check=False
-    )
+    from gitmilestone.eventlog import git
+
+    proc = git(paths.root, *args, check=False)
     if check and proc.returncode != 0:
         raise MilestoneError(
             f"git {' '.join(args)} failed: {proc.stderr.strip()}",
