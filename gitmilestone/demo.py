@@ -75,68 +75,45 @@ def _at(start: dt.date, offset: int) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, 10, tzinfo=dt.timezone.utc)
 
 
+# (title, description, priority, category, first and last day of the project, hours, requires)
+_MILESTONES = [
+    ("User authentication", "Sign-up, login and sessions", "high", "feature", 0, 18, 40, ()),
+    ("Payments API", "Checkout through an external payment provider", "critical", "feature",
+     14, 39, 60, ("M-001",)),
+    ("UI components", "Design system and shared components", "medium", "feature", 21, 46, 48, ()),
+    ("Testing framework", "End-to-end tests for checkout", "medium", "testing", 42, 67, 32,
+     ("M-002", "M-003")),
+]  # fmt: skip
+# (title, hours, the tasks of the same milestone it waits for)
+_TASKS: dict[str, list[tuple[str, int, tuple[str, ...]]]] = {
+    "M-001": [
+        ("Database schema", 6, ()),
+        ("JWT sessions", 8, ("task-001",)),
+        ("Login endpoint", 8, ("task-002",)),
+        ("Password reset", 10, ("task-001",)),
+    ],
+    "M-002": [
+        ("Provider adapter", 12, ()),
+        ("Checkout endpoint", 16, ("task-001",)),
+        ("Webhooks", 12, ("task-002",)),
+        ("Refunds", 10, ("task-003",)),
+    ],
+    "M-003": [
+        ("Design tokens", 8, ()),
+        ("Form components", 16, ("task-001",)),
+        ("Navigation", 12, ("task-001",)),
+    ],
+    "M-004": [("Test harness", 12, ()), ("Checkout scenarios", 16, ("task-001",))],
+}
+
+
 def _plan_milestones(store: Store, start: dt.date) -> None:
     specs = [
-        plan.NewMilestone(
-            "User authentication",
-            "Sign-up, login and sessions",
-            "high",
-            "feature",
-            _day(start, 0),
-            _day(start, 18),
-            40,
-        ),
-        plan.NewMilestone(
-            "Payments API",
-            "Checkout through an external payment provider",
-            "critical",
-            "feature",
-            _day(start, 14),
-            _day(start, 39),
-            60,
-            requires=("M-001",),
-        ),
-        plan.NewMilestone(
-            "UI components",
-            "Design system and shared components",
-            "medium",
-            "feature",
-            _day(start, 21),
-            _day(start, 46),
-            48,
-        ),
-        plan.NewMilestone(
-            "Testing framework",
-            "End-to-end tests for checkout",
-            "medium",
-            "testing",
-            _day(start, 42),
-            _day(start, 67),
-            32,
-            requires=("M-002", "M-003"),
-        ),
-    ]
-    # (title, hours, the tasks of the same milestone it waits for)
-    tasks: dict[str, list[tuple[str, int, tuple[str, ...]]]] = {
-        "M-001": [
-            ("Database schema", 6, ()),
-            ("JWT sessions", 8, ("task-001",)),
-            ("Login endpoint", 8, ("task-002",)),
-            ("Password reset", 10, ("task-001",)),
-        ],
-        "M-002": [
-            ("Provider adapter", 12, ()),
-            ("Checkout endpoint", 16, ("task-001",)),
-            ("Webhooks", 12, ("task-002",)),
-            ("Refunds", 10, ("task-003",)),
-        ],
-        "M-003": [
-            ("Design tokens", 8, ()),
-            ("Form components", 16, ("task-001",)),
-            ("Navigation", 12, ("task-001",)),
-        ],
-        "M-004": [("Test harness", 12, ()), ("Checkout scenarios", 16, ("task-001",))],
-    }
+        plan.NewMilestone(title, about, prio, cat, _day(start, a), _day(start, b), hours,
+                          requires=requires)
+        for title, about, prio, cat, a, b, hours, requires in _MILESTONES
+    ]  # fmt: skip
+    tasks = _TASKS
     for spec in specs:
         m = plan.new_milestone(store, spec)
         for title, hours, depends in tasks[m.id]:
