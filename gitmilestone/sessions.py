@@ -175,7 +175,7 @@ def current_branch(root: Path) -> str | None:
 
 def branch_target(root: Path, branch: str | None) -> tuple[str | None, str | None]:
     """The milestone and task a branch name points at (milestone/M-001/task-002-...)."""
-    from gitmilestone.hooks.handlers import branch_refs
+    from gitmilestone.hooks.where import branch_refs
 
     refs = branch_refs(str(root), branch) if branch else None
     return refs if refs is not None else (None, None)

@@ -10,7 +10,7 @@ import pytest
 from click.testing import Result
 
 from gitmilestone import eventlog
-from gitmilestone.hooks import handlers
+from gitmilestone.hooks import handlers, where
 from tests.conftest import git, tree_snapshot
 
 
@@ -212,7 +212,7 @@ class TestCommitMsg:
     ],
 )
 def test_branch_patterns(pattern: str, branch: str, expected: object) -> None:
-    assert handlers.match_branch(pattern, branch) == expected
+    assert where.match_branch(pattern, branch) == expected
 
 
 def test_log_type_takes_any_well_formed_type(

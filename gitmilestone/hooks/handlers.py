@@ -12,43 +12,23 @@ import os
 import sys
 
 from gitmilestone.hooks.proc import git
+from gitmilestone.hooks.where import (
+    branch_refs,
+    common_dir,
+    current_branch,
+    git_dir,
+    milestone_file,
+)
+from gitmilestone.hooks.where import root as plan_root
 
 KEYS = ("milestone:", "task:", "completes:", "progress:", "time-spent:", "blocker:")
 LINKING = ("Milestone", "Task", "Completes", "Progress")
-DEFAULT_PATTERN = "milestone/{milestone}/{task}"
-
-
-def _root() -> str | None:
-    """The work tree, when it plans with git-milestone; None means: do nothing."""
-    root = os.getcwd()
-    return root if os.path.isdir(os.path.join(root, ".milestones")) else None
-
-
-def _git_dir(root: str) -> str:
-    """This work tree's git directory, read from disk (a linked worktree has a .git file)."""
-    env = os.environ.get("GIT_DIR")
-    if env:
-        return os.path.join(root, env)
-    dot = os.path.join(root, ".git")
-    if os.path.isfile(dot):
-        with open(dot, encoding="utf-8") as fh:
-            target = fh.read().strip().removeprefix("gitdir:").strip()
-        return os.path.join(root, target)
-    return dot
-
-
-def _milestone_file(root: str, mid: str) -> str | None:
-    for location in ("active", "completed"):
-        path = os.path.join(root, ".milestones", location, f"{mid}.yaml")
-        if os.path.isfile(path):
-            return path
-    return None
 
 
 def commit_msg(args: list[str], stdin: bytes) -> int:
     """Reject a malformed or unknown milestone trailer; add Task:/Milestone: from the branch
     or the active work session when the message names no milestone itself."""
-    root = _root()
+    root = plan_root()
     if root is None or not args:
         return 0
     msg = os.path.abspath(args[0])
@@ -85,84 +65,9 @@ def _trailer_problem(root: str, key: str, value: str) -> str | None:
         parts = check_trailer(key, value)
     except TrailerError as err:
         return str(err)
-    if key in LINKING and _milestone_file(root, parts[0]) is None:
+    if key in LINKING and milestone_file(root, parts[0]) is None:
         return f"{key}: {value}: there is no milestone {parts[0]} in .milestones/"
     return None
-
-
-def current_branch(root: str) -> str | None:
-    """The checked-out branch, from HEAD itself (no git call); None when detached."""
-    try:
-        with open(os.path.join(_git_dir(root), "HEAD"), encoding="utf-8") as fh:
-            head = fh.read().strip()
-    except OSError:
-        return None
-    return head.removeprefix("ref: refs/heads/") if head.startswith("ref: refs/heads/") else None
-
-
-def branch_pattern(root: str) -> str:
-    config = os.path.join(root, ".milestones", "config", "milestone-config.yaml")
-    try:
-        with open(config, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError:
-        return DEFAULT_PATTERN
-    for line in text.splitlines():
-        if line.startswith("branch_pattern:"):
-            value = line.partition(":")[2].split(" #")[0].strip().strip("'\"")
-            return value or DEFAULT_PATTERN
-    return DEFAULT_PATTERN
-
-
-def branch_refs(root: str, branch: str) -> tuple[str, str | None] | None:
-    """(milestone, task) named by a branch like milestone/M-001/task-003-login."""
-    found = match_branch(branch_pattern(root), branch)
-    if found is None:
-        return None
-    mid, segment = found
-    path = _milestone_file(root, mid)
-    if path is None:
-        return None
-    if not segment:
-        return mid, None
-    with open(path, encoding="utf-8") as fh:
-        ids = [i for i in map(_id_of_line, fh) if i]
-    fits = [i for i in ids if segment == i or segment.startswith(i + "-")]
-    return mid, max(fits, key=len) if fits else None
-
-
-def match_branch(pattern: str, branch: str) -> tuple[str, str | None] | None:
-    """The milestone and the task segment a branch name fills into the pattern, or None.
-    Placeholders stand for one path segment each; the task part may be left off."""
-    wanted, parts = pattern.split("/"), branch.split("/")
-    if "{task}" in pattern and len(parts) == len(wanted) - 1:
-        wanted = [w for w in wanted if "{task}" not in w]
-    if len(parts) != len(wanted):
-        return None
-    found: dict[str, str] = {}
-    for want, part in zip(wanted, parts, strict=True):
-        head, brace, tail = want.partition("{")
-        if not brace:
-            if want != part:
-                return None
-            continue
-        name, _, after = tail.partition("}")
-        value = part[len(head) : len(part) - len(after)] if after else part[len(head) :]
-        if not part.startswith(head) or not part.endswith(after) or not value:
-            return None
-        found[name] = value
-    return (found["milestone"], found.get("task")) if "milestone" in found else None
-
-
-def _id_of_line(line: str) -> str | None:
-    """The ID on a YAML line like `  - id: task-003  # comment`, else None."""
-    text = line.strip().removeprefix("-").strip()
-    if not text.startswith("id:"):
-        return None
-    value = text[3:].split("#", 1)[0].strip().strip("'\"")
-    from gitmilestone.trailers import is_id
-
-    return value if is_id(value) else None
 
 
 def _add_context_trailer(root: str, msg: str) -> None:
@@ -191,9 +96,9 @@ def _add_context_trailer(root: str, msg: str) -> None:
 def _session_refs(root: str) -> tuple[str, str | None] | None:
     from gitmilestone.hooks.resume_state import active_session
 
-    session = active_session(_common_dir(root), _git_dir(root))
+    session = active_session(common_dir(root), git_dir(root))
     mid = session.get("milestone_id") if session else None
-    if not session or not mid or _milestone_file(root, mid) is None:
+    if not session or not mid or milestone_file(root, mid) is None:
         return None
     return mid, session.get("task_id")
 
@@ -201,7 +106,7 @@ def _session_refs(root: str) -> tuple[str, str | None] | None:
 def post_commit(args: list[str], stdin: bytes) -> int:
     """Record the new commit's trailer events (and any events waiting from before the first
     commit) in its note, so they sync to other clones."""
-    root = _root()
+    root = plan_root()
     if root is None:
         return 0
     fmt = "%H%x1f%ad%x1f%an <%ae>%x1f%(trailers:only,unfold)"
@@ -231,14 +136,8 @@ def _trailer_lines(sha: str, stamp: str, author: str, block: str) -> str:
 
 
 def _pending_path(root: str) -> str:
-    common = os.environ.get("GIT_COMMON_DIR") or _common_dir(root)
+    common = os.environ.get("GIT_COMMON_DIR") or common_dir(root)
     return os.path.join(common, "milestones", "pending-events.jsonl")
-
-
-def _common_dir(root: str) -> str:
-    from gitmilestone.hooks.resume_state import common_dir_of
-
-    return common_dir_of(_git_dir(root))
 
 
 def _pending_lines(root: str) -> str:
@@ -257,7 +156,7 @@ def _forget_pending(root: str) -> None:
 
 def post_checkout(args: list[str], stdin: bytes) -> int:
     """After switching branches, say where work on that branch was paused (at most 3 lines)."""
-    root = _root()
+    root = plan_root()
     if root is None or len(args) < 3 or args[2] != "1":  # "1": a branch checkout, not a file
         return 0
     branch = current_branch(root)
@@ -265,14 +164,14 @@ def post_checkout(args: list[str], stdin: bytes) -> int:
         return 0
     from gitmilestone.hooks.resume_state import checkout_summary
 
-    for line in checkout_summary(root, _git_dir(root), branch)[:3]:
+    for line in checkout_summary(root, git_dir(root), branch)[:3]:
         print(line, file=sys.stderr)
     return 0
 
 
 def post_rewrite(args: list[str], stdin: bytes) -> int:
     """Carry events across amend, rebase and squash (see gitmilestone.rewrite)."""
-    root = _root()
+    root = plan_root()
     if root is None:
         return 0
     from pathlib import Path
@@ -287,7 +186,7 @@ def post_rewrite(args: list[str], stdin: bytes) -> int:
 
 def post_merge(args: list[str], stdin: bytes) -> int:
     """After a merge that changed the plan, warn about task IDs both sides created."""
-    root = _root()
+    root = plan_root()
     if root is None:
         return 0
     _, names = git(root, "diff", "--name-only", "ORIG_HEAD", "HEAD", "--", ".milestones/active")
@@ -312,7 +211,7 @@ def _duplicate_task_ids(path: str) -> list[str]:
 
 def pre_push(args: list[str], stdin: bytes) -> int:
     """Opt-in: sync milestone notes with the remote being pushed to. Never blocks the push."""
-    root = _root()
+    root = plan_root()
     if root is None or not args or stdin.strip() == b"":
         return 0
     from pathlib import Path
@@ -325,13 +224,13 @@ def pre_push(args: list[str], stdin: bytes) -> int:
     if rc != 0:
         return 0  # pushing to a URL, not a named remote: nowhere to keep tracking notes
     try:
-        result = sync(Path(root), Path(_git_dir(root)), remote)
+        result = sync(Path(root), Path(git_dir(root)), remote)
     except MilestoneError as err:
         print(f"git-milestone: notes not synced: {err.message}", file=sys.stderr)
         return 0
     from gitmilestone.hooks.resume_state import rebuild_resume_cache
 
-    rebuild_resume_cache(root, _common_dir(root))
+    rebuild_resume_cache(root, common_dir(root))
     sent = f", sent {result.sent}" if result.pushed else ""
     print(
         f"git-milestone: synced notes with {remote}: received {result.received}{sent}",

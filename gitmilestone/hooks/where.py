@@ -1,0 +1,118 @@
+"""Where a hook is: the work tree, its git directory, the plan's files, and the milestone and
+task the branch names (through `branch_pattern` in milestone-config.yaml, e.g.
+milestone/M-001/task-003-login). Read from disk with the standard library only, no git call
+and no `re`: hooks run on every commit, and each module they import costs time."""
+
+from __future__ import annotations
+
+import os
+
+DEFAULT_PATTERN = "milestone/{milestone}/{task}"
+
+
+def root() -> str | None:
+    """The work tree, when it plans with git-milestone; None means: do nothing."""
+    root = os.getcwd()
+    return root if os.path.isdir(os.path.join(root, ".milestones")) else None
+
+
+def git_dir(root: str) -> str:
+    """This work tree's git directory, read from disk (a linked worktree has a .git file)."""
+    env = os.environ.get("GIT_DIR")
+    if env:
+        return os.path.join(root, env)
+    dot = os.path.join(root, ".git")
+    if os.path.isfile(dot):
+        with open(dot, encoding="utf-8") as fh:
+            target = fh.read().strip().removeprefix("gitdir:").strip()
+        return os.path.join(root, target)
+    return dot
+
+
+def milestone_file(root: str, mid: str) -> str | None:
+    for location in ("active", "completed"):
+        path = os.path.join(root, ".milestones", location, f"{mid}.yaml")
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def common_dir(root: str) -> str:
+    from gitmilestone.hooks.resume_state import common_dir_of
+
+    return common_dir_of(git_dir(root))
+
+
+def current_branch(root: str) -> str | None:
+    """The checked-out branch, from HEAD itself (no git call); None when detached."""
+    try:
+        with open(os.path.join(git_dir(root), "HEAD"), encoding="utf-8") as fh:
+            head = fh.read().strip()
+    except OSError:
+        return None
+    return head.removeprefix("ref: refs/heads/") if head.startswith("ref: refs/heads/") else None
+
+
+def branch_pattern(root: str) -> str:
+    config = os.path.join(root, ".milestones", "config", "milestone-config.yaml")
+    try:
+        with open(config, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError:
+        return DEFAULT_PATTERN
+    for line in text.splitlines():
+        if line.startswith("branch_pattern:"):
+            value = line.partition(":")[2].split(" #")[0].strip().strip("'\"")
+            return value or DEFAULT_PATTERN
+    return DEFAULT_PATTERN
+
+
+def branch_refs(root: str, branch: str) -> tuple[str, str | None] | None:
+    """(milestone, task) named by a branch like milestone/M-001/task-003-login."""
+    found = match_branch(branch_pattern(root), branch)
+    if found is None:
+        return None
+    mid, segment = found
+    path = milestone_file(root, mid)
+    if path is None:
+        return None
+    if not segment:
+        return mid, None
+    with open(path, encoding="utf-8") as fh:
+        ids = [i for i in map(_id_of_line, fh) if i]
+    fits = [i for i in ids if segment == i or segment.startswith(i + "-")]
+    return mid, max(fits, key=len) if fits else None
+
+
+def match_branch(pattern: str, branch: str) -> tuple[str, str | None] | None:
+    """The milestone and the task segment a branch name fills into the pattern, or None.
+    Placeholders stand for one path segment each; the task part may be left off."""
+    wanted, parts = pattern.split("/"), branch.split("/")
+    if "{task}" in pattern and len(parts) == len(wanted) - 1:
+        wanted = [w for w in wanted if "{task}" not in w]
+    if len(parts) != len(wanted):
+        return None
+    found: dict[str, str] = {}
+    for want, part in zip(wanted, parts, strict=True):
+        head, brace, tail = want.partition("{")
+        if not brace:
+            if want != part:
+                return None
+            continue
+        name, _, after = tail.partition("}")
+        value = part[len(head) : len(part) - len(after)] if after else part[len(head) :]
+        if not part.startswith(head) or not part.endswith(after) or not value:
+            return None
+        found[name] = value
+    return (found["milestone"], found.get("task")) if "milestone" in found else None
+
+
+def _id_of_line(line: str) -> str | None:
+    """The ID on a YAML line like `  - id: task-003  # comment`, else None."""
+    text = line.strip().removeprefix("-").strip()
+    if not text.startswith("id:"):
+        return None
+    value = text[3:].split("#", 1)[0].strip().strip("'\"")
+    from gitmilestone.trailers import is_id
+
+    return value if is_id(value) else None
