@@ -13,6 +13,7 @@ import sys
 
 from gitmilestone.hooks.proc import git
 from gitmilestone.hooks.where import (
+    SESSIONS_FILE,
     branch_refs,
     common_dir,
     current_branch,
@@ -94,9 +95,12 @@ def _add_context_trailer(root: str, msg: str) -> None:
 
 
 def _session_refs(root: str) -> tuple[str, str | None] | None:
+    shared = common_dir(root)
+    if not os.path.exists(os.path.join(shared, "milestones", SESSIONS_FILE)):
+        return None  # nobody ever started a session here: no module to load
     from gitmilestone.hooks.resume_state import active_session
 
-    session = active_session(common_dir(root), git_dir(root))
+    session = active_session(shared, git_dir(root))
     mid = session.get("milestone_id") if session else None
     if not session or not mid or milestone_file(root, mid) is None:
         return None

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 
+from gitmilestone.hooks.where import SESSIONS_FILE, common_dir_of
+
 TYPE_CHECKING = False  # typing is not imported at run time: every module costs the hooks time
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
 
     StrPath: TypeAlias = "str | os.PathLike[str]"
 
-STATE_FILE = "worktree-sessions"  # work tree -> its current session, one line each
+STATE_FILE = SESSIONS_FILE  # work tree -> its current session, one line each
 STATE_FIELDS = ("status", "session_id", "session_key", "milestone_id", "task_id")
 CACHE_FILE = "resume-cache.json"  # branch -> its latest resume point
 FORMAT = 1
@@ -68,19 +70,6 @@ def _worktree_key(common_dir: StrPath, worktree_git_dir: StrPath) -> str:
     mine = os.path.realpath(worktree_git_dir)
     key = os.path.relpath(mine, common) if mine.startswith(common) else mine
     return key.replace("\t", " ")  # the state file separates its fields by tabs
-
-
-def common_dir_of(git_dir: StrPath) -> str:
-    """The shared git directory of a (possibly linked) work tree's git directory."""
-    try:
-        with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as fh:
-            pointer = fh.read().strip()
-    except OSError:
-        return os.fspath(git_dir)
-    return os.path.normpath(os.path.join(git_dir, pointer))
-
-
-# -- which session is open in each work tree -------------------------------------------------
 
 
 def _state_lines(path: str) -> dict[str, list[str]]:

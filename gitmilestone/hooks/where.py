@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 DEFAULT_PATTERN = "milestone/{milestone}/{task}"
+SESSIONS_FILE = "worktree-sessions"  # in .git/milestones: each work tree's open session
 
 
 def root() -> str | None:
@@ -38,9 +39,20 @@ def milestone_file(root: str, mid: str) -> str | None:
 
 
 def common_dir(root: str) -> str:
-    from gitmilestone.hooks.resume_state import common_dir_of
-
     return common_dir_of(git_dir(root))
+
+
+def common_dir_of(git_dir: str | os.PathLike[str]) -> str:
+    """The shared git directory of a (possibly linked) work tree's git directory."""
+    try:
+        with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as fh:
+            pointer = fh.read().strip()
+    except OSError:
+        return os.fspath(git_dir)
+    return os.path.normpath(os.path.join(git_dir, pointer))
+
+
+# -- which session is open in each work tree -------------------------------------------------
 
 
 def current_branch(root: str) -> str | None:
