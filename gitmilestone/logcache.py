@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gitmilestone import eventlog
+from gitmilestone import eventlog, history
 from gitmilestone.events import FIELDS, Event
 
 VERSION = 1
@@ -54,14 +54,14 @@ def _resolve(root: Path, rev: str) -> str | None:
 
 
 def _scan_all(root: Path, tip: str) -> Entry:
-    rows, problems, shas = eventlog.scan_rows(root, [tip])
+    rows, problems, shas = history.scan_rows(root, [tip])
     return tip, frozenset(map(bytes.fromhex, shas)), rows, problems
 
 
 def _extend(root: Path, tip: str, base: Entry) -> Entry:
     """`base` moved to `tip`: add what tip's history has and base's lacks, drop the reverse."""
     old_tip, shas, rows, problems = base
-    new_rows, new_problems, added = eventlog.scan_rows(root, [tip, "--not", old_tip])
+    new_rows, new_problems, added = history.scan_rows(root, [tip, "--not", old_tip])
     gone = eventlog.git(root, "rev-list", old_tip, "--not", tip, check=False).stdout.split()
     if gone:
         dropped, short = set(gone), {g[:10] for g in gone}

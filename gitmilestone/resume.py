@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gitmilestone import eventlog, sessions, snapshot
+from gitmilestone import eventlog, history, sessions, snapshot
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
 from gitmilestone.events import Event, merge, overlay, parse_note, task_facts
 from gitmilestone.model import Milestone, Settings, Task, milestone_status
@@ -43,7 +43,7 @@ class _Log:
 
 def _read_log(paths: RepoPaths) -> _Log:
     """Trailers and notes read once: scoped for the plan view, all notes for sessions."""
-    trailers, problems, shas = eventlog.trailer_events(paths.root)
+    trailers, problems, shas = history.trailer_events(paths.root)
     notes, bad = eventlog.note_events(paths.root)
     pending = eventlog.pending_file(paths.common_dir)
     waiting = parse_note(pending.read_text("utf-8"), "pending")[0] if pending.is_file() else []

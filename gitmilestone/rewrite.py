@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from gitmilestone import eventlog
+from gitmilestone import eventlog, history
 from gitmilestone.events import CommitInfo, Event, commit_events, parse_note
 from gitmilestone.trailers import parse_trailer_block
 
@@ -87,7 +87,7 @@ def _events_of(info: CommitInfo | None) -> list[Event]:
 def commit_infos(root: Path, shas: list[str]) -> dict[str, CommitInfo]:
     """Author, date and trailers of the given commits, in one `git log --no-walk`."""
     fmt = "%H%x1f%ad%x1f%an <%ae>%x1f%(trailers:only,unfold)%x1e"
-    args = ("--no-walk=unsorted", eventlog.DATE_FORMAT, f"--format={fmt}")
+    args = ("--no-walk=unsorted", history.DATE_FORMAT, f"--format={fmt}")
     proc = eventlog.git(root, "log", *args, *shas, check=False)
     infos = {}
     for record in proc.stdout.split("\x1e"):

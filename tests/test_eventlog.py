@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from gitmilestone import eventlog
+from gitmilestone import eventlog, history
 from gitmilestone.hooks import handlers, where
 from tests.conftest import git, tree_snapshot
 
@@ -35,7 +35,7 @@ def test_only_the_trailer_block_is_read(initialized: Path, run_cli: Callable[...
         "Completes: M-001/task-001\n",
     )
     commit(initialized, "Completes: M-001/task-002\n\nSubject lines are not trailers", "g.txt")
-    events, problems, _ = eventlog.trailer_events(initialized)
+    events, problems, _ = history.trailer_events(initialized)
     assert [(e.event_type, e.task_id) for e in events] == [("task_completed", "task-001")]
     assert problems == []
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gitmilestone import eventlog, logcache
+from gitmilestone import eventlog, history, logcache
 from tests.conftest import git
 
 
@@ -38,9 +38,9 @@ def test_a_new_commit_is_read_without_rescanning(
     cached, full = both(repo, cache)
     assert cached == full and len(full) == 5
     scanned: list[list[str]] = []  # every `git log` the read runs, spied on, not replaced
-    real_stream = eventlog._stream
+    real_stream = history._stream
     monkeypatch.setattr(
-        eventlog,
+        history,
         "_stream",
         lambda r, revs, each: scanned.append(revs) or real_stream(r, revs, each),
     )
@@ -51,7 +51,7 @@ def test_a_new_commit_is_read_without_rescanning(
     assert len(events) == 6
     assert len(scanned) == 1 and "--not" in scanned[0]  # only the new commit was read
     head = git(repo, "rev-parse", "HEAD").strip()
-    new = eventlog.scan(repo, scanned[0])[1]
+    new = history.scan(repo, scanned[0])[1]
     assert new == [head]
 
 

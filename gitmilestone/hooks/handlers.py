@@ -114,7 +114,7 @@ def post_commit(args: list[str], stdin: bytes) -> int:
     if root is None:
         return 0
     fmt = "%H%x1f%ad%x1f%an <%ae>%x1f%(trailers:only,unfold)"
-    os.environ["TZ"] = "UTC"  # dates as eventlog.DATE_FORMAT writes them, for the children only
+    os.environ["TZ"] = "UTC"  # dates as history.DATE_FORMAT writes them, for the children only
     date = "--date=format-local:%Y-%m-%dT%H:%M:%S.000Z"
     _, out = git(root, "log", "-1", date, f"--format={fmt}", "HEAD")
     sha, stamp, author, block = out.strip("\n").split("\x1f", 3)
