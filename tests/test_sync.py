@@ -262,3 +262,54 @@ def test_post_merge_warns_about_task_ids_both_sides_created(clones: Clones) -> N
         "git-milestone: .milestones/active/M-001.yaml: two tasks are called task-003 after this "
         "merge; run git milestone fix-ids" in done.stderr
     )
+
+
+def test_paused_work_travels_with_sync_and_restores_on_the_other_clone(clones: Clones) -> None:
+    a = start_project(clones)
+    assert clones.run(a, "start", "M-001", "--task", "task-001").exit_code == 0
+    (a / "login.py").write_text("def login():\n    ...\n")
+    assert clones.run(a, "pause", "-m", "Login half done", "--next", "Tests").exit_code == 0
+
+    sent = clones.run(a, "sync")
+    b = clones.clone("b")
+    got = clones.run(b, "sync")
+
+    assert "pushed refs/milestones/wip/session-" in sent.stdout
+    assert "fetched refs/milestones/wip/session-" in got.stdout
+    restored = clones.run(b, "resume", "--restore")
+    assert restored.exit_code == 0, restored.output
+    assert (b / "login.py").read_text() == "def login():\n    ...\n"
+    # A second pause moves the snapshot forward: it syncs again without force.
+    (a / "login.py").write_text("def login():\n    return True\n")
+    assert clones.run(a, "pause", "-m", "Login done").exit_code == 0
+    assert "pushed refs/milestones/wip/session-" in clones.run(a, "sync").stdout
+
+
+def test_a_push_that_loses_a_race_is_merged_and_retried(clones: Clones) -> None:
+    a = start_project(clones)
+    assert clones.run(a, "sync").exit_code == 0
+    b = clones.clone("b")
+    assert clones.run(b, "sync").exit_code == 0
+    assert clones.run(b, "task", "start", "M-001/task-002").exit_code == 0
+    git(b, "push", "-q", "origin", NOTES)  # b's notes, ready to land on the remote "meanwhile"
+    other = git(b, "rev-parse", NOTES).strip()
+    git(clones.remote, "update-ref", NOTES, git(a, "rev-parse", NOTES).strip())
+    assert clones.run(a, "task", "done", "M-001/task-001").exit_code == 0
+    # The first time a pushes, b's push lands between a's fetch and a's push.
+    once = clones.base / "raced"
+    script = clones.base / "receive-pack"
+    script.write_text(
+        f"#!/bin/sh\nif [ ! -e {once} ]; then touch {once}; "
+        f'git -C {clones.remote} update-ref {NOTES} {other}; fi\nexec git-receive-pack "$@"\n'
+    )
+    script.chmod(0o755)
+    git(a, "config", "remote.origin.receivepack", str(script))
+
+    result = clones.run(a, "sync")
+
+    assert result.exit_code == 0, result.output
+    assert once.exists()
+    assert clones.run(b, "sync").exit_code == 0
+    kinds = [e["event_type"] for e in clones.log(a)]
+    assert "task_started" in kinds and "task_completed" in kinds
+    assert ids(clones.log(a)) == ids(clones.log(b))
