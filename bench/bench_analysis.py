@@ -18,14 +18,14 @@ import datetime as dt
 import functools
 import gc
 import random
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from benchlib import workspace
 
 from gitmilestone.analysis import pert, schedule
 from gitmilestone.analysis.calendar import WorkCalendar
@@ -177,8 +177,7 @@ def time_command(root: Path, args: list[str], rounds: int) -> float:
 
 
 def end_to_end(milestones: int, tasks: int, rounds: int, keep: bool) -> None:
-    root = Path(tempfile.mkdtemp(prefix="git-milestone-bench-analysis-"))
-    try:
+    with workspace("git-milestone-bench-analysis-", keep) as root:
         write_repo(root, milestones, tasks)
         print(f"\nEnd to end in {root} ({milestones:,} files), best of {rounds} runs:\n")
         print("| command | wall time |")
@@ -187,9 +186,6 @@ def end_to_end(milestones: int, tasks: int, rounds: int, keep: bool) -> None:
             args = [command, "--from", START.isoformat()]
             wall = time_command(root, args, rounds)
             print(f"| `git milestone {' '.join(args)}` | {wall * 1000:.0f} ms |")
-    finally:
-        if not keep:
-            shutil.rmtree(root, ignore_errors=True)
 
 
 def main() -> int:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from benchlib import p90, workspace
 
 from gitmilestone import plan
 from gitmilestone.repo import discover
@@ -119,11 +119,6 @@ def measure(root: Path, rounds: int) -> dict[str, list[float]]:
     return samples
 
 
-def p90(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, -(-len(ordered) * 9 // 10) - 1)]  # nearest rank
-
-
 def table(samples: dict[str, list[float]]) -> list[str]:
     git_ms = statistics.median(samples["git status"])
     py_ms = statistics.median(samples["python -c pass"])
@@ -144,8 +139,7 @@ def main() -> int:
     parser.add_argument("--tasks", type=int, default=8)
     parser.add_argument("--keep", action="store_true", help="Keep the repository and print it.")
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="git-milestone-bench-"))
-    try:
+    with workspace("git-milestone-bench-", args.keep) as root:
         build_repo(root, args.milestones, args.tasks)
         samples = measure(root, args.rounds)
         print(
@@ -153,11 +147,6 @@ def main() -> int:
             f" Python {sys.version.split()[0]}, {git(root, 'version').strip()}"
         )
         print("\n".join(table(samples)))
-        if args.keep:
-            print(f"repository kept in {root}")
-    finally:
-        if not args.keep:
-            shutil.rmtree(root, ignore_errors=True)
     return 0
 
 

@@ -22,10 +22,11 @@ import argparse
 import shutil
 import statistics
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from benchlib import workspace
 
 from gitmilestone import eventlog
 
@@ -101,8 +102,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
-    base = Path(tempfile.mkdtemp(prefix="git-milestone-log-"))
-    try:
+    with workspace("git-milestone-log-", args.keep) as base:
         root = base / "repo"
         print(f"building {args.commits} commits ...", flush=True)
         build(root, args.commits)
@@ -114,11 +114,6 @@ def main() -> int:
         for label, times in results.items():
             median = statistics.median(times)
             print(f"{label:<12} {median:>9.3f} {median / peer:>10.2f}x")
-        if args.keep:
-            print(f"\nkept: {base}")
-    finally:
-        if not args.keep:
-            shutil.rmtree(base, ignore_errors=True)
     return 0
 
 

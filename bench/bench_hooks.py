@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from benchlib import p90, workspace
 
 BIN = Path(sys.executable).parent
 NOOP = "#!/bin/sh\nexit 0\n"
@@ -101,19 +101,13 @@ def paired(root: Path, hooks: Path, none: Path, rounds: int, counter: list[int])
     return diffs
 
 
-def p90(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(0.9 * len(ordered)) - 1)]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
-    base = Path(tempfile.mkdtemp(prefix="git-milestone-hooks-"))
-    try:
+    with workspace("git-milestone-hooks-", args.keep) as base:
         where = build(base)
         counter = [0]
         rows = []
@@ -135,11 +129,6 @@ def main() -> int:
             print(f"{label:<28} {statistics.median(diffs):>10.1f} {p90(diffs):>8.1f}")
         floor = statistics.median(rows[-1][1])
         print(f"\nbranch commit vs the no-op peer: {statistics.median(rows[1][1]) / floor:.1f}x")
-        if args.keep:
-            print(f"kept: {base}")
-    finally:
-        if not args.keep:
-            shutil.rmtree(base, ignore_errors=True)
     return 0
 
 
