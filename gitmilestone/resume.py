@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gitmilestone import eventlog, history, sessions, snapshot
+from gitmilestone import eventlog, sessions, snapshot
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
-from gitmilestone.events import Event, merge, overlay, parse_note, task_facts
+from gitmilestone.events import Event, overlay, task_facts
 from gitmilestone.model import Milestone, Settings, Task, milestone_status
 from gitmilestone.sessions import Session
 from gitmilestone.timeaccount import TimeRules, hours_today
@@ -42,14 +42,11 @@ class _Log:
 
 
 def _read_log(paths: RepoPaths) -> _Log:
-    """Trailers and notes read once: scoped for the plan view, all notes for sessions."""
-    trailers, problems, shas = history.trailer_events(paths.root)
-    notes, bad = eventlog.note_events(paths.root)
-    pending = eventlog.pending_file(paths.common_dir)
-    waiting = parse_note(pending.read_text("utf-8"), "pending")[0] if pending.is_file() else []
-    scoped = merge(trailers, [e for e in notes if e.commit is None or e.commit in shas], waiting)
-    found = sessions.fold(merge(notes, waiting))
-    return _Log(scoped, found, problems + bad)
+    """The log scoped to this branch's history for the plan view (trailers from the local
+    cache), and the sessions of every note: sessions cross branches."""
+    scoped, problems = eventlog.all_events(paths.root, cache_dir=paths.local_dir)
+    found = sessions.fold(sessions.load_events(paths.root, paths.common_dir))
+    return _Log(scoped, found, problems)
 
 
 def choose(

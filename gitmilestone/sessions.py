@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from gitmilestone import eventlog
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
-from gitmilestone.events import Event, merge, parse_note
+from gitmilestone.events import Event, merge
 from gitmilestone.hooks import resume_state
 from gitmilestone.repo import RepoPaths
 from gitmilestone.timeaccount import TimeRules, span_hours
@@ -64,8 +64,7 @@ def load_events(root: Path, common_dir: Path) -> list[Event]:
     """Session events from every note (any branch: sessions cross branches) and from events
     still waiting for a first commit."""
     notes, _ = eventlog.note_events(root)
-    pending = eventlog.pending_file(common_dir)
-    waiting = parse_note(pending.read_text("utf-8"), "pending")[0] if pending.is_file() else []
+    waiting, _ = eventlog.pending_events(common_dir)
     return [e for e in merge(notes, waiting) if e.event_type in SESSION_EVENTS]
 
 

@@ -175,7 +175,7 @@ def spent(store: Store) -> tuple[dict[Key, Spent], list[Session], str, TimeRules
     from gitmilestone import eventlog, sessions
 
     root = store.paths.root
-    events, _ = eventlog.all_events(root, scoped=False)
+    events, _ = eventlog.all_events(root, scoped=False, cache_dir=store.paths.local_dir)
     found = sessions.fold(events)
     rules = TimeRules.from_config(store.config())
     now = eventlog.now()
