@@ -313,3 +313,11 @@ def test_a_push_that_loses_a_race_is_merged_and_retried(clones: Clones) -> None:
     kinds = [e["event_type"] for e in clones.log(a)]
     assert "task_started" in kinds and "task_completed" in kinds
     assert ids(clones.log(a)) == ids(clones.log(b))
+
+
+def test_sync_leaves_the_event_log_cache_built(clones: Clones) -> None:
+    a = start_project(clones)
+    assert clones.run(a, "sync").exit_code == 0
+    fresh = clones.clone("fresh")
+    assert clones.run(fresh, "sync").exit_code == 0
+    assert (fresh / ".git/milestones/eventlog.cache").is_file()

@@ -32,7 +32,7 @@ def sync_cmd(remote: str | None, no_push: bool, as_json: bool) -> None:
 
     paths = discover()
     result = sync(paths.root, paths.git_dir, remote, push=not no_push)
-    _refresh_resume_points(paths.root, paths.common_dir)
+    _refresh_local_state(paths.root, paths.common_dir, paths.local_dir)
     if as_json:
         emit_json(dataclasses.asdict(result))
         return
@@ -44,8 +44,11 @@ def sync_cmd(remote: str | None, no_push: bool, as_json: bool) -> None:
         click.echo(f"warning: {warning}", err=True)
 
 
-def _refresh_resume_points(root: Path, common_dir: Path) -> None:
-    """Pauses that arrived with the notes show on checkout of their branch from now on."""
+def _refresh_local_state(root: Path, common_dir: Path, cache_dir: Path) -> None:
+    """Pauses that arrived with the notes show on checkout of their branch from now on, and
+    the event-log cache is built here, so a fresh clone's first status does not wait for it."""
     from gitmilestone.hooks.resume_state import rebuild_resume_cache
+    from gitmilestone.logcache import trailer_log
 
     rebuild_resume_cache(root, common_dir)
+    trailer_log(root, cache_dir)
