@@ -66,7 +66,7 @@ install_dev() {
 }
 
 man_page() {
-  "$1" -m gitmilestone.manpage "$2" || echo "install.sh: could not write the man page $2" >&2
+  "$1" -m gitmilestone.cli.manpage "$2" || echo "install.sh: could not write the man page $2" >&2
 }
 
 uninstall() {

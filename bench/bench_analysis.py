@@ -29,7 +29,7 @@ from benchlib import workspace
 
 from gitmilestone.analysis import pert, schedule
 from gitmilestone.analysis.calendar import WorkCalendar
-from gitmilestone.model import Milestone, Settings
+from gitmilestone.core.model import Milestone, Settings
 from gitmilestone.render import analysis as render
 
 START = dt.date(2026, 11, 2)

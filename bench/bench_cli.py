@@ -20,11 +20,11 @@ from pathlib import Path
 
 from benchlib import p90, workspace
 
-from gitmilestone import plan
-from gitmilestone.repo import discover
+from gitmilestone.commands import plan
+from gitmilestone.git.repo import discover
 from gitmilestone.storage.store import Store
+from gitmilestone.storage.templates import MILESTONE_HEADER
 from gitmilestone.storage.yamledit import dump_new
-from gitmilestone.templates import MILESTONE_HEADER
 
 BIN = Path(sys.executable).parent
 STATUSES = ("completed", "completed", "in_progress", "pending", "pending", "blocked")

@@ -12,7 +12,7 @@ Signed-off-by line, plus a note event on every 100th commit. Then, in interleave
   +1 commit      one more commit on top, then a read: only that commit is scanned
 
 and prints the median of each and its ratio to `git log`. The reads are the library call every
-command makes (`gitmilestone.eventlog.all_events`), timed in this process; git log runs as a
+command makes (`gitmilestone.git.eventlog.all_events`), timed in this process; git log runs as a
 subprocess, as users run it. Not part of the test suite. See bench/README.md.
 """
 
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from benchlib import workspace
 
-from gitmilestone import eventlog
+from gitmilestone.git import eventlog
 
 TRAILERS = (
     "Task: M-001/task-001",

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from gitmilestone import eventlog, history
-from gitmilestone.hooks import handlers, where
+from gitmilestone.git import eventlog, history, where
+from gitmilestone.hooks import handlers
 from tests.conftest import git, tree_snapshot
 
 

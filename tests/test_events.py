@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from gitmilestone.events import (
+from gitmilestone.core.events import (
     CommitInfo,
     Event,
     commit_events,
@@ -17,8 +17,8 @@ from gitmilestone.events import (
     parse_note,
     task_facts,
 )
-from gitmilestone.model import Milestone, Task
-from gitmilestone.trailers import TrailerError, check_trailer, parse_duration, to_json
+from gitmilestone.core.model import Milestone, Task
+from gitmilestone.core.trailers import TrailerError, check_trailer, parse_duration, to_json
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "schemas/event.schema.json").read_text())
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gitmilestone import eventlog, history, logcache
+from gitmilestone.git import eventlog, history, logcache
 from tests.conftest import git
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gitmilestone.model import (
+from gitmilestone.core.model import (
     DEFAULT_PHASE_WEIGHTS,
     PHASES,
     TASK_STATUSES,

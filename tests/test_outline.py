@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gitmilestone.core.outline import hours_of, parse, slug
 from gitmilestone.errors import MilestoneError
-from gitmilestone.outline import hours_of, parse, slug
 
 OUTLINE = """\
 # Shop relaunch

@@ -11,10 +11,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gitmilestone.errors import MilestoneError
-from gitmilestone.events import Event
-from gitmilestone.model import PHASES, Milestone
-from gitmilestone.phases import (
+from gitmilestone.core.events import Event
+from gitmilestone.core.model import PHASES, Milestone
+from gitmilestone.core.phases import (
     Gate,
     approver_roles,
     check_approve,
@@ -26,7 +25,8 @@ from gitmilestone.phases import (
     inside,
     phase_history,
 )
-from gitmilestone.templates import MILESTONE_CONFIG
+from gitmilestone.errors import MilestoneError
+from gitmilestone.storage.templates import MILESTONE_CONFIG
 
 CONFIG = yaml.safe_load(MILESTONE_CONFIG)
 SEED_GATES = {

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from gitmilestone import resume, sessions
+from gitmilestone.commands import resume, sessions
+from gitmilestone.commands.timeaccount import TimeRules
+from gitmilestone.core.model import Milestone, Settings, Task
 from gitmilestone.errors import ConflictError, NotFoundError
-from gitmilestone.model import Milestone, Settings, Task
-from gitmilestone.repo import discover
+from gitmilestone.git.repo import discover
 from gitmilestone.storage.store import Store
-from gitmilestone.timeaccount import TimeRules
 from tests.conftest import git
 from tests.test_sessions import commit, planned
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from gitmilestone import sessions
-from gitmilestone.hooks import proc, resume_state
-from gitmilestone.repo import discover
-from gitmilestone.timeaccount import TimeRules
+from gitmilestone.commands import sessions
+from gitmilestone.commands.timeaccount import TimeRules
+from gitmilestone.git import localstate as resume_state
+from gitmilestone.git import spawn as proc
+from gitmilestone.git.repo import discover
 from tests.conftest import git
 from tests.test_sessions import LIFE, commit, ev, planned
 
@@ -123,7 +124,7 @@ def test_the_usual_commit_and_checkout_import_nothing_but_os(paused: Path) -> No
     sessions.reopen(paths, sessions.fold(sessions.load_events(paths.root, paths.common_dir))[0])
     code = (
         "import sys; before = set(sys.modules)\n"
-        "from gitmilestone.hooks.resume_state import checkout_summary, active_session\n"
+        "from gitmilestone.git.localstate import checkout_summary, active_session\n"
         "assert checkout_summary('.', '.git', 'elsewhere') == []\n"
         "assert active_session('.git', '.git')['task_id'] == 'task-001'\n"
         "print(sorted(set(sys.modules) - before))"

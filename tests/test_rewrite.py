@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from gitmilestone.rewrite import parse_pairs
+from gitmilestone.git.rewrite import parse_pairs
 from tests.conftest import git
 
 NOTES = "refs/notes/milestones"

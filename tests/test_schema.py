@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from gitmilestone import schema
+from gitmilestone.core.model import Milestone, Settings, milestone_progress, milestone_status
 from gitmilestone.errors import InvalidFileError
-from gitmilestone.model import Milestone, Settings, milestone_progress, milestone_status
-from gitmilestone.templates import CONFIG_FILES
+from gitmilestone.storage import schema
+from gitmilestone.storage.templates import CONFIG_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = Path(__file__).resolve().parent / "data" / "seed-milestone.yaml"

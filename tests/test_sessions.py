@@ -14,12 +14,12 @@ from click.testing import Result
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gitmilestone import sessions
+from gitmilestone.commands import sessions
+from gitmilestone.commands.timeaccount import TimeRules
+from gitmilestone.core.events import Event
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
-from gitmilestone.events import Event
-from gitmilestone.hooks import resume_state
-from gitmilestone.repo import discover
-from gitmilestone.timeaccount import TimeRules
+from gitmilestone.git import localstate as resume_state
+from gitmilestone.git.repo import discover
 from tests.conftest import git
 
 RULES = TimeRules()

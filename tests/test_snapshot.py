@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gitmilestone import snapshot
 from gitmilestone.errors import ConflictError
-from gitmilestone.repo import RepoPaths, discover
+from gitmilestone.git import snapshot
+from gitmilestone.git.repo import RepoPaths, discover
 from tests.conftest import git
 from tests.test_sessions import commit
 

@@ -14,8 +14,8 @@ from gitmilestone.errors import ConflictError, InvalidFileError, MilestoneError,
 from gitmilestone.resources import schema_path
 from gitmilestone.storage import atomic
 from gitmilestone.storage.store import Store
+from gitmilestone.storage.templates import CONFIG_FILES
 from gitmilestone.storage.yamledit import dump_new
-from gitmilestone.templates import CONFIG_FILES
 
 ORIGINAL = "schema_version: 1\nid: M-001\ntitle: Original\n"
 

@@ -12,10 +12,10 @@ from click.testing import Result
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gitmilestone import sessions, timeaccount
-from gitmilestone.events import Event
-from gitmilestone.model import Milestone
-from gitmilestone.timeaccount import Spent, TimeRules
+from gitmilestone.commands import sessions, timeaccount
+from gitmilestone.commands.timeaccount import Spent, TimeRules
+from gitmilestone.core.events import Event
+from gitmilestone.core.model import Milestone
 from tests.conftest import git
 from tests.test_sessions import LIFE, ev
 

@@ -12,8 +12,8 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from gitmilestone import schema
 from gitmilestone.errors import InvalidFileError, MilestoneError
+from gitmilestone.storage import schema
 from gitmilestone.storage.yamledit import Document, dump_new, parse_path
 
 # Sequences indented under their key, as many people write them by hand.

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from gitmilestone.analysis.graph import is_closed
-from gitmilestone.events import Event
-from gitmilestone.model import Milestone, Task
+from gitmilestone.core.events import Event
+from gitmilestone.core.model import Milestone, Task
 
 
 @dataclass(frozen=True)

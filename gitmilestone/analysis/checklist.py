@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from gitmilestone.analysis import graph
 from gitmilestone.analysis.risk import risks_of
+from gitmilestone.core.model import Milestone
+from gitmilestone.core.phases import inside
 from gitmilestone.errors import MilestoneError
-from gitmilestone.model import Milestone
-from gitmilestone.phases import inside
 
 if TYPE_CHECKING:
     from gitmilestone.analysis.quality import LintSettings

@@ -17,7 +17,7 @@ from gitmilestone.analysis.graph import (
     derived_enables,
     is_done,
 )
-from gitmilestone.model import Milestone
+from gitmilestone.core.model import Milestone
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from gitmilestone.analysis.graph import START, Node, is_done
+from gitmilestone.core.model import Settings, phase_weights, task_progress
 from gitmilestone.errors import MilestoneError
-from gitmilestone.model import Settings, phase_weights, task_progress
 
 POINTS = ("optimistic_hours", "most_likely_hours", "pessimistic_hours")
 

@@ -19,8 +19,8 @@ from typing import Any
 
 from gitmilestone.analysis.calendar import WorkCalendar, parse_date
 from gitmilestone.analysis.graph import is_closed
-from gitmilestone.events import Event
-from gitmilestone.model import Milestone
+from gitmilestone.core.events import Event
+from gitmilestone.core.model import Milestone
 
 MIN_COMPLETIONS = 5
 MIN_DAYS = 5

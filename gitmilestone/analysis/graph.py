@@ -16,8 +16,8 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from gitmilestone.core.model import Milestone, Task, duplicate_ids
 from gitmilestone.errors import MilestoneError
-from gitmilestone.model import Milestone, Task, duplicate_ids
 
 TASK, MILESTONE, START = "task", "milestone", "start"
 

@@ -13,8 +13,8 @@ from typing import Any
 from gitmilestone.analysis import checklist
 from gitmilestone.analysis.checklist import Where
 from gitmilestone.analysis.checklist import duration_weeks as duration_weeks
-from gitmilestone.model import Milestone
-from gitmilestone.schema import field_name
+from gitmilestone.core.model import Milestone
+from gitmilestone.storage.schema import field_name
 
 SEVERITIES = ("error", "warning", "info")
 

@@ -14,8 +14,8 @@ from gitmilestone.analysis import graph
 from gitmilestone.analysis.calendar import WorkCalendar
 from gitmilestone.analysis.quality import LintSettings, counts, duration_weeks, lint, plural
 from gitmilestone.analysis.risk import Thresholds, by_score, exposure, risks_of
+from gitmilestone.core.model import Milestone, Settings, milestone_progress, milestone_status
 from gitmilestone.errors import MilestoneError
-from gitmilestone.model import Milestone, Settings, milestone_progress, milestone_status
 
 
 @dataclass(frozen=True)

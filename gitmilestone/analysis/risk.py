@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gitmilestone.core.model import Milestone
 from gitmilestone.errors import MilestoneError
-from gitmilestone.model import Milestone
 
 IMPACTS = ("low", "medium", "high")
 IMPACT_SCORES: Mapping[str, int] = {"low": 1, "medium": 2, "high": 3}

@@ -16,8 +16,8 @@ from typing import Any
 from gitmilestone.analysis import cpm, effort, graph
 from gitmilestone.analysis.calendar import WorkCalendar, parse_date
 from gitmilestone.analysis.graph import MILESTONE, START, TASK, Graph, Node
+from gitmilestone.core.model import Milestone, Settings
 from gitmilestone.errors import MilestoneError
-from gitmilestone.model import Milestone, Settings
 
 _DELAY_RE = re.compile(r"^(?P<ref>[^+\s]+)\s*\+\s*(?P<amount>\d+(?:\.\d+)?)(?P<unit>[dhw])$")
 

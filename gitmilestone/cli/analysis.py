@@ -13,8 +13,8 @@ from gitmilestone.cli.views import _current, _store
 if TYPE_CHECKING:
     from gitmilestone.analysis.calendar import WorkCalendar
     from gitmilestone.analysis.schedule import Network
-    from gitmilestone.events import Event
-    from gitmilestone.model import Milestone
+    from gitmilestone.core.events import Event
+    from gitmilestone.core.model import Milestone
     from gitmilestone.storage.store import Store
 
 FORMATS = ["text", "mermaid", "dot", "yaml", "json"]
@@ -29,7 +29,7 @@ _json = click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 
 
 def _day(value: dt.datetime | None) -> dt.date:
-    from gitmilestone.model import today
+    from gitmilestone.core.model import today
 
     return value.date() if value else today()
 
@@ -51,8 +51,8 @@ def _network(store: Store, start: dt.date) -> tuple[list[Milestone], Network]:
 
 def _history(store: Store) -> tuple[list[Milestone], list[Event]]:
     """The plan with the events laid over it, and the events, reading the log once."""
-    from gitmilestone.events import overlay, task_facts
-    from gitmilestone.view import events
+    from gitmilestone.commands.view import events
+    from gitmilestone.core.events import overlay, task_facts
 
     found, problems = events(store)
     for problem in problems:

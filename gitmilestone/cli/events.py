@@ -11,7 +11,7 @@ from gitmilestone.cli import emit_json, emit_lines
 from gitmilestone.cli.views import _store
 
 if TYPE_CHECKING:
-    from gitmilestone.events import Event
+    from gitmilestone.core.events import Event
 
 EVENT_TYPES = [
     "milestone_created",
@@ -64,7 +64,7 @@ def log_cmd(
     """
     import json
 
-    from gitmilestone.view import events
+    from gitmilestone.commands.view import events
 
     store = _store()
     mid = store.resolve(milestone_id).id if milestone_id else None
@@ -113,7 +113,7 @@ def apply_cmd(dry_run: bool) -> None:
     Progress: trailers) into the milestone files, so it can be committed and reviewed.
     Only those fields change; the rest of each file stays as it is.
     """
-    from gitmilestone.apply import apply
+    from gitmilestone.commands.apply import apply
 
     changes = apply(_store(), dry_run)
     if not changes:

@@ -40,8 +40,8 @@ def plan_import(outline: Path, dry_run: bool, as_json: bool) -> None:
       git milestone plan import roadmap.md --dry-run
       git milestone plan import roadmap.md
     """
-    from gitmilestone.outline import parse
-    from gitmilestone.outline_import import build, read, write
+    from gitmilestone.commands.outline_import import build, read, write
+    from gitmilestone.core.outline import parse
     from gitmilestone.render.outline import import_lines
 
     store = _store()

@@ -10,7 +10,7 @@ from gitmilestone.cli import emit_json, emit_lines
 from gitmilestone.cli.views import _store
 
 if TYPE_CHECKING:
-    from gitmilestone.workflow import Outcome
+    from gitmilestone.commands.workflow import Outcome
 
 PHASE = click.Choice(["design", "spec", "task", "execute"])
 
@@ -36,7 +36,7 @@ def phase_start(task_ref: str, phase: str | None) -> None:
     Example:
       git milestone phase start M-001/task-001 design
     """
-    from gitmilestone.workflow import start
+    from gitmilestone.commands.workflow import start
 
     o = start(_store(), task_ref, phase)
     click.echo(f"Started {o.phase} of {o.ref}")
@@ -53,7 +53,7 @@ def phase_complete(task_ref: str, phase: str | None) -> None:
     Example:
       git milestone phase complete M-001/task-001
     """
-    from gitmilestone.workflow import complete
+    from gitmilestone.commands.workflow import complete
 
     o = complete(_store(), task_ref, phase)
     click.echo(f"Completed {o.phase} of {o.ref}")
@@ -72,7 +72,7 @@ def phase_approve(task_ref: str, phase: str | None) -> None:
     Example:
       git milestone phase approve M-001/task-001 design
     """
-    from gitmilestone.workflow import approve
+    from gitmilestone.commands.workflow import approve
 
     o = approve(_store(), task_ref, phase)
     who = o.approver if "anyone" in o.roles else f"{o.approver} as {', '.join(o.roles)}"
@@ -105,9 +105,9 @@ def phase_status(ref: str | None, as_json: bool) -> None:
       git milestone phase status M-001/task-001
       git milestone phase status M-001 --json
     """
+    from gitmilestone.commands.view import events
+    from gitmilestone.commands.workflow import targets, view
     from gitmilestone.render.quality import phase_lines
-    from gitmilestone.view import events
-    from gitmilestone.workflow import targets, view
 
     store = _store()
     found, problems = events(store)

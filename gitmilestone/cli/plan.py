@@ -47,7 +47,7 @@ def new_cmd(
     Example:
       git milestone new "User authentication" --priority high --end 2026-12-18 --hours 80
     """
-    from gitmilestone.plan import NewMilestone, new_milestone
+    from gitmilestone.commands.plan import NewMilestone, new_milestone
 
     if start and end and end < start:
         raise click.BadParameter("--end is before --start", param_hint="--end")
@@ -83,7 +83,7 @@ def set_cmd(milestone_id: str, assignments: tuple[str, ...]) -> None:
       git milestone set M-001 'dependencies.external=[design-assets]'
       git milestone set M-001 tasks.task-002.assigned_to=alice
     """
-    from gitmilestone.plan import set_values
+    from gitmilestone.commands.plan import set_values
 
     m = set_values(_store(), milestone_id, list(assignments))
     click.echo(f"Updated {m.id} ({m.path})")
@@ -100,7 +100,7 @@ def edit_cmd(milestone_id: str, discard: bool) -> None:
     The result is checked before it replaces the file. If it is invalid, the errors are
     shown and your text is kept as a draft: run `edit` again to continue from it.
     """
-    from gitmilestone.editing import edit_milestone
+    from gitmilestone.commands.editing import edit_milestone
 
     result = edit_milestone(_store(), milestone_id, discard)
     click.echo(result)
@@ -120,7 +120,7 @@ def complete_cmd(milestone_id: str, lessons: str, force: bool) -> None:
     Example:
       git milestone complete M-001 -m "Estimate OAuth work at 2x next time"
     """
-    from gitmilestone.plan import complete
+    from gitmilestone.commands.plan import complete
 
     m = complete(_store(), milestone_id, lessons, force)
     lessons_file = ".milestones/completed/lessons-learned.md"
@@ -142,7 +142,7 @@ def criteria_add(milestone_id: str, text: str) -> None:
     Example:
       git milestone criteria add M-001 "Login p95 latency under 200 ms"
     """
-    from gitmilestone.plan import add_criterion
+    from gitmilestone.commands.plan import add_criterion
 
     m = add_criterion(_store(), milestone_id, text)
     click.echo(f"Added criterion to {m.id} ({len(m.success_criteria)} in all)")
@@ -175,7 +175,7 @@ def deliverable_add(
     Example:
       git milestone deliverable add M-001 "Auth API" -t code -a "OpenAPI spec reviewed"
     """
-    from gitmilestone.plan import add_deliverable
+    from gitmilestone.commands.plan import add_deliverable
 
     m = add_deliverable(_store(), milestone_id, name, kind, accept, path)
     click.echo(f"Added deliverable to {m.id} ({len(m.deliverables)} in all)")

@@ -10,7 +10,7 @@ from gitmilestone.cli import emit_json, emit_lines
 from gitmilestone.cli.views import _current, _store
 
 if TYPE_CHECKING:
-    from gitmilestone.model import Milestone
+    from gitmilestone.core.model import Milestone
     from gitmilestone.storage.store import Store
 
 
@@ -48,7 +48,7 @@ def lint_cmd(ctx: click.Context, milestone_id: str | None, fmt: str, as_json: bo
     """
     from gitmilestone.analysis.quality import LintSettings, counts, lint, locate
     from gitmilestone.render.quality import lint_lines
-    from gitmilestone.schema import line_of
+    from gitmilestone.storage.schema import line_of
 
     store = _store()
     everyone = store.milestones()
@@ -88,7 +88,7 @@ def analyze_cmd(milestone_id: str | None, as_json: bool) -> None:
       git milestone analyze --json
     """
     from gitmilestone.analysis.report import Inputs, analyze
-    from gitmilestone.model import today
+    from gitmilestone.core.model import today
     from gitmilestone.render.quality import report_lines
 
     store = _store()

@@ -10,7 +10,7 @@ from gitmilestone.cli import emit_json, emit_lines
 from gitmilestone.cli.views import _current, _store
 
 if TYPE_CHECKING:
-    from gitmilestone.model import Milestone
+    from gitmilestone.core.model import Milestone
     from gitmilestone.storage.store import Store
 
 IMPACT = click.Choice(["low", "medium", "high"], case_sensitive=False)
@@ -51,7 +51,7 @@ def risk_add(
           -m "Adapter layer with a fallback provider" -o ann
     """
     from gitmilestone.analysis.risk import Thresholds
-    from gitmilestone.risks import NewRisk, add_risk
+    from gitmilestone.commands.risks import NewRisk, add_risk
 
     store = _store()
     r = add_risk(
@@ -147,7 +147,7 @@ def risk_update(
     Example:
       git milestone risk update M-002/R-001 -p 0.1 --status mitigated
     """
-    from gitmilestone.risks import update_risk
+    from gitmilestone.commands.risks import update_risk
 
     changes = {
         "probability": probability,
@@ -174,7 +174,7 @@ def risk_close(risk_ref: str, reason: str) -> None:
     Example:
       git milestone risk close R-001 -r "Provider froze its API until 2028"
     """
-    from gitmilestone.risks import close_risk
+    from gitmilestone.commands.risks import close_risk
 
     r = close_risk(_store(), risk_ref, reason)
     click.echo(f"Closed {r.ref}")

@@ -21,7 +21,7 @@ def _opened() -> Store:
 
 def _target(store: Store, ref: str | None, task: str | None) -> tuple[str | None, str | None]:
     """MILESTONE, MILESTONE/TASK, --task TASK, or what the branch name says."""
-    from gitmilestone.sessions import branch_target, current_branch
+    from gitmilestone.commands.sessions import branch_target, current_branch
 
     if ref and "/" in ref and not task:
         m, t = store.resolve_task(ref)
@@ -35,7 +35,7 @@ def _target(store: Store, ref: str | None, task: str | None) -> tuple[str | None
 
 
 def _rules(store: Store) -> Any:
-    from gitmilestone.timeaccount import TimeRules
+    from gitmilestone.commands.timeaccount import TimeRules
 
     return TimeRules.from_config(store.config())
 
@@ -56,7 +56,7 @@ def start_cmd(milestone_id: str | None, task_ref: str | None, as_json: bool) -> 
       git milestone start M-001 --task task-002
       git milestone start M-001/task-002
     """
-    from gitmilestone.sessions import start
+    from gitmilestone.commands.sessions import start
 
     store = _opened()
     mid, tid = _target(store, milestone_id, task_ref)
@@ -85,8 +85,8 @@ def pause_cmd(notes: str, next_steps: tuple[str, ...], as_json: bool) -> None:
       git milestone pause -m "Reset emails: templates half done" \\
           --next "Finish the HTML template" --next "Test the reset flow"
     """
+    from gitmilestone.commands.sessions import pause
     from gitmilestone.render.resume import pause_lines
-    from gitmilestone.sessions import pause
 
     store = _opened()
     done = pause(store.paths, notes, list(next_steps), _rules(store))
@@ -117,8 +117,8 @@ def stop_cmd(notes: str, as_json: bool) -> None:
 
     The snapshot of its last pause stays under refs/milestones/wip/ until you delete it.
     """
+    from gitmilestone.commands.sessions import stop
     from gitmilestone.render.resume import hours
-    from gitmilestone.sessions import stop
 
     store = _opened()
     s, total = stop(store.paths, notes, _rules(store))
@@ -156,7 +156,7 @@ def resume_cmd(session_ref: str | None, restore: bool, peek: bool, as_json: bool
     """
     from dataclasses import asdict
 
-    from gitmilestone import resume
+    from gitmilestone.commands import resume
 
     store = _opened()
     point = resume.build(store, session_ref)
@@ -170,8 +170,8 @@ def resume_cmd(session_ref: str | None, restore: bool, peek: bool, as_json: bool
 
 
 def _reopen(store: Store, point: Any) -> bool:
+    from gitmilestone.commands.sessions import reopen
     from gitmilestone.errors import ConflictError
-    from gitmilestone.sessions import reopen
 
     s = point.session
     if s is None or s.status != "paused":
@@ -219,8 +219,8 @@ def sessions_cmd(milestone_id: str | None, as_json: bool) -> None:
       git milestone sessions
       git milestone sessions --milestone M-001 --json
     """
+    from gitmilestone.commands.timeaccount import spent
     from gitmilestone.render.resume import sessions_lines
-    from gitmilestone.timeaccount import spent
 
     store = _opened()
     mid = store.resolve(milestone_id).id if milestone_id else None

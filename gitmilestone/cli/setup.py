@@ -23,7 +23,7 @@ def init_cmd(as_json: bool, no_hooks: bool) -> None:
       git milestone init
       git milestone init --no-hooks
     """
-    from gitmilestone import plan
+    from gitmilestone.commands import plan
     from gitmilestone.hooks import install
     from gitmilestone.storage.store import Store
 
@@ -59,7 +59,7 @@ def demo_cmd(target: Path | None) -> None:
       cd <the folder it prints> && git milestone show M-002
     """
     from gitmilestone.cli.views import status_report
-    from gitmilestone.demo import build_demo
+    from gitmilestone.commands.demo import build_demo
     from gitmilestone.storage.store import Store
 
     root = build_demo(target)

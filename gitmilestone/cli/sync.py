@@ -27,8 +27,8 @@ def sync_cmd(remote: str | None, no_push: bool, as_json: bool) -> None:
       git milestone sync
       git milestone sync upstream --no-push
     """
-    from gitmilestone.repo import discover
-    from gitmilestone.sync import sync
+    from gitmilestone.git.repo import discover
+    from gitmilestone.git.sync import sync
 
     paths = discover()
     result = sync(paths.root, paths.git_dir, remote, push=not no_push)
@@ -47,8 +47,8 @@ def sync_cmd(remote: str | None, no_push: bool, as_json: bool) -> None:
 def _refresh_local_state(root: Path, common_dir: Path, cache_dir: Path) -> None:
     """Pauses that arrived with the notes show on checkout of their branch from now on, and
     the event-log cache is built here, so a fresh clone's first status does not wait for it."""
-    from gitmilestone.hooks.resume_state import rebuild_resume_cache
-    from gitmilestone.logcache import trailer_log
+    from gitmilestone.git.localstate import rebuild_resume_cache
+    from gitmilestone.git.logcache import trailer_log
 
     rebuild_resume_cache(root, common_dir)
     trailer_log(root, cache_dir)

@@ -47,7 +47,7 @@ def task_add(
     Example:
       git milestone task add M-001 "JWT implementation" --hours 8 --assign alice
     """
-    from gitmilestone.plan import NewTask, add_task
+    from gitmilestone.commands.plan import NewTask, add_task
 
     m, t = add_task(_store(), milestone_id, NewTask(title, hours, assigned_to, depends, phases))
     if as_json:
@@ -57,7 +57,7 @@ def task_add(
 
 
 def _move(ref: str, status: str, reason: str | None = None) -> None:
-    from gitmilestone.plan import set_task_status
+    from gitmilestone.commands.plan import set_task_status
 
     m, t, changed = set_task_status(_store(), ref, status, reason)
     label = status.replace("_", " ")
@@ -98,7 +98,7 @@ def task_done(task_ref: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def task_list(milestone_id: str | None, statuses: tuple[str, ...], as_json: bool) -> None:
     """List tasks of one milestone, or of all active ones."""
-    from gitmilestone.model import phase_weights, task_progress
+    from gitmilestone.core.model import phase_weights, task_progress
 
     store = _store()
     settings = store.settings()

@@ -13,7 +13,7 @@ PRIORITIES = ["critical", "high", "medium", "low"]
 
 
 if TYPE_CHECKING:
-    from gitmilestone.model import Milestone
+    from gitmilestone.core.model import Milestone
     from gitmilestone.storage.store import Store
 
 
@@ -25,7 +25,7 @@ def _store() -> Store:
 
 def _current(store: Store) -> list[Milestone]:
     """The plan with the events in git laid over it; log problems go to stderr as warnings."""
-    from gitmilestone.view import current
+    from gitmilestone.commands.view import current
 
     milestones, problems = current(store)
     for problem in problems:
@@ -35,8 +35,8 @@ def _current(store: Store) -> list[Milestone]:
 
 def _with_events(store: Store, m: Milestone) -> Milestone:
     """One milestone with the events laid over it; the rest of the plan is not read."""
-    from gitmilestone.events import overlay, task_facts
-    from gitmilestone.view import events
+    from gitmilestone.commands.view import events
+    from gitmilestone.core.events import overlay, task_facts
 
     found, problems = events(store)
     for problem in problems:
@@ -102,9 +102,9 @@ def show_cmd(milestone_id: str, as_json: bool) -> None:
 
     MILESTONE_ID may be shortened to any unique prefix (M-001 for M-001-k7q2).
     """
-    from gitmilestone.model import today
+    from gitmilestone.commands.timeaccount import load
+    from gitmilestone.core.model import today
     from gitmilestone.render.text import show_lines, summary
-    from gitmilestone.timeaccount import load
 
     store = _store()
     m = _with_events(store, store.resolve(milestone_id))
@@ -126,9 +126,9 @@ def status_cmd(as_json: bool) -> None:
     theirs.
     """
     from gitmilestone.analysis.risk import status_alerts
-    from gitmilestone.model import project_progress
+    from gitmilestone.commands.timeaccount import load
+    from gitmilestone.core.model import project_progress
     from gitmilestone.render.text import summary
-    from gitmilestone.timeaccount import load
 
     store = _store()
     if not as_json:
@@ -149,10 +149,10 @@ def status_cmd(as_json: bool) -> None:
 def status_report(store: Store) -> list[str]:
     """What `git milestone status` prints (also the last step of `demo`)."""
     from gitmilestone.analysis.risk import status_alerts
-    from gitmilestone.model import today
+    from gitmilestone.commands.timeaccount import load
+    from gitmilestone.core.model import today
     from gitmilestone.render.risk import alert_lines
     from gitmilestone.render.text import status_lines
-    from gitmilestone.timeaccount import load
 
     ms, settings = _current(store), store.settings()
     alerts, thresholds = status_alerts(ms, store.config())
@@ -170,7 +170,7 @@ def validate_cmd(ctx: click.Context, as_json: bool) -> None:
     duplicate IDs, file names that do not match IDs, unknown dependencies.
     Exits 1 when there is an error.
     """
-    from gitmilestone.check import validate
+    from gitmilestone.commands.check import validate
 
     problems = validate(_store())
     if as_json:
@@ -194,7 +194,7 @@ def fix_ids_cmd(dry_run: bool, as_json: bool) -> None:
     to match their IDs. Use it after a merge or a hand edit that `validate` reports.
     Dependencies that named a renumbered task are left for you to check.
     """
-    from gitmilestone.check import fix_ids
+    from gitmilestone.commands.check import fix_ids
 
     changes = fix_ids(_store(), dry_run)
     if as_json:

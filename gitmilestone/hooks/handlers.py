@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import sys
 
-from gitmilestone.hooks.proc import git
-from gitmilestone.hooks.where import (
+from gitmilestone.git.spawn import git
+from gitmilestone.git.where import (
     SESSIONS_FILE,
     branch_refs,
     common_dir,
@@ -20,7 +20,7 @@ from gitmilestone.hooks.where import (
     git_dir,
     milestone_file,
 )
-from gitmilestone.hooks.where import root as plan_root
+from gitmilestone.git.where import root as plan_root
 
 KEYS = ("milestone:", "task:", "completes:", "progress:", "time-spent:", "blocker:")
 LINKING = ("Milestone", "Task", "Completes", "Progress")
@@ -53,14 +53,14 @@ def commit_msg(args: list[str], stdin: bytes) -> int:
 
 
 def _message_trailers(root: str, msg: str) -> list[tuple[str, str]]:
-    from gitmilestone.trailers import ours, parse_trailer_block
+    from gitmilestone.core.trailers import ours, parse_trailer_block
 
     _, parsed = git(root, "interpret-trailers", "--parse", msg)
     return ours(parse_trailer_block(parsed))
 
 
 def _trailer_problem(root: str, key: str, value: str) -> str | None:
-    from gitmilestone.trailers import TrailerError, check_trailer
+    from gitmilestone.core.trailers import TrailerError, check_trailer
 
     try:
         parts = check_trailer(key, value)
@@ -98,7 +98,7 @@ def _session_refs(root: str) -> tuple[str, str | None] | None:
     shared = common_dir(root)
     if not os.path.exists(os.path.join(shared, "milestones", SESSIONS_FILE)):
         return None  # nobody ever started a session here: no module to load
-    from gitmilestone.hooks.resume_state import active_session
+    from gitmilestone.git.localstate import active_session
 
     session = active_session(shared, git_dir(root))
     mid = session.get("milestone_id") if session else None
@@ -131,7 +131,7 @@ def post_commit(args: list[str], stdin: bytes) -> int:
 
 
 def _trailer_lines(sha: str, stamp: str, author: str, block: str) -> str:
-    from gitmilestone.trailers import parse_trailer_block, to_json, trailer_records
+    from gitmilestone.core.trailers import parse_trailer_block, to_json, trailer_records
 
     records, problems = trailer_records(sha, stamp, author, parse_trailer_block(block))
     for problem in problems:
@@ -166,7 +166,7 @@ def post_checkout(args: list[str], stdin: bytes) -> int:
     branch = current_branch(root)
     if branch is None:
         return 0
-    from gitmilestone.hooks.resume_state import checkout_summary
+    from gitmilestone.git.localstate import checkout_summary
 
     for line in checkout_summary(root, git_dir(root), branch)[:3]:
         print(line, file=sys.stderr)
@@ -174,13 +174,13 @@ def post_checkout(args: list[str], stdin: bytes) -> int:
 
 
 def post_rewrite(args: list[str], stdin: bytes) -> int:
-    """Carry events across amend, rebase and squash (see gitmilestone.rewrite)."""
+    """Carry events across amend, rebase and squash (see gitmilestone.git.rewrite)."""
     root = plan_root()
     if root is None:
         return 0
     from pathlib import Path
 
-    from gitmilestone.rewrite import carry, parse_pairs
+    from gitmilestone.git.rewrite import carry, parse_pairs
 
     carried = carry(Path(root), parse_pairs(stdin))
     if carried:
@@ -221,7 +221,7 @@ def pre_push(args: list[str], stdin: bytes) -> int:
     from pathlib import Path
 
     from gitmilestone.errors import MilestoneError
-    from gitmilestone.sync import sync
+    from gitmilestone.git.sync import sync
 
     remote = args[0]
     rc, _ = git(root, "remote", "get-url", remote)
@@ -232,7 +232,7 @@ def pre_push(args: list[str], stdin: bytes) -> int:
     except MilestoneError as err:
         print(f"git-milestone: notes not synced: {err.message}", file=sys.stderr)
         return 0
-    from gitmilestone.hooks.resume_state import rebuild_resume_cache
+    from gitmilestone.git.localstate import rebuild_resume_cache
 
     rebuild_resume_cache(root, common_dir(root))
     sent = f", sent {result.sent}" if result.pushed else ""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
-from gitmilestone.repo import RepoPaths, discover
+from gitmilestone.git.repo import RepoPaths, discover
 from gitmilestone.resources import data_dir
 
 DEFAULT_HOOKS = ("commit-msg", "post-commit", "post-checkout", "post-merge", "post-rewrite")
@@ -227,7 +227,7 @@ def _writing(folder: Path, shown: Shown) -> Iterator[None]:
 
 
 def _git(paths: RepoPaths, *args: str, check: bool = True) -> str:
-    from gitmilestone.eventlog import git
+    from gitmilestone.git.eventlog import git
 
     proc = git(paths.root, *args, check=False)
     if check and proc.returncode != 0:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from gitmilestone.model import (
+from gitmilestone.core.model import (
     Milestone,
     Settings,
     milestone_progress,

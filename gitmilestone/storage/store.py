@@ -8,13 +8,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from gitmilestone import schema
+from gitmilestone.core.model import Milestone, Settings, Task
 from gitmilestone.errors import InvalidFileError, MilestoneError, NotFoundError
-from gitmilestone.model import Milestone, Settings, Task
-from gitmilestone.repo import RepoPaths, discover
-from gitmilestone.storage import atomic
+from gitmilestone.git.repo import RepoPaths, discover
+from gitmilestone.storage import atomic, schema
+from gitmilestone.storage.templates import CONFIG_FILES
 from gitmilestone.storage.yamledit import Document
-from gitmilestone.templates import CONFIG_FILES
 
 LOCATIONS = ("active", "completed")
 T = TypeVar("T")
@@ -30,7 +29,7 @@ class Store:
 
     @classmethod
     def open(cls, start: Path | None = None) -> Store:
-        from gitmilestone.eventlog import event_date
+        from gitmilestone.git.eventlog import event_date
 
         event_date()  # a bad GIT_MILESTONE_DATE stops a command before it changes a file
         return cls(discover(start))

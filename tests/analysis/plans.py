@@ -7,7 +7,7 @@ from typing import Any
 
 from gitmilestone.analysis import schedule
 from gitmilestone.analysis.calendar import WorkCalendar
-from gitmilestone.model import Milestone, Settings, Task
+from gitmilestone.core.model import Milestone, Settings, Task
 
 MONDAY = dt.date(2026, 11, 2)  # a Monday
 SETTINGS = Settings(phases_enabled=False)

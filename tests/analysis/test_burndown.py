@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from gitmilestone.analysis import burndown
-from gitmilestone.events import Event
+from gitmilestone.core.events import Event
 from tests.analysis.plans import milestone, task
 
 D = dt.date

@@ -8,7 +8,7 @@ import pytest
 
 from gitmilestone.analysis import forecast
 from gitmilestone.analysis.calendar import WorkCalendar
-from gitmilestone.events import Event
+from gitmilestone.core.events import Event
 from tests.analysis.plans import MONDAY, milestone, task
 
 START = dt.date(2026, 11, 16)  # Monday, two working weeks after MONDAY

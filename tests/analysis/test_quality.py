@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 from gitmilestone.analysis.quality import RULES, LintSettings, lint, locate
-from gitmilestone.model import Milestone
-from gitmilestone.schema import line_of
+from gitmilestone.core.model import Milestone
+from gitmilestone.storage.schema import line_of
+from gitmilestone.storage.templates import MILESTONE_CONFIG
 from gitmilestone.storage.yamledit import dump_new
-from gitmilestone.templates import MILESTONE_CONFIG
 
 GOOD: dict[str, Any] = {
     "schema_version": 1,

@@ -8,8 +8,8 @@ from typing import Any
 import yaml
 
 from gitmilestone.analysis.report import Inputs, analyze
-from gitmilestone.model import Milestone, Settings
-from gitmilestone.templates import MILESTONE_CONFIG
+from gitmilestone.core.model import Milestone, Settings
+from gitmilestone.storage.templates import MILESTONE_CONFIG
 
 CONFIG = yaml.safe_load(MILESTONE_CONFIG)
 TODAY = dt.date(2026, 11, 13)  # Friday of the second week

@@ -16,8 +16,8 @@ from gitmilestone.analysis.risk import (
     risks_of,
     status_alerts,
 )
+from gitmilestone.core.model import Milestone
 from gitmilestone.errors import MilestoneError
-from gitmilestone.model import Milestone
 
 
 def milestone(mid: str, risks: list[dict[str, Any]], location: str = "active") -> Milestone:

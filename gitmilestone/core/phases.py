@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gitmilestone.core.events import Event, merge
+from gitmilestone.core.model import PHASES, Milestone, Task
 from gitmilestone.errors import ConflictError, MilestoneError
-from gitmilestone.events import Event, merge
-from gitmilestone.model import PHASES, Milestone, Task
 
 GATES: Mapping[str, str] = {
     "design": "design_to_spec",

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gitmilestone.events import Event
+from gitmilestone.core.events import Event
 
 if TYPE_CHECKING:
-    from gitmilestone.model import Milestone
-    from gitmilestone.sessions import Session
+    from gitmilestone.commands.sessions import Session
+    from gitmilestone.core.model import Milestone
     from gitmilestone.storage.store import Store
 
 Key = tuple[str, str | None]  # (milestone, task); task None: the milestone as a whole
@@ -172,7 +172,8 @@ def milestone_time(m: Milestone, progress: float, spent: Mapping[Key, Spent]) ->
 
 def spent(store: Store) -> tuple[dict[Key, Spent], list[Session], str, TimeRules]:
     """Time spent per (milestone, task) in this repository, the sessions, now and the rules."""
-    from gitmilestone import eventlog, sessions
+    from gitmilestone.commands import sessions
+    from gitmilestone.git import eventlog
 
     root = store.paths.root
     events, _ = eventlog.all_events(root, scoped=False, cache_dir=store.paths.local_dir)
@@ -186,7 +187,7 @@ def spent(store: Store) -> tuple[dict[Key, Spent], list[Session], str, TimeRules
 
 def load(store: Store, milestones: list[Milestone]) -> dict[str, dict[str, Any]]:
     """milestone id -> its time figures (estimated, actual, earned hours, efficiency)."""
-    from gitmilestone.model import milestone_progress
+    from gitmilestone.core.model import milestone_progress
 
     by_key = spent(store)[0]
     settings = store.settings()
@@ -198,7 +199,7 @@ def _commit_times(
 ) -> list[tuple[str, str, int]]:
     """(commit, author email, time) of every commit since shortly before the first one
     wanted, so each wanted commit's gap to its author's previous commit is known."""
-    from gitmilestone import eventlog
+    from gitmilestone.git import eventlog
 
     first = min(parse_time(e.timestamp) for e in events if e.commit in wanted)
     since = first - dt.timedelta(minutes=rules.session_gap_minutes + 1)

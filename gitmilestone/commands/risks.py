@@ -15,12 +15,12 @@ from gitmilestone.analysis.risk import (
     parse_probability,
     risks_of,
 )
+from gitmilestone.commands.plan import now, random_suffix
+from gitmilestone.commands.view import record
+from gitmilestone.core.model import Milestone, next_id
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
-from gitmilestone.model import Milestone, next_id
-from gitmilestone.plan import now, random_suffix
 from gitmilestone.storage.store import Store
 from gitmilestone.storage.yamledit import Document
-from gitmilestone.view import record
 
 EDITABLE = ("description", "probability", "impact", "mitigation", "owner", "status")
 

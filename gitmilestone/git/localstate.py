@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import os
 
-from gitmilestone.hooks.where import SESSIONS_FILE, common_dir_of
+from gitmilestone.git.where import SESSIONS_FILE, common_dir_of
 
 TYPE_CHECKING = False  # typing is not imported at run time: every module costs the hooks time
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any, TypeAlias
 
-    from gitmilestone.events import Event
-    from gitmilestone.sessions import Session
+    from gitmilestone.commands.sessions import Session
+    from gitmilestone.core.events import Event
 
     StrPath: TypeAlias = "str | os.PathLike[str]"
 
@@ -190,7 +190,7 @@ def checkout_summary(root: StrPath, git_dir: StrPath, branch: str) -> list[str]:
 def _commits_since(root: StrPath, head: object) -> int:
     if not isinstance(head, str) or not head:
         return 0
-    from gitmilestone.hooks.proc import git  # spawns git without importing subprocess
+    from gitmilestone.git.spawn import git  # spawns git without importing subprocess
 
     rc, out = git(os.fspath(root), "rev-list", "--count", f"{head}..HEAD")
     return int(out.strip()) if rc == 0 and out.strip().isdigit() else 0
@@ -235,7 +235,7 @@ def rebuild_resume_cache(root: StrPath, common_dir: StrPath) -> int:
     sync brought other clones' pauses). Returns how many branches have a resume point."""
     from pathlib import Path
 
-    from gitmilestone import sessions  # the slow path: reads every note
+    from gitmilestone.commands import sessions  # the slow path: reads every note
 
     events = sessions.load_events(Path(root), Path(common_dir))
     branches = resume_points(sessions.fold(events))

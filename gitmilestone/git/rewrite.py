@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from gitmilestone import eventlog, history
-from gitmilestone.events import CommitInfo, Event, commit_events, parse_note
-from gitmilestone.trailers import parse_trailer_block
+from gitmilestone.core.events import CommitInfo, Event, commit_events, parse_note
+from gitmilestone.core.trailers import parse_trailer_block
+from gitmilestone.git import eventlog, history
 
 
 def parse_pairs(stdin: bytes) -> dict[str, list[str]]:

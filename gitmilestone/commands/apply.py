@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from gitmilestone.model import Milestone
+from gitmilestone.commands.view import current
+from gitmilestone.core.model import Milestone
 from gitmilestone.storage.store import Store
 from gitmilestone.storage.yamledit import Document
-from gitmilestone.view import current
 
 Change = tuple[str, str, Any, Any]  # path, field, old, new
 

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gitmilestone import eventlog
+from gitmilestone.commands.plan import NewMilestone, milestone_template, random_suffix
+from gitmilestone.core.model import next_id
+from gitmilestone.core.outline import PRIORITIES, Item, Section, whole
 from gitmilestone.errors import MilestoneError
-from gitmilestone.model import next_id
-from gitmilestone.outline import PRIORITIES, Item, Section, whole
-from gitmilestone.plan import NewMilestone, milestone_template, random_suffix
+from gitmilestone.git import eventlog
 from gitmilestone.storage.store import Store
+from gitmilestone.storage.templates import MILESTONE_HEADER
 from gitmilestone.storage.yamledit import dump_new
-from gitmilestone.templates import MILESTONE_HEADER
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from gitmilestone import eventlog
-from gitmilestone.events import Event, overlay, task_facts
-from gitmilestone.model import Milestone
+from gitmilestone.core.events import Event, overlay, task_facts
+from gitmilestone.core.model import Milestone
+from gitmilestone.git import eventlog
 from gitmilestone.storage.store import Store
 
 
@@ -29,7 +29,7 @@ def record(
 ) -> None:
     """Record what a command changed as a note event (attached to HEAD), as part of the work
     session open in this work tree, if any."""
-    from gitmilestone.hooks.resume_state import active_session
+    from gitmilestone.git.localstate import active_session
 
     session = active_session(store.paths.common_dir, store.paths.git_dir)
     event = eventlog.new_event(

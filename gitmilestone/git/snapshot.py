@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitmilestone import eventlog
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
-from gitmilestone.repo import RepoPaths
+from gitmilestone.git import eventlog
+from gitmilestone.git.repo import RepoPaths
 
 REF_PREFIX = "refs/milestones/wip/"
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"

@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gitmilestone import eventlog
+from gitmilestone.commands.timeaccount import TimeRules, span_hours
+from gitmilestone.core.events import Event, merge
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
-from gitmilestone.events import Event, merge
-from gitmilestone.hooks import resume_state
-from gitmilestone.repo import RepoPaths
-from gitmilestone.timeaccount import TimeRules, span_hours
+from gitmilestone.git import eventlog
+from gitmilestone.git import localstate as resume_state
+from gitmilestone.git.repo import RepoPaths
 
 if TYPE_CHECKING:
-    from gitmilestone.snapshot import Changes
+    from gitmilestone.git.snapshot import Changes
 
 SESSION_EVENTS = ("session_started", "session_paused", "session_resumed", "session_ended")
 _RANK = {"session_started": 0, "session_resumed": 1, "session_paused": 2, "session_ended": 3}
@@ -174,7 +174,7 @@ def current_branch(root: Path) -> str | None:
 
 def branch_target(root: Path, branch: str | None) -> tuple[str | None, str | None]:
     """The milestone and task a branch name points at (milestone/M-001/task-002-...)."""
-    from gitmilestone.hooks.where import branch_refs
+    from gitmilestone.git.where import branch_refs
 
     refs = branch_refs(str(root), branch) if branch else None
     return refs if refs is not None else (None, None)
@@ -242,7 +242,7 @@ def pause(paths: RepoPaths, notes: str, next_steps: list[str], rules: TimeRules)
     """Record a resume point for this work tree's session (opening one if there is none):
     context, next steps, the uncommitted work and a snapshot of it. Nothing in the work tree
     or the index changes."""
-    from gitmilestone import snapshot  # only a pause needs it: `status` folds sessions too
+    from gitmilestone.git import snapshot  # only a pause needs it: `status` folds sessions too
 
     found_changes = snapshot.check_settled(paths, "pause")
     head = eventlog.head(paths.root)

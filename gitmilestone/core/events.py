@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from gitmilestone.trailers import event_id, plan_block, to_json
+from gitmilestone.core.trailers import event_id, plan_block, to_json
 
 FORMAT_VERSION = 1
 _NO_DETAILS: Mapping[str, Any] = MappingProxyType({})
@@ -189,7 +189,7 @@ def task_facts(events: Iterable[Event]) -> dict[tuple[str, str], TaskFacts]:
 def overlay(milestones: Iterable[Any], facts: Mapping[tuple[str, str], TaskFacts]) -> list[Any]:
     """The plan with the events laid over it: status = fold(plan, events). A task the events
     complete shows completed at once, before any file is touched."""
-    from gitmilestone.model import Task  # local: keeps the hook path free of model imports
+    from gitmilestone.core.model import Task  # local: keeps the hook path free of model imports
 
     out = []
     for m in milestones:

@@ -11,15 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gitmilestone import eventlog, sessions, snapshot
+from gitmilestone.commands import sessions
+from gitmilestone.commands.sessions import Session
+from gitmilestone.commands.timeaccount import TimeRules, hours_today
+from gitmilestone.core.events import Event, overlay, task_facts
+from gitmilestone.core.model import Milestone, Settings, Task, milestone_status
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
-from gitmilestone.events import Event, overlay, task_facts
-from gitmilestone.model import Milestone, Settings, Task, milestone_status
-from gitmilestone.sessions import Session
-from gitmilestone.timeaccount import TimeRules, hours_today
+from gitmilestone.git import eventlog, snapshot
 
 if TYPE_CHECKING:
-    from gitmilestone.repo import RepoPaths
+    from gitmilestone.git.repo import RepoPaths
     from gitmilestone.storage.store import Store
 
 MAX_COMMITS = 20

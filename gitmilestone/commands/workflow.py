@@ -7,14 +7,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gitmilestone import eventlog, phases
+from gitmilestone.commands.plan import now
+from gitmilestone.commands.view import record
+from gitmilestone.core import phases
+from gitmilestone.core.events import Event
+from gitmilestone.core.model import PHASES, Milestone, Task, phase_weights, task_progress
 from gitmilestone.errors import MilestoneError
-from gitmilestone.events import Event
-from gitmilestone.model import PHASES, Milestone, Task, phase_weights, task_progress
-from gitmilestone.plan import now
+from gitmilestone.git import eventlog
 from gitmilestone.storage.store import Store
 from gitmilestone.storage.yamledit import Document
-from gitmilestone.view import record
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,6 @@ def _id_of_line(line: str) -> str | None:
     if not text.startswith("id:"):
         return None
     value = text[3:].split("#", 1)[0].strip().strip("'\"")
-    from gitmilestone.trailers import is_id
+    from gitmilestone.core.trailers import is_id
 
     return value if is_id(value) else None

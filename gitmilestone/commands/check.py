@@ -7,14 +7,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from gitmilestone import schema
+from gitmilestone.commands.plan import random_suffix
+from gitmilestone.core.model import Milestone, next_id
 from gitmilestone.errors import MilestoneError
-from gitmilestone.model import Milestone, next_id
-from gitmilestone.plan import random_suffix
-from gitmilestone.storage import atomic
+from gitmilestone.storage import atomic, schema
 from gitmilestone.storage.store import Store
+from gitmilestone.storage.templates import CONFIG_FILES
 from gitmilestone.storage.yamledit import Document
-from gitmilestone.templates import CONFIG_FILES
 
 
 @dataclass(frozen=True)

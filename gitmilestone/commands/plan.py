@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gitmilestone import eventlog
+from gitmilestone.commands.view import record
+from gitmilestone.core.model import Milestone, Task, next_id
 from gitmilestone.errors import ConflictError, MilestoneError
-from gitmilestone.model import Milestone, Task, next_id
-from gitmilestone.schema import parse_value
+from gitmilestone.git import eventlog
 from gitmilestone.storage import atomic
+from gitmilestone.storage.schema import parse_value
 from gitmilestone.storage.store import Store
+from gitmilestone.storage.templates import CONFIG_FILES, LESSONS_LEARNED, MILESTONE_HEADER
 from gitmilestone.storage.yamledit import Document, dump_new, parse_path
-from gitmilestone.templates import CONFIG_FILES, LESSONS_LEARNED, MILESTONE_HEADER
-from gitmilestone.view import record
 
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32: no i, l, o, u
 PHASE_APPROVAL = {"design": True, "spec": True, "task": False, "execute": False}

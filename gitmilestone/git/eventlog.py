@@ -12,8 +12,8 @@ import subprocess
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from gitmilestone.events import Event, merge, parse_note
-from gitmilestone.trailers import event_id
+from gitmilestone.core.events import Event, merge, parse_note
+from gitmilestone.core.trailers import event_id
 
 NOTES_REF = "refs/notes/milestones"
 
@@ -116,11 +116,11 @@ def all_events(
     branch shows completed there, and on main once the branch is merged. With `cache_dir`,
     the trailer half comes from the local cache (see logcache) instead of a full scan."""
     if cache_dir is not None:
-        from gitmilestone.logcache import trailer_log
+        from gitmilestone.git.logcache import trailer_log
 
         from_trailers, problems, in_history = trailer_log(root, cache_dir, rev)
     else:
-        from gitmilestone.history import trailer_events
+        from gitmilestone.git.history import trailer_events
 
         from_trailers, problems, shas = trailer_events(root, rev)
         in_history = shas.__contains__

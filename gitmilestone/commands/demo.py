@@ -6,12 +6,14 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from gitmilestone import eventlog, git, plan, risks, sessions
+from gitmilestone.commands import plan, risks, sessions
+from gitmilestone.commands.timeaccount import TimeRules
+from gitmilestone.core.model import today
 from gitmilestone.errors import MilestoneError
-from gitmilestone.model import today
-from gitmilestone.repo import discover
+from gitmilestone.git import eventlog
+from gitmilestone.git import objects as git
+from gitmilestone.git.repo import discover
 from gitmilestone.storage.store import Store
-from gitmilestone.timeaccount import TimeRules
 
 _RISKS = {
     "M-002": [

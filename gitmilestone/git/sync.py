@@ -14,8 +14,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gitmilestone import eventlog
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
+from gitmilestone.git import eventlog
 
 NOTES_REF = eventlog.NOTES_REF
 WIP_GLOB = "refs/milestones/wip/*"

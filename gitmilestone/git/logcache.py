@@ -19,8 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gitmilestone import eventlog, history
-from gitmilestone.events import FIELDS, Event
+from gitmilestone.core.events import FIELDS, Event
+from gitmilestone.git import eventlog, history
 
 VERSION = 1
 KEEP = 3  # tips remembered: the branches someone switches between

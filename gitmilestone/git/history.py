@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from gitmilestone.events import CommitInfo, Event, commit_rows
-from gitmilestone.trailers import TRAILER_KEYS, parse_trailer_block
+from gitmilestone.core.events import CommitInfo, Event, commit_rows
+from gitmilestone.core.trailers import TRAILER_KEYS, parse_trailer_block
 
 if TYPE_CHECKING:
     import queue
