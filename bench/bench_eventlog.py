@@ -10,8 +10,10 @@ Signed-off-by line, plus a note event on every 100th commit. Then, in interleave
   cold read      eventlog.all_events with an empty cache: every commit parsed
   warm read      the same with the cache of the previous read
   +1 commit      one more commit on top, then a read: only that commit is scanned
+  status         `git milestone status` (warm), the command as users run it, against
+                 `git log --format=%(trailers:key=Completes)` (its own peer, "git log key")
 
-and prints the median of each and its ratio to `git log`. The reads are the library call every
+and prints the median of each and its ratio to its peer. The reads are the library call every
 command makes (`gitmilestone.git.eventlog.all_events`), timed in this process; git log runs as a
 subprocess, as users run it. Not part of the test suite. See bench/README.md.
 """
@@ -22,13 +24,21 @@ import argparse
 import shutil
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from benchlib import workspace
 
+from bench_cli import milestone
+
+from gitmilestone.commands import plan
 from gitmilestone.git import eventlog
+from gitmilestone.git.repo import discover
+from gitmilestone.storage.store import Store
+from gitmilestone.storage.templates import MILESTONE_HEADER
+from gitmilestone.storage.yamledit import dump_new
 
 TRAILERS = (
     "Task: M-001/task-001",
@@ -59,6 +69,7 @@ def build(root: Path, commits: int) -> None:
         for chunk in stream(commits):
             p.stdin.write(chunk)
     subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=root, check=True)
+    add_plan(root)
     shas = subprocess.run(
         ["git", "rev-list", "HEAD"], cwd=root, capture_output=True, text=True, check=True
     ).stdout.split()
@@ -71,6 +82,18 @@ def build(root: Path, commits: int) -> None:
         )
 
 
+def add_plan(root: Path) -> None:
+    """The milestones the trailers name (M-001..M-003, tasks task-001..), committed on top."""
+    store = Store(discover(root))
+    plan.init(store)
+    for m in range(3):
+        mid = f"M-{m + 1:03d}"
+        path = store.paths.milestones / "active" / f"{mid}.yaml"
+        store.write_new(path, dump_new(milestone(m, 10), MILESTONE_HEADER.format(id=mid)))
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "Plan"], cwd=root, check=True)
+
+
 def timed(action: Callable[[], object]) -> float:
     start = time.perf_counter()
     action()
@@ -78,8 +101,12 @@ def timed(action: Callable[[], object]) -> float:
 
 
 def rounds(root: Path, cache: Path, count: int) -> dict[str, list[float]]:
-    results: dict[str, list[float]] = {k: [] for k in ("git log", "cold", "warm", "+1 commit")}
+    kinds = ("git log", "cold", "warm", "+1 commit", "git log key", "status")
+    results: dict[str, list[float]] = {k: [] for k in kinds}
     git_log = ["git", "log", "--format=%(trailers)"]
+    key_log = ["git", "log", "--format=%(trailers:key=Completes)"]
+    status = [str(Path(sys.executable).parent / "git-milestone"), "status"]
+    subprocess.run(status, cwd=root, capture_output=True, check=True)  # fills the local caches
     for n in range(count):
         results["git log"].append(
             timed(lambda: subprocess.run(git_log, cwd=root, capture_output=True, check=True))
@@ -93,6 +120,13 @@ def rounds(root: Path, cache: Path, count: int) -> dict[str, list[float]]:
             check=True,
         )
         results["+1 commit"].append(timed(lambda: eventlog.all_events(root, cache_dir=cache)))
+        subprocess.run(status, cwd=root, capture_output=True, check=True)  # warm after +1
+        results["git log key"].append(
+            timed(lambda: subprocess.run(key_log, cwd=root, capture_output=True, check=True))
+        )
+        results["status"].append(
+            timed(lambda: subprocess.run(status, cwd=root, capture_output=True, check=True))
+        )
     return results
 
 
@@ -109,11 +143,12 @@ def main() -> int:
         events, _ = eventlog.all_events(root)
         print(f"{len(events)} events\n")
         results = rounds(root, base / "cache", args.rounds)
-        peer = statistics.median(results["git log"])
-        print(f"{'read':<12} {'median s':>9} {'vs git log':>11}")
+        peers = {k: statistics.median(results[k]) for k in ("git log", "git log key")}
+        print(f"{'read':<12} {'median s':>9} {'vs peer':>9}  peer")
         for label, times in results.items():
             median = statistics.median(times)
-            print(f"{label:<12} {median:>9.3f} {median / peer:>10.2f}x")
+            peer = "git log key" if label in ("git log key", "status") else "git log"
+            print(f"{label:<12} {median:>9.3f} {median / peers[peer]:>8.2f}x  {peer}")
     return 0
 
 

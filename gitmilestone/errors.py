@@ -51,3 +51,11 @@ class NotFoundError(MilestoneError):
 
 class ConflictError(MilestoneError):
     """Another writer got there first, or the change would clash with existing state."""
+
+
+class CycleError(MilestoneError):
+    """Dependencies that go round in a circle; `labels` names the members in order."""
+
+    def __init__(self, message: str, hint: str, labels: list[str], path: str | None) -> None:
+        super().__init__(message, hint, path=path)
+        self.labels = labels

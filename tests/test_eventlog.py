@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from gitmilestone.core import clock
 from gitmilestone.git import eventlog, history, where
 from gitmilestone.hooks import handlers
 from tests.conftest import git, tree_snapshot
@@ -294,11 +295,11 @@ def test_events_recorded_in_one_dated_block_keep_their_order(initialized: Path) 
     import datetime as dt
 
     when = dt.datetime(2026, 11, 2, 10, tzinfo=dt.timezone.utc)
-    with eventlog.dated(when):
-        stamps = [eventlog.now() for _ in range(3)]
+    with clock.dated(when):
+        stamps = [clock.stamp() for _ in range(3)]
     assert stamps == sorted(stamps) and len(set(stamps)) == 3
     assert stamps[0].startswith("2026-11-02T10:00:00.")
-    assert eventlog.now() > "2026-11-02T10:01"  # the block's clock is gone
+    assert clock.stamp() > "2026-11-02T10:01"  # the block's clock is gone
 
 
 def test_a_locked_notes_ref_defers_the_event_and_loses_nothing(

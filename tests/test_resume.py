@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from click.testing import Result
 
+from gitmilestone.analysis.timeaccount import TimeRules
 from gitmilestone.commands import resume, sessions
-from gitmilestone.commands.timeaccount import TimeRules
 from gitmilestone.core.model import Milestone, Settings, Task
 from gitmilestone.errors import ConflictError, NotFoundError
 from gitmilestone.git.repo import discover
 from gitmilestone.storage.store import Store
+from gitmilestone.workspace import Workspace
 from tests.conftest import git
 from tests.test_sessions import commit, planned
 
@@ -58,7 +59,7 @@ def test_derived_without_a_pause(initialized: Path, run_cli: Callable[..., Resul
     git(initialized, "checkout", "-q", "-b", "milestone/M-001/task-001-login")
     (initialized / "README.md").write_text("changed\n")
 
-    point = resume.build(Store.open(initialized))
+    point = resume.build(Workspace.open(initialized))
 
     data = point.data
     assert_resume_point(data)
@@ -79,7 +80,7 @@ def test_derived_takes_the_milestone_from_the_latest_event(
     planned(initialized, run_cli)
     run_cli("task", "start", "M-001/task-001")
 
-    data = resume.build(Store.open(initialized)).data
+    data = resume.build(Workspace.open(initialized)).data
 
     assert (data["active_milestone"], data["current_task"]) == ("M-001", "task-001")
     assert data["progress_snapshot"]["in_progress_tasks"] == ["M-001/task-001"]
@@ -99,7 +100,7 @@ def test_from_a_pause(initialized: Path, run_cli: Callable[..., Result]) -> None
     git(initialized, "add", "other.txt")
     git(initialized, "commit", "-q", "--no-verify", "-m", "someone else's commit")
 
-    point = resume.build(Store.open(initialized))
+    point = resume.build(Workspace.open(initialized))
 
     data = point.data
     assert_resume_point(data)
@@ -123,7 +124,7 @@ def test_an_open_session_answers_from_the_work_tree(
     paths = discover(initialized)
     sessions.start(paths, "M-001", "task-002")
 
-    data = resume.build(Store.open(initialized)).data
+    data = resume.build(Workspace.open(initialized)).data
 
     assert data["source"] == "session" and data["current_task"] == "task-002"
     assert data["session"]["status"] == "active"
@@ -189,7 +190,7 @@ def test_restore_needs_a_pause(initialized: Path, run_cli: Callable[..., Result]
     store = Store.open(initialized)
 
     with pytest.raises(NotFoundError, match="no pause recorded"):
-        resume.restore(store.paths, resume.build(store))
+        resume.restore(store.paths, resume.build(Workspace(store.paths)))
 
 
 def test_restore_needs_saved_work(initialized: Path, run_cli: Callable[..., Result]) -> None:
@@ -199,18 +200,18 @@ def test_restore_needs_saved_work(initialized: Path, run_cli: Callable[..., Resu
     store = Store.open(initialized)
 
     with pytest.raises(NotFoundError, match="had no uncommitted work"):
-        resume.restore(paths, resume.build(store))
+        resume.restore(paths, resume.build(Workspace(store.paths)))
 
 
 def test_restore_of_a_pruned_snapshot(paused: Path) -> None:
     store = Store.open(paused)
-    point = resume.build(store)
+    point = resume.build(Workspace(store.paths))
     assert point.data["snapshot"]["available"]
     git(paused, "update-ref", "-d", f"refs/milestones/wip/{point.session.id}")  # type: ignore[union-attr]
     git(paused, "reflog", "expire", "--expire=now", "--all")
     git(paused, "gc", "-q", "--prune=now")
 
-    point = resume.build(store)
+    point = resume.build(Workspace(store.paths))
 
     assert point.data["snapshot"] == {
         "commit": point.data["snapshot"]["commit"],
@@ -227,7 +228,7 @@ def test_restore_of_a_pruned_snapshot(paused: Path) -> None:
 def test_restore_on_another_branch_is_refused(paused: Path) -> None:
     git(paused, "checkout", "-q", "-b", "elsewhere")
     store = Store.open(paused)
-    point = resume.build(store, session_ref="session-")
+    point = resume.build(Workspace(store.paths), session_ref="session-")
 
     with pytest.raises(ConflictError, match="taken on branch main") as err:
         resume.restore(store.paths, point)

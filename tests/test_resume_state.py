@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from gitmilestone.analysis.timeaccount import TimeRules
 from gitmilestone.commands import sessions
-from gitmilestone.commands.timeaccount import TimeRules
 from gitmilestone.git import localstate as resume_state
 from gitmilestone.git import spawn as proc
 from gitmilestone.git.repo import discover
@@ -167,7 +167,7 @@ def test_the_cache_is_rebuilt_from_the_notes(paused: Path) -> None:
     before = json.loads(cache.read_text())
     cache.unlink()
 
-    assert resume_state.rebuild_resume_cache(str(paused), str(paused / ".git")) == 1
+    assert sessions.rebuild_resume_cache(str(paused), str(paused / ".git")) == 1
     assert json.loads(cache.read_text()) == before
 
 

@@ -14,8 +14,8 @@ from click.testing import Result
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gitmilestone.analysis.timeaccount import TimeRules
 from gitmilestone.commands import sessions
-from gitmilestone.commands.timeaccount import TimeRules
 from gitmilestone.core.events import Event
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
 from gitmilestone.git import localstate as resume_state

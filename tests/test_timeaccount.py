@@ -12,8 +12,9 @@ from click.testing import Result
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gitmilestone.commands import sessions, timeaccount
-from gitmilestone.commands.timeaccount import Spent, TimeRules
+from gitmilestone.analysis import timeaccount
+from gitmilestone.analysis.timeaccount import Spent, TimeRules
+from gitmilestone.commands import sessions
 from gitmilestone.core.events import Event
 from gitmilestone.core.model import Milestone
 from tests.conftest import git

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gitmilestone.analysis.graph import is_closed
+from gitmilestone.core import clock
 from gitmilestone.core.events import Event
 from gitmilestone.core.model import Milestone, Task
 
@@ -28,7 +29,7 @@ class Dated:
 
 def _day(stamp: object) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(str(stamp)[:10]) if stamp else None
+        return clock.parse_day(stamp) if stamp else None
     except ValueError:
         return None
 

@@ -6,21 +6,47 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gitmilestone.analysis import graph
 from gitmilestone.analysis.risk import risks_of
+from gitmilestone.core import clock
 from gitmilestone.core.model import Milestone
 from gitmilestone.core.phases import inside
-from gitmilestone.errors import MilestoneError
-
-if TYPE_CHECKING:
-    from gitmilestone.analysis.quality import LintSettings
+from gitmilestone.errors import CycleError, MilestoneError
 
 _MEASURABLE = re.compile(r"\d|\b(all|every|none|zero|no)\b", re.IGNORECASE)
 Where = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class LintSettings:
+    min_weeks: float = 2
+    max_weeks: float = 4
+    max_task_hours: float = 16
+    hours_per_day: float = 8
+    days_per_week: int = 5
+    severity: Mapping[str, str | bool] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> LintSettings:
+        lint = config.get("lint") or {}
+        cal = config.get("calendar") or {}
+        return cls(
+            float(lint.get("min_weeks", 2)),
+            float(lint.get("max_weeks", 4)),
+            float(lint.get("max_task_hours", 16)),
+            float(cal.get("hours_per_day") or 8),
+            len(cal.get("working_days") or ()) or 5,
+            dict(lint.get("severity") or {}),
+        )
+
+    def severity_of(self, code: str, default: str) -> str:
+        """The configured severity of rule `code` (error, warning, info or off)."""
+        found = self.severity.get(code, default)
+        return "off" if found is False else str(found)  # YAML 1.1 reads a plain `off` as false
 
 
 @dataclass(frozen=True)
@@ -51,7 +77,7 @@ def duration_weeks(m: Milestone, s: LintSettings) -> tuple[float, str] | None:
 
 
 def _date(text: str) -> dt.date:
-    return dt.date.fromisoformat(str(text))
+    return clock.parse_day(text)
 
 
 def _duration(m: Milestone, ctx: Context) -> Iterator[Raw]:
@@ -164,11 +190,10 @@ def cycle(everyone: Sequence[Milestone]) -> tuple[str, str, set[str]] | None:
     ]
     try:
         graph.build(cleaned)
-    except MilestoneError as err:
-        prefix = "dependency cycle: "
-        if err.message.startswith(prefix):
-            labels = err.message[len(prefix) :].split(" -> ")
-            return err.message, err.hint, {x.split("/")[0] for x in labels}
+    except CycleError as err:
+        return err.message, err.hint, {x.split("/")[0] for x in err.labels}
+    except MilestoneError:
+        pass  # unknown IDs and duplicates have rules of their own
     return None
 
 

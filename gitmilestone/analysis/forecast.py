@@ -19,6 +19,7 @@ from typing import Any
 
 from gitmilestone.analysis.calendar import WorkCalendar, parse_date
 from gitmilestone.analysis.graph import is_closed
+from gitmilestone.core import clock
 from gitmilestone.core.events import Event
 from gitmilestone.core.model import Milestone
 
@@ -52,7 +53,7 @@ def completion_dates(events: Iterable[Event], milestone: str | None = None) -> l
     out = []
     for stamp in first.values():
         try:
-            out.append(dt.date.fromisoformat(stamp[:10]))
+            out.append(clock.parse_day(stamp))
         except ValueError:
             continue  # an unreadable timestamp says nothing about the pace
     return sorted(out)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from gitmilestone.core.model import Milestone, Task, duplicate_ids
-from gitmilestone.errors import MilestoneError
+from gitmilestone.errors import CycleError, MilestoneError
 
 TASK, MILESTONE, START = "task", "milestone", "start"
 
@@ -189,11 +189,12 @@ def _raise_cycle(graph: Graph, waiting: list[int]) -> None:
     cycle = list(reversed(path[seen[node] :]))
     labels = cycle_labels([graph.nodes[i] for i in cycle])
     first = graph.nodes[graph.index[labels[0].split("/")[0]]].milestone
-    raise MilestoneError(
+    raise CycleError(
         f"dependency cycle: {' -> '.join([*labels, labels[0]])}",
         "nothing in a cycle can ever start: remove one of these dependencies "
         "(a milestone's dependencies.requires or a task's dependencies)",
-        path=first.path,
+        labels,
+        first.path,
     )
 
 

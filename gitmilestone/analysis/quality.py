@@ -5,12 +5,13 @@ resolved against the repository root when one is given."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from gitmilestone.analysis import checklist
+from gitmilestone.analysis.checklist import LintSettings as LintSettings
 from gitmilestone.analysis.checklist import Where
 from gitmilestone.analysis.checklist import duration_weeks as duration_weeks
 from gitmilestone.core.model import Milestone
@@ -49,33 +50,6 @@ RULES: dict[str, Rule] = {
         Rule("MS017", "path-outside-repo", "error", "deliverable path outside the repository"),
     )
 }
-
-
-@dataclass(frozen=True)
-class LintSettings:
-    min_weeks: float = 2
-    max_weeks: float = 4
-    max_task_hours: float = 16
-    hours_per_day: float = 8
-    days_per_week: int = 5
-    severity: Mapping[str, str | bool] = field(default_factory=dict)
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> LintSettings:
-        lint = config.get("lint") or {}
-        cal = config.get("calendar") or {}
-        return cls(
-            float(lint.get("min_weeks", 2)),
-            float(lint.get("max_weeks", 4)),
-            float(lint.get("max_task_hours", 16)),
-            float(cal.get("hours_per_day") or 8),
-            len(cal.get("working_days") or ()) or 5,
-            dict(lint.get("severity") or {}),
-        )
-
-    def severity_of(self, code: str) -> str:
-        found = self.severity.get(code, RULES[code].severity)
-        return "off" if found is False else str(found)  # YAML 1.1 reads a plain `off` as false
 
 
 @dataclass(frozen=True)
@@ -127,7 +101,7 @@ def lint(
         if cycle and m.id in cycle[2]:
             raws.append(("MS006", ("dependencies",), cycle[0], cycle[1]))
         for code, where, message, hint in sorted(raws, key=lambda r: r[0]):
-            severity = settings.severity_of(code)
+            severity = settings.severity_of(code, RULES[code].severity)
             if severity in SEVERITIES:
                 out.append(Finding(code, severity, m.id, m.path, where, message, hint))
     return out

@@ -12,8 +12,10 @@ from typing import Any
 
 from gitmilestone.analysis import graph
 from gitmilestone.analysis.calendar import WorkCalendar
+from gitmilestone.analysis.effort import ThreePoint
 from gitmilestone.analysis.quality import LintSettings, counts, duration_weeks, lint, plural
 from gitmilestone.analysis.risk import Thresholds, by_score, exposure, risks_of
+from gitmilestone.core import clock
 from gitmilestone.core.model import Milestone, Settings, milestone_progress, milestone_status
 from gitmilestone.errors import MilestoneError
 
@@ -132,14 +134,15 @@ def _pert(m: Milestone, data: dict[str, Any]) -> list[str]:
     if len(three) < 3:
         return []
     o, ml, p = (float(x) for x in three)
-    te, sigma = (o + 4 * ml + p) / 6, (p - o) / 6
+    estimate = ThreePoint(o, ml, p)
+    te, sigma = estimate.expected, estimate.sigma
     data["pert"] = {"expected_hours": round(te, 1), "sigma_hours": round(sigma, 1)}
     return [f"PERT: expected {te:.1f} h ± {sigma:.1f} h (O {o:g}, M {ml:g}, P {p:g})"]
 
 
 def _day(text: str | None) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(str(text)) if text else None
+        return clock.parse_day(text) if text else None
     except ValueError:
         return None
 

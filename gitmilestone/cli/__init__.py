@@ -6,12 +6,15 @@ import importlib
 import json
 import sys
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from gitmilestone import __version__
 from gitmilestone.errors import MilestoneError
+
+if TYPE_CHECKING:
+    from gitmilestone.workspace import Workspace
 
 # name -> (module, function, one-line help). Listed here so `--help` imports nothing else.
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -149,3 +152,19 @@ def emit_json(data: Any) -> None:
 
 def emit_lines(lines: list[str]) -> None:
     click.echo("\n".join(lines))
+
+
+def workspace() -> Workspace:
+    """The workspace of the command being run, made on first use. Lines of history that
+    were skipped are shown once, as `warning:` lines on stderr."""
+    from gitmilestone.workspace import Workspace
+
+    root = click.get_current_context().find_root()
+    found = root.meta.get("gitmilestone.workspace")
+    if not isinstance(found, Workspace):
+        found = root.meta["gitmilestone.workspace"] = Workspace.open(report=_skipped)
+    return found
+
+
+def _skipped(problem: str) -> None:
+    click.echo(f"warning: {problem} (skipped)", err=True)

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from gitmilestone.cli import emit_json, emit_lines
-from gitmilestone.cli.views import _current, _store
+from gitmilestone.cli import emit_json, emit_lines, workspace
 
 if TYPE_CHECKING:
     from gitmilestone.analysis.calendar import WorkCalendar
@@ -43,7 +42,7 @@ def _calendar(store: Store, start: dt.date) -> WorkCalendar:
 def _network(store: Store, start: dt.date) -> tuple[list[Milestone], Network]:
     from gitmilestone.analysis import schedule
 
-    milestones = _current(store)
+    milestones = workspace().plan()
     buffer = (store.config().get("defaults") or {}).get("buffer_percentage") or 0
     net = schedule.build(milestones, _calendar(store, start), store.settings(), buffer)
     return milestones, net
@@ -51,13 +50,8 @@ def _network(store: Store, start: dt.date) -> tuple[list[Milestone], Network]:
 
 def _history(store: Store) -> tuple[list[Milestone], list[Event]]:
     """The plan with the events laid over it, and the events, reading the log once."""
-    from gitmilestone.commands.view import events
-    from gitmilestone.core.events import overlay, task_facts
-
-    found, problems = events(store)
-    for problem in problems:
-        click.echo(f"warning: {problem} (skipped)", err=True)
-    return overlay(store.milestones(), task_facts(found)), found
+    ws = workspace()
+    return ws.plan(), ws.log.scoped
 
 
 @click.command("deps")
@@ -95,7 +89,7 @@ def deps_cmd(
     """
     from gitmilestone.analysis import deps, schedule
 
-    store = _store()
+    store = workspace().store
     milestones, net = _network(store, _day(start))
     scope = deps.related(net.graph, store.resolve(ref).id) if ref else None
     if ready or blocked:
@@ -171,7 +165,7 @@ def critical_path_cmd(start: dt.datetime | None, full: bool, as_json: bool) -> N
     from gitmilestone.analysis import schedule
     from gitmilestone.render.analysis import critical_path_lines
 
-    _, net = _network(_store(), _day(start))
+    _, net = _network(workspace().store, _day(start))
     result = net.solve()
     items = schedule.items(net, result)
     chain = schedule.chain_items(net, result, items)
@@ -206,7 +200,7 @@ def schedule_cmd(start: dt.datetime | None, what_if: tuple[str, ...], as_json: b
       git milestone schedule --from 2026-12-01 --json
       git milestone schedule --what-if M-002+5d
     """
-    _, net = _network(_store(), _day(start))
+    _, net = _network(workspace().store, _day(start))
     if what_if:
         _what_if(net, what_if, as_json)
         return
@@ -281,7 +275,7 @@ def forecast_cmd(
     from gitmilestone.analysis.forecast import forecast
     from gitmilestone.render.analysis import forecast_lines
 
-    store = _store()
+    store = workspace().store
     mid = store.resolve(milestone_id).id if milestone_id else None
     milestones, found = _history(store)
     seed = seed if seed is not None else random.SystemRandom().randrange(2**32)
@@ -324,7 +318,7 @@ def burndown_cmd(
     from gitmilestone.errors import MilestoneError
     from gitmilestone.render.analysis import burndown_lines
 
-    store = _store()
+    store = workspace().store
     mid = store.resolve(milestone_id).id if milestone_id else None
     milestones, found = _history(store)
     first = since.date() if since else None

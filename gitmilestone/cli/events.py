@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gitmilestone.cli import emit_json, emit_lines
-from gitmilestone.cli.views import _store
+from gitmilestone.cli import emit_json, emit_lines, workspace
 
 if TYPE_CHECKING:
     from gitmilestone.core.events import Event
@@ -64,13 +63,9 @@ def log_cmd(
     """
     import json
 
-    from gitmilestone.commands.view import events
-
-    store = _store()
-    mid = store.resolve(milestone_id).id if milestone_id else None
-    found, problems = events(store)
-    for problem in problems:
-        click.echo(f"warning: {problem} (skipped)", err=True)
+    ws = workspace()
+    mid = ws.store.resolve(milestone_id).id if milestone_id else None
+    found = ws.log.scoped
     day = since.date().isoformat() if since else ""
     found = [
         e
@@ -115,7 +110,7 @@ def apply_cmd(dry_run: bool) -> None:
     """
     from gitmilestone.commands.apply import apply
 
-    changes = apply(_store(), dry_run)
+    changes = apply(workspace(), dry_run)
     if not changes:
         click.echo("The files already match the event log.")
     verb = "would set" if dry_run else "set"

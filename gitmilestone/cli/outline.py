@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from gitmilestone.cli import emit_json, emit_lines
-from gitmilestone.cli.views import _store
+from gitmilestone.cli import emit_json, emit_lines, workspace
 
 
 @click.group("plan")
@@ -44,7 +43,7 @@ def plan_import(outline: Path, dry_run: bool, as_json: bool) -> None:
     from gitmilestone.core.outline import parse
     from gitmilestone.render.outline import import_lines
 
-    store = _store()
+    store = workspace().store
     store.require_initialized()
     shown = str(outline)
     hours_per_day = float((store.config().get("calendar") or {}).get("hours_per_day") or 8)

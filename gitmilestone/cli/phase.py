@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gitmilestone.cli import emit_json, emit_lines
-from gitmilestone.cli.views import _store
+from gitmilestone.cli import emit_json, emit_lines, workspace
 
 if TYPE_CHECKING:
     from gitmilestone.commands.workflow import Outcome
@@ -38,7 +37,7 @@ def phase_start(task_ref: str, phase: str | None) -> None:
     """
     from gitmilestone.commands.workflow import start
 
-    o = start(_store(), task_ref, phase)
+    o = start(workspace().store, task_ref, phase)
     click.echo(f"Started {o.phase} of {o.ref}")
 
 
@@ -55,7 +54,7 @@ def phase_complete(task_ref: str, phase: str | None) -> None:
     """
     from gitmilestone.commands.workflow import complete
 
-    o = complete(_store(), task_ref, phase)
+    o = complete(workspace().store, task_ref, phase)
     click.echo(f"Completed {o.phase} of {o.ref}")
     click.echo(_next(o))
 
@@ -74,7 +73,7 @@ def phase_approve(task_ref: str, phase: str | None) -> None:
     """
     from gitmilestone.commands.workflow import approve
 
-    o = approve(_store(), task_ref, phase)
+    o = approve(workspace().store, task_ref, phase)
     who = o.approver if "anyone" in o.roles else f"{o.approver} as {', '.join(o.roles)}"
     click.echo(f"Gate {o.gate.name} of {o.ref}: criteria confirmed by {who}")
     for c in o.gate.criteria or ("(the gate lists no criteria)",):
@@ -105,14 +104,11 @@ def phase_status(ref: str | None, as_json: bool) -> None:
       git milestone phase status M-001/task-001
       git milestone phase status M-001 --json
     """
-    from gitmilestone.commands.view import events
     from gitmilestone.commands.workflow import targets, view
     from gitmilestone.render.quality import phase_lines
 
-    store = _store()
-    found, problems = events(store)
-    for problem in problems:
-        click.echo(f"warning: {problem} (skipped)", err=True)
+    ws = workspace()
+    store, found = ws.store, ws.log.scoped
     views = [view(store, t, found) for t in targets(store, ref, store.milestones())]
     if as_json:
         emit_json(views)

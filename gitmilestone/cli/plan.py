@@ -6,8 +6,8 @@ from datetime import datetime
 
 import click
 
-from gitmilestone.cli import emit_json
-from gitmilestone.cli.views import PRIORITIES, _store
+from gitmilestone.cli import emit_json, workspace
+from gitmilestone.cli.views import PRIORITIES
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -62,7 +62,7 @@ def new_cmd(
         buffer=buffer,
         requires=requires,
     )
-    m = new_milestone(_store(), spec)
+    m = new_milestone(workspace().store, spec)
     if as_json:
         emit_json({"id": m.id, "path": m.path})
     else:
@@ -85,7 +85,7 @@ def set_cmd(milestone_id: str, assignments: tuple[str, ...]) -> None:
     """
     from gitmilestone.commands.plan import set_values
 
-    m = set_values(_store(), milestone_id, list(assignments))
+    m = set_values(workspace().store, milestone_id, list(assignments))
     click.echo(f"Updated {m.id} ({m.path})")
 
 
@@ -102,7 +102,7 @@ def edit_cmd(milestone_id: str, discard: bool) -> None:
     """
     from gitmilestone.commands.editing import edit_milestone
 
-    result = edit_milestone(_store(), milestone_id, discard)
+    result = edit_milestone(workspace().store, milestone_id, discard)
     click.echo(result)
 
 
@@ -122,7 +122,7 @@ def complete_cmd(milestone_id: str, lessons: str, force: bool) -> None:
     """
     from gitmilestone.commands.plan import complete
 
-    m = complete(_store(), milestone_id, lessons, force)
+    m = complete(workspace().store, milestone_id, lessons, force)
     lessons_file = ".milestones/completed/lessons-learned.md"
     click.echo(f"Completed {m.id}: moved to {m.path}; lessons appended to {lessons_file}")
 
@@ -144,7 +144,7 @@ def criteria_add(milestone_id: str, text: str) -> None:
     """
     from gitmilestone.commands.plan import add_criterion
 
-    m = add_criterion(_store(), milestone_id, text)
+    m = add_criterion(workspace().store, milestone_id, text)
     click.echo(f"Added criterion to {m.id} ({len(m.success_criteria)} in all)")
 
 
@@ -177,5 +177,5 @@ def deliverable_add(
     """
     from gitmilestone.commands.plan import add_deliverable
 
-    m = add_deliverable(_store(), milestone_id, name, kind, accept, path)
+    m = add_deliverable(workspace().store, milestone_id, name, kind, accept, path)
     click.echo(f"Added deliverable to {m.id} ({len(m.deliverables)} in all)")

@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gitmilestone.cli import emit_json, emit_lines
-from gitmilestone.cli.views import _current, _store
+from gitmilestone.cli import emit_json, emit_lines, workspace
 
 if TYPE_CHECKING:
     from gitmilestone.core.model import Milestone
@@ -50,7 +49,7 @@ def lint_cmd(ctx: click.Context, milestone_id: str | None, fmt: str, as_json: bo
     from gitmilestone.render.quality import lint_lines
     from gitmilestone.storage.schema import line_of
 
-    store = _store()
+    store = workspace().store
     everyone = store.milestones()
     targets = _targets(store, milestone_id, everyone)
     settings = LintSettings.from_config(store.config())
@@ -91,8 +90,8 @@ def analyze_cmd(milestone_id: str | None, as_json: bool) -> None:
     from gitmilestone.core.model import today
     from gitmilestone.render.quality import report_lines
 
-    store = _store()
-    everyone = _current(store)
+    store = workspace().store
+    everyone = workspace().plan()
     targets = _targets(store, milestone_id, everyone)
     inputs = Inputs(targets, everyone, store.config(), store.settings(), today(), store.paths.root)
     sections = analyze(inputs)

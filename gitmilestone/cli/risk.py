@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gitmilestone.cli import emit_json, emit_lines
-from gitmilestone.cli.views import _current, _store
+from gitmilestone.cli import emit_json, emit_lines, workspace
 
 if TYPE_CHECKING:
     from gitmilestone.core.model import Milestone
@@ -53,7 +52,7 @@ def risk_add(
     from gitmilestone.analysis.risk import Thresholds
     from gitmilestone.commands.risks import NewRisk, add_risk
 
-    store = _store()
+    store = workspace().store
     r = add_risk(
         store, milestone_id, NewRisk(description, probability, impact.lower(), mitigation, owner)
     )
@@ -86,7 +85,7 @@ def risk_list(milestone_id: str | None, show_all: bool, level: str | None, as_js
     from gitmilestone.analysis.risk import Thresholds, all_risks, by_score, level_rank
     from gitmilestone.render.risk import list_lines
 
-    store = _store()
+    store = workspace().store
     thresholds = Thresholds.from_config(store.config())
     risks = by_score(r for r in all_risks(_scope(store, milestone_id)) if show_all or r.active)
     if level:
@@ -113,7 +112,7 @@ def risk_matrix(milestone_id: str | None, as_json: bool) -> None:
     from gitmilestone.analysis.risk import Thresholds, all_risks, matrix
     from gitmilestone.render.risk import matrix_lines
 
-    store = _store()
+    store = workspace().store
     thresholds = Thresholds.from_config(store.config())
     risks = all_risks(_scope(store, milestone_id))
     if as_json:
@@ -157,7 +156,7 @@ def risk_update(
         "description": description,
         "status": status,
     }
-    r, changed = update_risk(_store(), risk_ref, changes)
+    r, changed = update_risk(workspace().store, risk_ref, changes)
     if changed:
         click.echo(f"Updated {r.ref}: {', '.join(changed)}")
     else:
@@ -176,13 +175,13 @@ def risk_close(risk_ref: str, reason: str) -> None:
     """
     from gitmilestone.commands.risks import close_risk
 
-    r = close_risk(_store(), risk_ref, reason)
+    r = close_risk(workspace().store, risk_ref, reason)
     click.echo(f"Closed {r.ref}")
 
 
 def _scope(store: Store, milestone_id: str | None) -> list[Milestone]:
     """One milestone (active or completed), or every active one."""
-    ms = _current(store)
+    ms = workspace().plan()
     if milestone_id:
         wanted = store.resolve(milestone_id).path
         return [m for m in ms if m.path == wanted]

@@ -6,15 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from gitmilestone.cli import emit_json, emit_lines
-from gitmilestone.cli.views import _store
+from gitmilestone.cli import emit_json, emit_lines, workspace
 
 if TYPE_CHECKING:
     from gitmilestone.storage.store import Store
 
 
 def _opened() -> Store:
-    store = _store()
+    store = workspace().store
     store.require_initialized()
     return store
 
@@ -35,7 +34,7 @@ def _target(store: Store, ref: str | None, task: str | None) -> tuple[str | None
 
 
 def _rules(store: Store) -> Any:
-    from gitmilestone.commands.timeaccount import TimeRules
+    from gitmilestone.analysis.timeaccount import TimeRules
 
     return TimeRules.from_config(store.config())
 
@@ -159,7 +158,7 @@ def resume_cmd(session_ref: str | None, restore: bool, peek: bool, as_json: bool
     from gitmilestone.commands import resume
 
     store = _opened()
-    point = resume.build(store, session_ref)
+    point = resume.build(workspace(), session_ref)
     data = dict(point.data)
     restored = asdict(resume.restore(store.paths, point)) if restore else None
     data["restored"] = restored
@@ -187,8 +186,10 @@ def _reopen(store: Store, point: Any) -> bool:
 def _show(data: dict[str, Any], as_json: bool) -> None:
     from gitmilestone.render.resume import restored_lines, resume_lines
 
+    shown = set(workspace().log.problems)  # the workspace has reported those already
     for warning in data["warnings"]:
-        click.echo(f"warning: {warning} (skipped)", err=True)
+        if warning not in shown:
+            click.echo(f"warning: {warning} (skipped)", err=True)
     if as_json:
         emit_json(data)
         return
@@ -219,12 +220,13 @@ def sessions_cmd(milestone_id: str | None, as_json: bool) -> None:
       git milestone sessions
       git milestone sessions --milestone M-001 --json
     """
-    from gitmilestone.commands.timeaccount import spent
+    from gitmilestone.commands.status import timesheet
     from gitmilestone.render.resume import sessions_lines
 
     store = _opened()
     mid = store.resolve(milestone_id).id if milestone_id else None
-    by_key, found, now, rules = spent(store)
+    sheet = timesheet(workspace())
+    by_key, found, now, rules = sheet.by_key, sheet.sessions, sheet.now, sheet.rules
     rows = [
         {
             "id": s.id,

@@ -60,11 +60,12 @@ def demo_cmd(target: Path | None) -> None:
     """
     from gitmilestone.cli.views import status_report
     from gitmilestone.commands.demo import build_demo
-    from gitmilestone.storage.store import Store
+    from gitmilestone.commands.status import status
+    from gitmilestone.workspace import Workspace
 
     root = build_demo(target)
     click.echo(f"Demo repository: {root}\n")
-    emit_lines(status_report(Store.open(root)))
+    emit_lines(status_report(status(Workspace.open(root))))
     click.echo(f"\nExplore it:  cd {root}")
     emit_lines([f"  git milestone {cmd:<28} # {why}" for cmd, why in DEMO_TOUR])
 

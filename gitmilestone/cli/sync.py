@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import click
 
@@ -27,12 +26,10 @@ def sync_cmd(remote: str | None, no_push: bool, as_json: bool) -> None:
       git milestone sync
       git milestone sync upstream --no-push
     """
+    from gitmilestone.commands.sync import sync_notes
     from gitmilestone.git.repo import discover
-    from gitmilestone.git.sync import sync
 
-    paths = discover()
-    result = sync(paths.root, paths.git_dir, remote, push=not no_push)
-    _refresh_local_state(paths.root, paths.common_dir, paths.local_dir)
+    result = sync_notes(discover(), remote, push=not no_push)
     if as_json:
         emit_json(dataclasses.asdict(result))
         return
@@ -42,13 +39,3 @@ def sync_cmd(remote: str | None, no_push: bool, as_json: bool) -> None:
     emit_lines(lines)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-
-
-def _refresh_local_state(root: Path, common_dir: Path, cache_dir: Path) -> None:
-    """Pauses that arrived with the notes show on checkout of their branch from now on, and
-    the event-log cache is built here, so a fresh clone's first status does not wait for it."""
-    from gitmilestone.git.localstate import rebuild_resume_cache
-    from gitmilestone.git.logcache import trailer_log
-
-    rebuild_resume_cache(root, common_dir)
-    trailer_log(root, cache_dir)

@@ -6,8 +6,7 @@ from typing import Any
 
 import click
 
-from gitmilestone.cli import emit_json, emit_lines
-from gitmilestone.cli.views import _current, _store
+from gitmilestone.cli import emit_json, emit_lines, workspace
 
 
 @click.group("task")
@@ -49,7 +48,9 @@ def task_add(
     """
     from gitmilestone.commands.plan import NewTask, add_task
 
-    m, t = add_task(_store(), milestone_id, NewTask(title, hours, assigned_to, depends, phases))
+    m, t = add_task(
+        workspace().store, milestone_id, NewTask(title, hours, assigned_to, depends, phases)
+    )
     if as_json:
         emit_json({"milestone": m.id, "id": t.id, "ref": f"{m.id}/{t.id}"})
     else:
@@ -59,7 +60,7 @@ def task_add(
 def _move(ref: str, status: str, reason: str | None = None) -> None:
     from gitmilestone.commands.plan import set_task_status
 
-    m, t, changed = set_task_status(_store(), ref, status, reason)
+    m, t, changed = set_task_status(workspace().store, ref, status, reason)
     label = status.replace("_", " ")
     click.echo(f"{m.id}/{t.id} is {label}" + ("" if changed else " already; nothing changed"))
 
@@ -100,10 +101,12 @@ def task_list(milestone_id: str | None, statuses: tuple[str, ...], as_json: bool
     """List tasks of one milestone, or of all active ones."""
     from gitmilestone.core.model import phase_weights, task_progress
 
-    store = _store()
+    store = workspace().store
     settings = store.settings()
     wanted = store.resolve(milestone_id).path if milestone_id else None
-    ms = [m for m in _current(store) if m.path == wanted or (not wanted and m.location == "active")]
+    ms = [
+        m for m in workspace().plan() if m.path == wanted or (not wanted and m.location == "active")
+    ]
     rows: list[dict[str, Any]] = [
         {
             "ref": f"{m.id}/{t.id}",

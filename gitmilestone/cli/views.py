@@ -2,65 +2,35 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from gitmilestone.cli import emit_json, emit_lines
+from gitmilestone.cli import emit_json, emit_lines, workspace
 
 STATUSES = ["planned", "in_progress", "blocked", "completed", "cancelled"]
 PRIORITIES = ["critical", "high", "medium", "low"]
 
 
 if TYPE_CHECKING:
-    from gitmilestone.core.model import Milestone
-    from gitmilestone.storage.store import Store
+    from gitmilestone.commands.status import Status
 
 
-def _store() -> Store:
-    from gitmilestone.storage.store import Store
-
-    return Store.open()
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _current(store: Store) -> list[Milestone]:
-    """The plan with the events in git laid over it; log problems go to stderr as warnings."""
-    from gitmilestone.commands.view import current
-
-    milestones, problems = current(store)
-    for problem in problems:
-        click.echo(f"warning: {problem} (skipped)", err=True)
-    return milestones
-
-
-def _with_events(store: Store, m: Milestone) -> Milestone:
-    """One milestone with the events laid over it; the rest of the plan is not read."""
-    from gitmilestone.commands.view import events
-    from gitmilestone.core.events import overlay, task_facts
-
-    found, problems = events(store)
-    for problem in problems:
-        click.echo(f"warning: {problem} (skipped)", err=True)
-    shown: Milestone = overlay([m], task_facts(found))[0]
-    return shown
+def _only(flag: str, dest: str, choices: list[str] | None) -> Callable[[F], F]:
+    """A repeatable filter option: --status a --status b keeps rows with either value."""
+    kind = click.Choice(choices) if choices else None
+    said = f"Only rows with one of these {flag[2:]} values (repeatable)."
+    return click.option(flag, dest, multiple=True, type=kind, help=said)
 
 
 @click.command("list")
-@click.option(
-    "--status",
-    "statuses",
-    multiple=True,
-    type=click.Choice(STATUSES),
-    help="Only these statuses (repeatable).",
-)
-@click.option(
-    "--priority",
-    "priorities",
-    multiple=True,
-    type=click.Choice(PRIORITIES),
-    help="Only these priorities.",
-)
-@click.option("--category", "categories", multiple=True, help="Only these categories.")
+@_only("--status", "statuses", STATUSES)
+@_only("--priority", "priorities", PRIORITIES)
+@_only("--category", "categories", None)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def list_cmd(
     statuses: tuple[str, ...],
@@ -75,17 +45,11 @@ def list_cmd(
       git milestone list
       git milestone list --status in_progress --priority high
     """
-    from gitmilestone.render.text import list_lines, summary
+    from gitmilestone.commands.status import list_rows
+    from gitmilestone.render.text import list_lines
 
-    store = _store()
-    rows = [summary(m, store.settings()) for m in _current(store)]
-    rows = [
-        r
-        for r in rows
-        if (not statuses or r["status"] in statuses)
-        and (not priorities or r["priority"] in priorities)
-        and (not categories or r["category"] in categories)
-    ]
+    wanted = {"status": statuses, "priority": priorities, "category": categories}
+    rows = list_rows(workspace(), wanted)
     if as_json:
         emit_json(rows)
     else:
@@ -102,18 +66,16 @@ def show_cmd(milestone_id: str, as_json: bool) -> None:
 
     MILESTONE_ID may be shortened to any unique prefix (M-001 for M-001-k7q2).
     """
-    from gitmilestone.commands.timeaccount import load
+    from gitmilestone.commands.status import show
     from gitmilestone.core.model import today
-    from gitmilestone.render.text import show_lines, summary
+    from gitmilestone.render.text import show_lines
 
-    store = _store()
-    m = _with_events(store, store.resolve(milestone_id))
-    time = load(store, [m])[m.id]
+    shown = show(workspace(), milestone_id)
     if as_json:
-        emit_json({"computed": {**summary(m, store.settings()), "time": time}, "file": m.raw})
+        emit_json(shown.as_json())
     else:
-        width = store.config()["status"]["bar_width"]
-        emit_lines(show_lines(m, store.settings(), today(), width, time))
+        m, settings = shown.milestone, shown.settings
+        emit_lines(show_lines(m, settings, today(), shown.bar_width, shown.time))
 
 
 @click.command("status")
@@ -125,41 +87,24 @@ def status_cmd(as_json: bool) -> None:
     Progress weighs tasks by their estimated hours; the project total weighs milestones by
     theirs.
     """
-    from gitmilestone.analysis.risk import status_alerts
-    from gitmilestone.commands.timeaccount import load
-    from gitmilestone.core.model import project_progress
-    from gitmilestone.render.text import summary
+    from gitmilestone.commands.status import status
 
-    store = _store()
-    if not as_json:
-        emit_lines(status_report(store))
-        return
-    ms, settings = _current(store), store.settings()
-    alerts, thresholds = status_alerts(ms, store.config())
-    times = load(store, ms) if ms else {}
-    emit_json(
-        {
-            "progress": project_progress(ms, settings),
-            "milestones": [{**summary(m, settings), "time": times[m.id]} for m in ms],
-            "risk_alerts": [r.as_dict(thresholds) for r in alerts],
-        }
-    )
+    data = status(workspace())
+    if as_json:
+        emit_json(data.as_json())
+    else:
+        emit_lines(status_report(data))
 
 
-def status_report(store: Store) -> list[str]:
+def status_report(data: Status) -> list[str]:
     """What `git milestone status` prints (also the last step of `demo`)."""
-    from gitmilestone.analysis.risk import status_alerts
-    from gitmilestone.commands.timeaccount import load
     from gitmilestone.core.model import today
     from gitmilestone.render.risk import alert_lines
     from gitmilestone.render.text import status_lines
 
-    ms, settings = _current(store), store.settings()
-    alerts, thresholds = status_alerts(ms, store.config())
-    times = load(store, ms) if ms else {}
-    cfg = store.config()["status"]
-    lines = status_lines(ms, settings, today(), cfg["bar_width"], cfg["due_soon_days"], times)
-    return lines + (alert_lines(alerts, thresholds) if ms else [])
+    ms = data.milestones
+    lines = status_lines(ms, data.settings, today(), data.bar_width, data.due_soon_days, data.times)
+    return lines + (alert_lines(data.alerts, data.thresholds) if ms else [])
 
 
 @click.command("validate")
@@ -172,7 +117,7 @@ def validate_cmd(ctx: click.Context, as_json: bool) -> None:
     """
     from gitmilestone.commands.check import validate
 
-    problems = validate(_store())
+    problems = validate(workspace().store)
     if as_json:
         emit_json([p.as_dict() for p in problems])
     elif not problems:
@@ -196,7 +141,7 @@ def fix_ids_cmd(dry_run: bool, as_json: bool) -> None:
     """
     from gitmilestone.commands.check import fix_ids
 
-    changes = fix_ids(_store(), dry_run)
+    changes = fix_ids(workspace().store, dry_run)
     if as_json:
         emit_json([c.__dict__ for c in changes])
         return

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from gitmilestone.commands.view import current
 from gitmilestone.core.model import Milestone
-from gitmilestone.storage.store import Store
 from gitmilestone.storage.yamledit import Document
+from gitmilestone.workspace import Workspace
 
 Change = tuple[str, str, Any, Any]  # path, field, old, new
 
 
-def apply(store: Store, dry_run: bool = False) -> list[Change]:
-    folded, _ = current(store)
+def apply(ws: Workspace, dry_run: bool = False) -> list[Change]:
+    """Write the task states the events imply into the files (or, dry, list them)."""
+    store = ws.store
+    folded = ws.plan()
     changes: list[Change] = []
     for before, after in zip(store.milestones(), folded, strict=True):
         found = _task_changes(before, after)

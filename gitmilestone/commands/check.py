@@ -7,8 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from gitmilestone.commands.plan import random_suffix
-from gitmilestone.core.model import Milestone, next_id
+from gitmilestone.core.model import Milestone, next_id, random_suffix
 from gitmilestone.errors import MilestoneError
 from gitmilestone.storage import atomic, schema
 from gitmilestone.storage.store import Store

@@ -6,11 +6,11 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+from gitmilestone.analysis.timeaccount import TimeRules
 from gitmilestone.commands import plan, risks, sessions
-from gitmilestone.commands.timeaccount import TimeRules
+from gitmilestone.core import clock
 from gitmilestone.core.model import today
 from gitmilestone.errors import MilestoneError
-from gitmilestone.git import eventlog
 from gitmilestone.git import objects as git
 from gitmilestone.git.repo import discover
 from gitmilestone.storage.store import Store
@@ -50,7 +50,7 @@ def build_demo(target: Path | None) -> Path:
     # forecast from.
     start = today() - dt.timedelta(days=24)
     git.commit_all(root, "Start planning with git-milestone", _at(start, -1))
-    with eventlog.dated(_at(start, 0)):
+    with clock.dated(_at(start, 0)):
         _plan_milestones(store, start)
     git.commit_all(root, "Plan milestones M-001 to M-004", _at(start, 0))
     _work(store, root, start)
@@ -140,12 +140,12 @@ def _work(store: Store, root: Path, start: dt.date) -> None:
     ]
     for day, ref, status, subject in steps:
         reason = "Waiting for the design review" if status == "blocked" else None
-        with eventlog.dated(_at(start, day)):
+        with clock.dated(_at(start, day)):
             plan.set_task_status(store, ref, status, reason)
         trailer = "Completes" if status == "completed" else "Task"
         message = f"{subject}\n\n{trailer}: {ref}\nTime-Spent: 2h\n"
         git.commit_all(root, message, _at(start, day))
-    with eventlog.dated(_at(start, 23)):
+    with clock.dated(_at(start, 23)):
         lesson = "Password reset took longer than planned: mail templates."
         plan.complete(store, "M-001", lesson, force=False)
     git.commit_all(root, "Complete M-001\n\nMilestone: M-001\n", _at(start, 23))

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gitmilestone.commands.plan import NewMilestone, milestone_template, random_suffix
-from gitmilestone.core.model import next_id
+from gitmilestone.commands.plan import NewMilestone, milestone_template
+from gitmilestone.core.model import next_id, random_suffix
 from gitmilestone.core.outline import PRIORITIES, Item, Section, whole
 from gitmilestone.errors import MilestoneError
 from gitmilestone.git import eventlog

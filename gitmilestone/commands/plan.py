@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gitmilestone.commands.view import record
-from gitmilestone.core.model import Milestone, Task, next_id
+from gitmilestone.commands.journal import record
+from gitmilestone.core import clock
+from gitmilestone.core.model import Milestone, Task, next_id, random_suffix
 from gitmilestone.errors import ConflictError, MilestoneError
-from gitmilestone.git import eventlog
 from gitmilestone.storage import atomic
 from gitmilestone.storage.schema import parse_value
 from gitmilestone.storage.store import Store
 from gitmilestone.storage.templates import CONFIG_FILES, LESSONS_LEARNED, MILESTONE_HEADER
 from gitmilestone.storage.yamledit import Document, dump_new, parse_path
 
-_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32: no i, l, o, u
 PHASE_APPROVAL = {"design": True, "spec": True, "task": False, "execute": False}
-
-
-def now() -> str:
-    """The time written into files (whole seconds), on the same clock as events."""
-    return eventlog.now()[:19] + "Z"
-
-
-def today() -> dt.date:
-    return dt.date.today()
-
-
-def random_suffix(length: int) -> str:
-    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 
 def init(store: Store) -> list[tuple[str, bool]]:
@@ -98,7 +82,7 @@ def milestone_template(
         "priority": spec.priority or defaults["priority"],
         "category": spec.category or defaults["category"],
         "status": "planned",
-        "created_at": now(),
+        "created_at": clock.seconds(),
         "timeline": {
             "estimated_start": spec.start,
             "estimated_end": spec.end,
@@ -202,9 +186,9 @@ def set_task_status(
         return m, task, False
     updates: dict[str, Any] = {"status": status}
     if status == "in_progress" and not (m.raw_task(task.id) or {}).get("started_at"):
-        updates["started_at"] = now()
+        updates["started_at"] = clock.seconds()
     if status == "completed":
-        updates["completed_at"] = now()
+        updates["completed_at"] = clock.seconds()
     if status == "blocked":
         updates["blocked_reason"] = reason or "blocked"
     elif task.blocked_reason:
@@ -259,7 +243,7 @@ def complete(store: Store, ref: str, lessons: str, force: bool) -> Milestone:
             f"{m.id} has {len(open_tasks)} unfinished task(s): {', '.join(open_tasks[:5])}",
             "finish them with `git milestone task done`, or pass --force to complete anyway",
         )
-    stamp = now()
+    stamp = clock.seconds()
     doc = Document(store.text_of(m))
     doc.set(["status"], "completed")
     doc.set(["completed_at"], stamp)
@@ -272,7 +256,7 @@ def complete(store: Store, ref: str, lessons: str, force: bool) -> Milestone:
     atomic.move(src, dst, text, m.path, store.paths.rel(dst))
     _append_lessons(store, m, stamp, lessons, open_tasks)
     record(store, "milestone_completed", m.id, progress_percentage=100, notes=lessons.strip())
-    store._milestones = None
+    store.reload()
     return store.resolve(m.id)
 
 

@@ -11,17 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gitmilestone.analysis.timeaccount import TimeRules, hours_today
 from gitmilestone.commands import sessions
 from gitmilestone.commands.sessions import Session
-from gitmilestone.commands.timeaccount import TimeRules, hours_today
-from gitmilestone.core.events import Event, overlay, task_facts
+from gitmilestone.commands.status import work_sessions
+from gitmilestone.core import clock
+from gitmilestone.core.events import Event, task_facts
 from gitmilestone.core.model import Milestone, Settings, Task, milestone_status
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
-from gitmilestone.git import eventlog, snapshot
+from gitmilestone.git import eventlog, runner, snapshot
 
 if TYPE_CHECKING:
     from gitmilestone.git.repo import RepoPaths
-    from gitmilestone.storage.store import Store
+    from gitmilestone.workspace import Workspace
 
 MAX_COMMITS = 20
 MAX_EVENTS = 5
@@ -38,16 +40,8 @@ class Point:
 @dataclass(frozen=True)
 class _Log:
     scoped: list[Event]  # what counts on this branch's history
-    sessions: list[Session]
+    sessions: list[Session]  # every clone's: sessions cross branches
     problems: list[str]
-
-
-def _read_log(paths: RepoPaths) -> _Log:
-    """The log scoped to this branch's history for the plan view (trailers from the local
-    cache), and the sessions of every note: sessions cross branches."""
-    scoped, problems = eventlog.all_events(paths.root, cache_dir=paths.local_dir)
-    found = sessions.fold(sessions.load_events(paths.root, paths.common_dir))
-    return _Log(scoped, found, problems)
 
 
 def choose(
@@ -71,15 +65,15 @@ def _paused_at(s: Session) -> str:
     return s.last_pause.timestamp if s.last_pause else s.started
 
 
-def build(store: Store, session_ref: str | None = None) -> Point:
-    paths = store.paths
-    log = _read_log(paths)
+def build(ws: Workspace, session_ref: str | None = None) -> Point:
+    store, paths = ws.store, ws.paths
+    log = _Log(ws.log.scoped, work_sessions(ws), ws.log.problems)
     branch = sessions.current_branch(paths.root)
     chosen = choose(paths, log.sessions, session_ref, branch)
-    milestones = overlay(store.milestones(), task_facts(log.scoped))
+    milestones = ws.plan()
     settings = store.settings()
     rules = TimeRules.from_config(store.config())
-    now = eventlog.now()
+    now = clock.stamp()
     # An open session answers from the work tree; a paused or ended one from its last pause.
     shown = chosen.last_pause if chosen is not None and chosen.status != "active" else None
     mid, tid = _target(paths, chosen, branch, log.scoped)
@@ -273,7 +267,7 @@ def _since(paths: RepoPaths, pause: Event | None) -> dict[str, Any]:
     if not isinstance(head, str):
         return {"head": None, "known": False, "commits": [], "count": 0}
     fmt = "--format=%H%x1f%an%x1f%aI%x1f%s"
-    proc = eventlog.git(paths.root, "log", fmt, f"{head}..HEAD", "--", check=False)
+    proc = runner.git(paths.root, "log", fmt, f"{head}..HEAD", "--", check=False)
     if proc.returncode != 0:  # the paused commit is not in this clone (not fetched, or gone)
         return {"head": head, "known": False, "commits": [], "count": 0}
     rows = [line.split("\x1f", 3) for line in proc.stdout.splitlines() if line]

@@ -15,9 +15,9 @@ from gitmilestone.analysis.risk import (
     parse_probability,
     risks_of,
 )
-from gitmilestone.commands.plan import now, random_suffix
-from gitmilestone.commands.view import record
-from gitmilestone.core.model import Milestone, next_id
+from gitmilestone.commands.journal import record
+from gitmilestone.core import clock
+from gitmilestone.core.model import Milestone, next_id, random_suffix
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
 from gitmilestone.storage.store import Store
 from gitmilestone.storage.yamledit import Document
@@ -46,7 +46,7 @@ def add_risk(store: Store, ref: str, spec: NewRisk) -> Risk:
         }
     )
     rid = _new_id(store)
-    entry = {"id": rid, **item, "status": "open", "identified_at": now()}
+    entry = {"id": rid, **item, "status": "open", "identified_at": clock.seconds()}
     store.edit(m, lambda doc: doc.append(["risks"], entry))
     risk = next(r for r in risks_of(store.resolve(m.id)) if r.id == rid)
     record(store, "risk_identified", m.id, **_details(store, risk))
@@ -81,7 +81,7 @@ def close_risk(store: Store, ref: str, reason: str = "") -> Risk:
         raise ConflictError(
             f"risk {risk.ref} is already closed", "`git milestone risk list --all` shows it"
         )
-    updates: dict[str, Any] = {"status": "closed", "closed_at": now()}
+    updates: dict[str, Any] = {"status": "closed", "closed_at": clock.seconds()}
     if reason.strip():
         updates["resolution"] = reason.strip()
     store.edit(m, _setter(risk.index, updates))

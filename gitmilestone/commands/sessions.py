@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gitmilestone.commands.timeaccount import TimeRules, span_hours
+from gitmilestone.analysis.timeaccount import TimeRules, span_hours
+from gitmilestone.core import clock
 from gitmilestone.core.events import Event, merge
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
-from gitmilestone.git import eventlog
+from gitmilestone.git import eventlog, runner
 from gitmilestone.git import localstate as resume_state
 from gitmilestone.git.repo import RepoPaths
 
@@ -168,7 +169,7 @@ def mine(paths: RepoPaths, found: list[Session]) -> Session | None:
 
 
 def current_branch(root: Path) -> str | None:
-    out = eventlog.git(root, "symbolic-ref", "-q", "--short", "HEAD", check=False).stdout
+    out = runner.git(root, "symbolic-ref", "-q", "--short", "HEAD", check=False).stdout
     return out.strip() or None
 
 
@@ -221,7 +222,7 @@ def _start(
             + (f" ({open_.task_ref})" if open_.task_ref else ""),
             "pause it (`git milestone pause -m ...`) or end it (`git milestone stop`) first",
         )
-    sid = next_session_id([s.id for s in found], dt.date.today())
+    sid = next_session_id([s.id for s in found], clock.today())
     new = Session(id=sid, key="", started="", milestone_id=target[0], task_id=target[1])
     event = _record(paths, "session_started", new, branch=current_branch(paths.root))
     session = fold([event])[0]
@@ -245,7 +246,7 @@ def pause(paths: RepoPaths, notes: str, next_steps: list[str], rules: TimeRules)
     from gitmilestone.git import snapshot  # only a pause needs it: `status` folds sessions too
 
     found_changes = snapshot.check_settled(paths, "pause")
-    head = eventlog.head(paths.root)
+    head = runner.head(paths.root)
     if head is None:
         raise MilestoneError(
             "this branch has no commit yet: a pause is recorded on a commit",
@@ -258,7 +259,7 @@ def pause(paths: RepoPaths, notes: str, next_steps: list[str], rules: TimeRules)
     if session is None:
         session, begun = _start(paths, fold(events), branch_target(paths.root, branch))
         events.append(begun)
-    now = eventlog.now()
+    now = clock.stamp()
     spent = _open_hours(session, now, rules)
     sha = snapshot.create(paths, session.id, head, notes, found_changes) if found_changes else None
     event = _record(
@@ -278,7 +279,7 @@ def pause(paths: RepoPaths, notes: str, next_steps: list[str], rules: TimeRules)
     session = _refold(session, [*events, event])
     _remember(paths, session, "paused")
     if branch:
-        resume_state.cache_put(paths.common_dir, branch, resume_state.cache_entry(session, event))
+        resume_state.cache_put(paths.common_dir, branch, cache_entry(session, event))
     return Paused(session, event, found_changes, sha, started_now)
 
 
@@ -323,10 +324,54 @@ def stop(paths: RepoPaths, notes: str, rules: TimeRules) -> tuple[Session, float
             "no session is open in this work tree",
             "`git milestone start` opens one; `git milestone sessions` lists them",
         )
-    now = eventlog.now()
+    now = clock.stamp()
     spent = _open_hours(session, now, rules)
     event = _record(paths, "session_ended", session, notes=notes, time_spent=spent)
     resume_state.write_worktree(paths.common_dir, paths.git_dir, None)
     resume_state.cache_drop(paths.common_dir, session.key)
     ended = _refold(session, [*events, event])
     return ended, ended.hours(now, rules)
+
+
+# -- the resume points the post-checkout hook shows -------------------------------------------
+
+
+def cache_entry(s: Session, pause: Event) -> dict[str, Any]:
+    """What checkout_summary shows of a pause (written at the pause, or rebuilt from notes)."""
+    d = pause.details
+    counts = (d.get("changes") or {}).get("counts") or {}
+    stamp = clock.parse_stamp(pause.timestamp)
+    return {
+        "session_id": s.id,
+        "session_key": s.key,
+        "task_ref": s.task_ref,
+        "when": stamp.astimezone().strftime("%Y-%m-%d %H:%M"),
+        "who": (pause.author or "").split(" <")[0] or None,
+        "notes": d.get("notes") or "",
+        "next_steps": list(d.get("next_steps") or []),
+        "files": sum(v for v in counts.values() if isinstance(v, int)),
+        "head": d.get("head"),
+        "snapshot": d.get("snapshot"),
+    }
+
+
+def resume_points(found: Iterable[Session]) -> dict[str, dict[str, Any]]:
+    """branch -> the resume point waiting there: the last pause of each paused session."""
+    points: dict[str, tuple[str, dict[str, Any]]] = {}
+    for s in found:
+        pause = s.last_pause
+        branch = pause.details.get("branch") if pause else None
+        if s.status != "paused" or pause is None or not isinstance(branch, str):
+            continue
+        if branch not in points or points[branch][0] <= pause.timestamp:
+            points[branch] = (pause.timestamp, cache_entry(s, pause))
+    return {b: entry for b, (_, entry) in points.items()}
+
+
+def rebuild_resume_cache(root: Path | str, common_dir: Path | str) -> int:
+    """Rebuild the branch -> resume point cache from the session events in the notes (after a
+    sync brought other clones' pauses). Returns how many branches have a resume point."""
+    events = load_events(Path(root), Path(common_dir))
+    branches = resume_points(fold(events))
+    resume_state.write_cache(common_dir, branches)
+    return len(branches)

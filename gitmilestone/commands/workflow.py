@@ -7,9 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gitmilestone.commands.plan import now
-from gitmilestone.commands.view import record
-from gitmilestone.core import phases
+from gitmilestone.commands.journal import record
+from gitmilestone.core import clock, phases
 from gitmilestone.core.events import Event
 from gitmilestone.core.model import PHASES, Milestone, Task, phase_weights, task_progress
 from gitmilestone.errors import MilestoneError
@@ -60,7 +59,7 @@ def start(store: Store, ref: str, phase: str | None = None) -> Outcome:
     t = _opened(store, ref)
     phase = phase or phases.default_phase("start", t.raw, t.ref)
     phases.check_start(t.ref, t.raw, phase, t.gates)
-    stamp = now()
+    stamp = clock.seconds()
     updates: dict[str, Any] = {"status": "in_progress", "started_at": stamp}
     task_updates: dict[str, Any] = {"kiro_workflow.current_phase": phase, "current_phase": phase}
     if t.task.status == "pending":
@@ -82,7 +81,7 @@ def complete(store: Store, ref: str, phase: str | None = None) -> Outcome:
     gate = t.gates[PHASES.index(phase)]
     finished = phase == PHASES[-1] and not gate.required
     task_updates = _task_done() if finished else {}
-    updates = {"status": "completed", "completed_at": now()}
+    updates = {"status": "completed", "completed_at": clock.seconds()}
     store.edit(t.milestone, _writer(t.task.id, phase, updates, task_updates))
     record(store, "phase_completed", t.milestone.id, t.task.id, phase=phase, gate=gate.name)
     return Outcome(t.ref, phase, "completed", gate, _after(phase, gate), finished)
@@ -99,7 +98,11 @@ def approve(store: Store, ref: str, phase: str | None = None) -> Outcome:
     if not roles:
         phases.refuse_approver(t.ref, gate, email, roles_cfg)
     finished = phase == PHASES[-1]
-    updates: dict[str, Any] = {"status": "approved", "approved_at": now(), "approved_by": email}
+    updates: dict[str, Any] = {
+        "status": "approved",
+        "approved_at": clock.seconds(),
+        "approved_by": email,
+    }
     if isinstance(phases.phase_raw(t.raw, phase).get("approval"), Mapping):
         updates["approval.status"] = "approved"
     store.edit(t.milestone, _writer(t.task.id, phase, updates, _task_done() if finished else {}))
@@ -126,7 +129,7 @@ def _after(phase: str, gate: phases.Gate) -> str | None:
 
 
 def _task_done() -> dict[str, Any]:
-    return {"status": "completed", "completed_at": now()}
+    return {"status": "completed", "completed_at": clock.seconds()}
 
 
 def _approver(store: Store) -> str:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from gitmilestone.core import clock
 
 PHASES = ("design", "spec", "task", "execute")
 DEFAULT_PHASE_WEIGHTS: Mapping[str, float] = {"design": 15, "spec": 25, "task": 20, "execute": 40}
@@ -137,7 +140,15 @@ class Settings:
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
+
+
+_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32: no i, l, o, u
+
+
+def random_suffix(length: int) -> str:
+    """A random ID suffix, so that two branches creating an item never pick the same ID."""
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 
 def phase_weights(m: Milestone, settings: Settings) -> Mapping[str, float]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gitmilestone.core import clock
 from gitmilestone.core.events import Event, merge
 from gitmilestone.core.model import PHASES, Milestone, Task
 from gitmilestone.errors import ConflictError, MilestoneError
@@ -286,7 +287,7 @@ class PhaseRecord:
 
 
 def _when(stamp: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return clock.parse_stamp(stamp)
 
 
 def phase_history(events: Iterable[Event], milestone_id: str, task_id: str) -> list[PhaseRecord]:

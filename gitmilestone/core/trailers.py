@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     Plan = tuple[list[tuple[int, str, str, dict[str, Any]]], list[str]]
 
 TRAILER_KEYS = ("Milestone", "Task", "Completes", "Progress", "Time-Spent", "Blocker")
+# How every reader asks `git log` for a commit: id, author date (UTC, as events write their
+# timestamps), author and the trailer block, separated by US; each record ends with RS.
+COMMIT_FIELDS = "%H%x1f%ad%x1f%an <%ae>%x1f"
+LOG_DATE = "--date=format-local:%Y-%m-%dT%H:%M:%S.000Z"  # with TZ=UTC in git's environment
 DIGITS = "0123456789"
 _ID_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" + DIGITS)
 _ID_CHARS = _ID_START | frozenset("_-")

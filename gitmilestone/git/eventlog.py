@@ -4,46 +4,20 @@ only: post-rewrite and pre-push use it."""
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-import datetime as dt
 import os
-import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
+from gitmilestone.core import clock
 from gitmilestone.core.events import Event, merge, parse_note
 from gitmilestone.core.trailers import event_id
+from gitmilestone.git.runner import git, head
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from gitmilestone.git.repo import RepoPaths
 
 NOTES_REF = "refs/notes/milestones"
-
-
-def git(
-    root: Path,
-    *args: str,
-    stdin: str | None = None,
-    check: bool = True,
-    env: dict[str, str] | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """The one way git-milestone runs git outside the hooks: in `root`, with the index of a
-    hook's git command (GIT_INDEX_FILE) dropped, dates in UTC, and `env` on top."""
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "GIT_INDEX_FILE"},
-        "TZ": "UTC",
-        **(env or {}),
-    }
-    proc = subprocess.run(
-        ["git", *args], cwd=root, input=stdin, capture_output=True, text=True, check=False, env=env
-    )
-    if check and proc.returncode != 0:
-        raise subprocess.CalledProcessError(proc.returncode, proc.args, proc.stdout, proc.stderr)
-    return proc
-
-
-def head(root: Path) -> str | None:
-    """HEAD's commit, or None on an unborn branch."""
-    proc = git(root, "rev-parse", "--verify", "-q", "HEAD^{commit}", check=False)
-    return proc.stdout.strip() or None
 
 
 def note_texts(
@@ -142,58 +116,6 @@ def pending_events(common_dir: Path) -> tuple[list[Event], list[str]]:
     return parse_note(text, "", where=str(path))
 
 
-DATE_VARIABLE = "GIT_MILESTONE_DATE"
-# The time `dated` records at; each event recorded there is 1 ms after the one before, so
-# the events of a block keep their order.
-_DATED: contextvars.ContextVar[list[dt.datetime] | None] = contextvars.ContextVar(
-    "dated", default=None
-)
-
-
-def now() -> str:
-    """UTC with milliseconds, so events recorded within one second keep their order. Like
-    GIT_AUTHOR_DATE for commits, GIT_MILESTONE_DATE records events at another time (to
-    back-fill history); `dated` does the same for code that builds a history (the demo)."""
-    when = _next_dated() or event_date() or dt.datetime.now(dt.timezone.utc)
-    stamp = when.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds")
-    return stamp.replace("+00:00", "Z")
-
-
-@contextlib.contextmanager
-def dated(when: dt.datetime) -> Iterator[None]:
-    """Record every event inside the block at `when`."""
-    token = _DATED.set([when])
-    try:
-        yield
-    finally:
-        _DATED.reset(token)
-
-
-def _next_dated() -> dt.datetime | None:
-    clock = _DATED.get()
-    if clock is None:
-        return None
-    clock[0] += dt.timedelta(milliseconds=1)
-    return clock[0]
-
-
-def event_date() -> dt.datetime | None:
-    """The time GIT_MILESTONE_DATE asks events to be recorded at, if it is set."""
-    text = os.environ.get(DATE_VARIABLE, "").strip()
-    if not text:
-        return None
-    try:
-        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        from gitmilestone.errors import MilestoneError
-
-        raise MilestoneError(
-            f"{DATE_VARIABLE}={text!r} is not a date or date-time",
-            f"write it as 2026-11-20 or 2026-11-20T14:30:00+01:00, or unset {DATE_VARIABLE}",
-        ) from None
-    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
-
-
 def identity(root: Path) -> str:
     proc = git(root, "var", "GIT_AUTHOR_IDENT", check=False)
     ident = proc.stdout.strip()
@@ -208,7 +130,7 @@ def new_event(
     details: dict[str, object] | None = None,
     session_id: str | None = None,
 ) -> Event:
-    stamp = now()
+    stamp = clock.stamp()
     author = identity(root)
     commit = head(root)
     eid = event_id(
@@ -305,3 +227,26 @@ def _take_pending(common_dir: Path) -> tuple[Path, str] | None:
     except OSError:
         return None
     return taken, taken.read_text(encoding="utf-8")
+
+
+def record_event(
+    paths: RepoPaths,
+    event_type: str,
+    milestone_id: str | None,
+    task_id: str | None = None,
+    details: dict[str, object] | None = None,
+) -> None:
+    """Record what a command changed as a note event attached to HEAD, as part of the work
+    session open in this work tree, if any."""
+    from gitmilestone.git.localstate import active_session
+
+    session = active_session(paths.common_dir, paths.git_dir)
+    event = new_event(
+        paths.root,
+        event_type,
+        milestone_id,
+        task_id,
+        details,
+        session_id=session.get("session_id") if session else None,
+    )
+    record(paths.root, paths.common_dir, [event])

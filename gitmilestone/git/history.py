@@ -4,14 +4,14 @@ prose is never read). Stdlib only."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from gitmilestone.core.events import CommitInfo, Event, commit_rows
-from gitmilestone.core.trailers import TRAILER_KEYS, parse_trailer_block
+from gitmilestone.core.trailers import COMMIT_FIELDS, LOG_DATE, TRAILER_KEYS, parse_trailer_block
+from gitmilestone.git.runner import environment
 
 if TYPE_CHECKING:
     import queue
@@ -27,10 +27,7 @@ def history(root: Path, rev: str = "HEAD") -> tuple[list[CommitInfo], set[str]]:
 
 # git keeps only our keys (matched case-insensitively) and unfolds continuation lines.
 _TRAILERS = ",".join(f"key={k}" for k in TRAILER_KEYS) + ",unfold"
-HISTORY_FORMAT = f"%H%x1f%ad%x1f%an <%ae>%x1f%(trailers:{_TRAILERS})%x1e"
-# Author dates in UTC, in the form note events use (eventlog.now), so that sorting the text
-# sorts by time across time zones. git formats them when TZ=UTC (see git()).
-DATE_FORMAT = "--date=format-local:%Y-%m-%dT%H:%M:%S.000Z"
+HISTORY_FORMAT = f"{COMMIT_FIELDS}%(trailers:{_TRAILERS})%x1e"
 _CHUNK = 1 << 20
 
 
@@ -69,9 +66,8 @@ def _stream(root: Path, revs: list[str], each: Callable[[str], None]) -> bool:
     import queue
     import threading
 
-    env = {k: v for k, v in os.environ.items() if k != "GIT_INDEX_FILE"}
-    env["TZ"] = "UTC"
-    cmd = ["git", "log", DATE_FORMAT, f"--format={HISTORY_FORMAT}", *revs, "--"]
+    env = environment()
+    cmd = ["git", "log", LOG_DATE, f"--format={HISTORY_FORMAT}", *revs, "--"]
     chunks: queue.SimpleQueue[bytes] = queue.SimpleQueue()
     with subprocess.Popen(
         cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env

@@ -16,11 +16,7 @@ from gitmilestone.git.where import SESSIONS_FILE, common_dir_of
 
 TYPE_CHECKING = False  # typing is not imported at run time: every module costs the hooks time
 if TYPE_CHECKING:
-    from collections.abc import Iterable
     from typing import Any, TypeAlias
-
-    from gitmilestone.commands.sessions import Session
-    from gitmilestone.core.events import Event
 
     StrPath: TypeAlias = "str | os.PathLike[str]"
 
@@ -194,50 +190,3 @@ def _commits_since(root: StrPath, head: object) -> int:
 
     rc, out = git(os.fspath(root), "rev-list", "--count", f"{head}..HEAD")
     return int(out.strip()) if rc == 0 and out.strip().isdigit() else 0
-
-
-def cache_entry(s: Session, pause: Event) -> dict[str, Any]:
-    """What checkout_summary shows of a pause (written at the pause, or rebuilt from notes)."""
-    import datetime as dt
-
-    d = pause.details
-    counts = (d.get("changes") or {}).get("counts") or {}
-    stamp = dt.datetime.fromisoformat(pause.timestamp.replace("Z", "+00:00"))
-    return {
-        "session_id": s.id,
-        "session_key": s.key,
-        "task_ref": s.task_ref,
-        "when": stamp.astimezone().strftime("%Y-%m-%d %H:%M"),
-        "who": (pause.author or "").split(" <")[0] or None,
-        "notes": d.get("notes") or "",
-        "next_steps": list(d.get("next_steps") or []),
-        "files": sum(v for v in counts.values() if isinstance(v, int)),
-        "head": d.get("head"),
-        "snapshot": d.get("snapshot"),
-    }
-
-
-def resume_points(found: Iterable[Session]) -> dict[str, dict[str, Any]]:
-    """branch -> the resume point waiting there: the last pause of each paused session."""
-    points: dict[str, tuple[str, dict[str, Any]]] = {}
-    for s in found:
-        pause = s.last_pause
-        branch = pause.details.get("branch") if pause else None
-        if s.status != "paused" or pause is None or not isinstance(branch, str):
-            continue
-        if branch not in points or points[branch][0] <= pause.timestamp:
-            points[branch] = (pause.timestamp, cache_entry(s, pause))
-    return {b: entry for b, (_, entry) in points.items()}
-
-
-def rebuild_resume_cache(root: StrPath, common_dir: StrPath) -> int:
-    """Rebuild the branch -> resume point cache from the session events in the notes (after a
-    sync brought other clones' pauses). Returns how many branches have a resume point."""
-    from pathlib import Path
-
-    from gitmilestone.commands import sessions  # the slow path: reads every note
-
-    events = sessions.load_events(Path(root), Path(common_dir))
-    branches = resume_points(sessions.fold(events))
-    write_cache(common_dir, branches)
-    return len(branches)

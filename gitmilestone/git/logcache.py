@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from gitmilestone.core.events import FIELDS, Event
-from gitmilestone.git import eventlog, history
+from gitmilestone.git import history, runner
 
 VERSION = 1
 KEEP = 3  # tips remembered: the branches someone switches between
@@ -35,8 +35,14 @@ def trailer_log(
 ) -> tuple[list[Event], list[str], Callable[[str | None], bool]]:
     """Trailer events on `rev`'s history, problems met, and a test for "is this commit in that
     history" (notes count only there)."""
-    tip = _resolve(root, rev)
-    if tip is None:  # unborn branch
+    return trailer_log_at(root, cache_dir, _resolve(root, rev))
+
+
+def trailer_log_at(
+    root: Path, cache_dir: Path, tip: str | None
+) -> tuple[list[Event], list[str], Callable[[str | None], bool]]:
+    """trailer_log at a commit already resolved (None: an unborn branch)."""
+    if tip is None:
         return [], [], lambda sha: False
     entries = _load(cache_dir / CACHE_NAME)
     entry = next((e for e in entries if e[0] == tip), None)
@@ -49,7 +55,7 @@ def trailer_log(
 
 
 def _resolve(root: Path, rev: str) -> str | None:
-    proc = eventlog.git(root, "rev-parse", "-q", "--verify", f"{rev}^{{commit}}", check=False)
+    proc = runner.git(root, "rev-parse", "-q", "--verify", f"{rev}^{{commit}}", check=False)
     return proc.stdout.strip() or None
 
 
@@ -62,7 +68,7 @@ def _extend(root: Path, tip: str, base: Entry) -> Entry:
     """`base` moved to `tip`: add what tip's history has and base's lacks, drop the reverse."""
     old_tip, shas, rows, problems = base
     new_rows, new_problems, added = history.scan_rows(root, [tip, "--not", old_tip])
-    gone = eventlog.git(root, "rev-list", old_tip, "--not", tip, check=False).stdout.split()
+    gone = runner.git(root, "rev-list", old_tip, "--not", tip, check=False).stdout.split()
     if gone:
         dropped, short = set(gone), {g[:10] for g in gone}
         rows = [r for r in rows if r[FIELDS.index("commit")] not in dropped]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from gitmilestone.errors import MilestoneError, NotFoundError
+from gitmilestone.git import runner
 
 MILESTONES_DIR = ".milestones"
 
@@ -37,11 +36,9 @@ class RepoPaths:
 
 def discover(start: Path | None = None) -> RepoPaths:
     """Find the repository around `start` the way git itself does (GIT_DIR, worktrees...)."""
-    cmd = ["git", "rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir"]
+    asked = ("rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir")
     try:
-        proc = subprocess.run(
-            cmd, cwd=start, capture_output=True, text=True, check=False, env=_plain_env()
-        )
+        proc = runner.git(start, *asked, check=False)
     except FileNotFoundError as exc:
         raise MilestoneError("git is not installed or not on PATH", "install git first") from exc
     if proc.returncode != 0 and "must be run in a work tree" in proc.stderr:
@@ -65,10 +62,3 @@ def discover(start: Path | None = None) -> RepoPaths:
     if not common.is_absolute():
         common = (Path(start or Path.cwd()) / common).resolve()
     return RepoPaths(root=top, git_dir=git_dir, common_dir=common)
-
-
-def _plain_env() -> dict[str, str]:
-    # Inside hooks git exports GIT_INDEX_FILE and friends; rev-parse only needs GIT_DIR.
-    env = dict(os.environ)
-    env.pop("GIT_INDEX_FILE", None)
-    return env

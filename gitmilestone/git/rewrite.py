@@ -15,8 +15,8 @@ from collections import Counter
 from pathlib import Path
 
 from gitmilestone.core.events import CommitInfo, Event, commit_events, parse_note
-from gitmilestone.core.trailers import parse_trailer_block
-from gitmilestone.git import eventlog, history
+from gitmilestone.core.trailers import COMMIT_FIELDS, LOG_DATE, parse_trailer_block
+from gitmilestone.git import eventlog, runner
 
 
 def parse_pairs(stdin: bytes) -> dict[str, list[str]]:
@@ -41,7 +41,7 @@ def carry(root: Path, groups: dict[str, list[str]]) -> int:
         missing = _missing(new, group, notes, infos)
         if missing:
             lines = "".join(e.to_json() + "\n" for e in missing)
-            eventlog.git(
+            runner.git(
                 root, "notes", f"--ref={eventlog.NOTES_REF}", "append", "-F", "-", new, stdin=lines
             )
             carried += len(missing)
@@ -86,9 +86,9 @@ def _events_of(info: CommitInfo | None) -> list[Event]:
 
 def commit_infos(root: Path, shas: list[str]) -> dict[str, CommitInfo]:
     """Author, date and trailers of the given commits, in one `git log --no-walk`."""
-    fmt = "%H%x1f%ad%x1f%an <%ae>%x1f%(trailers:only,unfold)%x1e"
-    args = ("--no-walk=unsorted", history.DATE_FORMAT, f"--format={fmt}")
-    proc = eventlog.git(root, "log", *args, *shas, check=False)
+    fmt = COMMIT_FIELDS + "%(trailers:only,unfold)%x1e"
+    args = ("--no-walk=unsorted", LOG_DATE, f"--format={fmt}")
+    proc = runner.git(root, "log", *args, *shas, check=False)
     infos = {}
     for record in proc.stdout.split("\x1e"):
         record = record.strip("\n")

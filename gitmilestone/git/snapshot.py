@@ -8,7 +8,6 @@ temporary index files: the working tree and the real index are never touched. St
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
-from gitmilestone.git import eventlog
+from gitmilestone.git import runner
 from gitmilestone.git.repo import RepoPaths
 
 REF_PREFIX = "refs/milestones/wip/"
@@ -87,7 +86,7 @@ def git(
     if index is not None:
         env["GIT_INDEX_FILE"] = str(index)
         env["GIT_LITERAL_PATHSPECS"] = "1"  # file names are names, never glob patterns
-    proc = eventlog.git(root, *args, stdin=stdin, env=env, check=False)
+    proc = runner.git(root, *args, stdin=stdin, env=env, check=False)
     if check and proc.returncode != 0:
         raise MilestoneError(
             f"git {args[0]} failed: {proc.stderr.strip() or proc.stdout.strip()}",
@@ -339,10 +338,7 @@ def _apply(paths: RepoPaths, commit: str, files: list[str]) -> Restored:
 def _stash_apply(paths: RepoPaths, commit: str, with_index: bool) -> str | None:
     """None on success, else git's complaint."""
     args = ["stash", "apply", "--quiet", *(["--index"] if with_index else []), commit]
-    env = {k: v for k, v in os.environ.items() if k != "GIT_INDEX_FILE"}
-    proc = subprocess.run(
-        ["git", *args], cwd=paths.root, capture_output=True, text=True, env=env, check=False
-    )
+    proc = runner.git(paths.root, *args, check=False)
     if proc.returncode == 0:
         return None
     return " ".join((proc.stderr or proc.stdout).split())[:300]

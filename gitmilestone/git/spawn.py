@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+from gitmilestone.git.runner import environment
+
 
 def git(cwd: str, *args: str, stdin: str | None = None) -> tuple[int, str]:
     """`git ARGS` in `cwd`: (exit code, stdout). stderr goes where the hook's stderr goes, so
@@ -14,8 +16,7 @@ def git(cwd: str, *args: str, stdin: str | None = None) -> tuple[int, str]:
     actions = [(os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_CLOSE, out_r)]
     if in_r is not None and in_w is not None:
         actions += [(os.POSIX_SPAWN_DUP2, in_r, 0), (os.POSIX_SPAWN_CLOSE, in_w)]
-    env = {k: v for k, v in os.environ.items() if k != "GIT_INDEX_FILE"}
-    env["PWD"] = cwd
+    env = environment({"PWD": cwd})
     pid = os.posix_spawnp(
         "git",
         ["git", "-C", cwd, *args],

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
-from gitmilestone.git import eventlog
+from gitmilestone.git import eventlog, runner
 
 NOTES_REF = eventlog.NOTES_REF
 WIP_GLOB = "refs/milestones/wip/*"
@@ -213,7 +213,7 @@ def _first_line(text: str) -> str:
 def _git(
     root: Path, *args: str, check: bool = True, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    proc = eventlog.git(root, *args, check=False, env=env)
+    proc = runner.git(root, *args, check=False, env=env)
     if check and proc.returncode != 0:
         raise MilestoneError(
             f"git {' '.join(args)} failed: {_first_line(proc.stderr)}",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
+from gitmilestone.core.trailers import COMMIT_FIELDS, LOG_DATE
 from gitmilestone.git.spawn import git
 from gitmilestone.git.where import (
     SESSIONS_FILE,
@@ -113,10 +114,8 @@ def post_commit(args: list[str], stdin: bytes) -> int:
     root = plan_root()
     if root is None:
         return 0
-    fmt = "%H%x1f%ad%x1f%an <%ae>%x1f%(trailers:only,unfold)"
-    os.environ["TZ"] = "UTC"  # dates as history.DATE_FORMAT writes them, for the children only
-    date = "--date=format-local:%Y-%m-%dT%H:%M:%S.000Z"
-    _, out = git(root, "log", "-1", date, f"--format={fmt}", "HEAD")
+    fmt = COMMIT_FIELDS + "%(trailers:only,unfold)"
+    _, out = git(root, "log", "-1", LOG_DATE, f"--format={fmt}", "HEAD")
     sha, stamp, author, block = out.strip("\n").split("\x1f", 3)
     lines = _pending_lines(root)
     if any(key in block.lower() for key in KEYS):
@@ -220,21 +219,19 @@ def pre_push(args: list[str], stdin: bytes) -> int:
         return 0
     from pathlib import Path
 
+    from gitmilestone.commands.sync import sync_notes
     from gitmilestone.errors import MilestoneError
-    from gitmilestone.git.sync import sync
+    from gitmilestone.git.repo import discover
 
     remote = args[0]
     rc, _ = git(root, "remote", "get-url", remote)
     if rc != 0:
         return 0  # pushing to a URL, not a named remote: nowhere to keep tracking notes
     try:
-        result = sync(Path(root), Path(git_dir(root)), remote)
+        result = sync_notes(discover(Path(root)), remote)
     except MilestoneError as err:
         print(f"git-milestone: notes not synced: {err.message}", file=sys.stderr)
         return 0
-    from gitmilestone.git.localstate import rebuild_resume_cache
-
-    rebuild_resume_cache(root, common_dir(root))
     sent = f", sent {result.sent}" if result.pushed else ""
     print(
         f"git-milestone: synced notes with {remote}: received {result.received}{sent}",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shlex
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
+from gitmilestone.git import runner
 from gitmilestone.git.repo import RepoPaths, discover
 from gitmilestone.resources import data_dir
 
@@ -36,13 +36,7 @@ def locate(start: Path | None = None) -> RepoPaths:
     try:
         return discover(start)
     except NotFoundError:
-        proc = subprocess.run(
-            ["git", "rev-parse", "--is-bare-repository"],
-            cwd=start,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        proc = runner.git(start, "rev-parse", "--is-bare-repository", check=False)
         if proc.stdout.strip() == "true":
             raise NotFoundError(
                 "this is a bare repository: git runs no commit hooks without a work tree",
@@ -227,7 +221,7 @@ def _writing(folder: Path, shown: Shown) -> Iterator[None]:
 
 
 def _git(paths: RepoPaths, *args: str, check: bool = True) -> str:
-    from gitmilestone.git.eventlog import git
+    from gitmilestone.git.runner import git
 
     proc = git(paths.root, *args, check=False)
     if check and proc.returncode != 0:

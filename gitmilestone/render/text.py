@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from gitmilestone.commands.status import summary
 from gitmilestone.core.model import (
     Milestone,
     Settings,
@@ -40,24 +41,6 @@ def due_text(end: str | None, today: dt.date, status: str, soon_days: int) -> st
     if days <= soon_days:
         return f"due {end} (in {days}d)"
     return f"due {end}"
-
-
-def summary(m: Milestone, settings: Settings) -> dict[str, Any]:
-    """The computed view of one milestone, as `--json` prints it."""
-    counts = task_counts(m)
-    return {
-        "id": m.id,
-        "title": m.title,
-        "status": milestone_status(m, settings),
-        "priority": m.priority,
-        "category": m.category,
-        "progress": milestone_progress(m, settings),
-        "tasks": {"total": len(m.tasks), **counts},
-        "estimated_start": m.estimated_start,
-        "estimated_end": m.estimated_end,
-        "estimated_hours": m.estimated_hours,
-        "path": m.path,
-    }
 
 
 def status_lines(

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from gitmilestone.core import clock
 from gitmilestone.core.model import Milestone, Settings, Task
 from gitmilestone.errors import InvalidFileError, MilestoneError, NotFoundError
 from gitmilestone.git.repo import RepoPaths, discover
@@ -29,9 +30,7 @@ class Store:
 
     @classmethod
     def open(cls, start: Path | None = None) -> Store:
-        from gitmilestone.git.eventlog import event_date
-
-        event_date()  # a bad GIT_MILESTONE_DATE stops a command before it changes a file
+        clock.configured()  # a bad GIT_MILESTONE_DATE stops a command before it changes a file
         return cls(discover(start))
 
     # -- locations -------------------------------------------------------------------------
@@ -204,6 +203,11 @@ class Store:
         shown = self.paths.rel(path)
         self.parse("milestone", text, shown)
         atomic.create_text(path, text, shown)
+        self._milestones = None
+
+    def reload(self) -> None:
+        """Forget the milestones read so far: the next read sees the files as they are now
+        (after a file was moved by hand, e.g. archived)."""
         self._milestones = None
 
     # -- the validation cache (.git/milestones/validated) -----------------------------------

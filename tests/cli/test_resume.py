@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from gitmilestone.git.localstate import checkout_summary, rebuild_resume_cache
+from gitmilestone.commands.sessions import rebuild_resume_cache
+from gitmilestone.git.localstate import checkout_summary
 from tests.cli.helpers import assert_user_error
 from tests.cli.test_session import S1
 from tests.conftest import git

@@ -1,4 +1,5 @@
-"""Time spent, per session and per task, and DESIGN.md's efficiency ratio.
+"""Time spent, per session and per task, and the efficiency ratio. Pure: the workspace
+reads the events, sessions and commit times (commands/status.py).
 
 Where a task has work sessions, its time is theirs; else the Time-Spent trailers logged on
 it; else an estimate from its commits' times by the gap rule (`time:` in
@@ -9,18 +10,13 @@ Efficiency = earned hours (estimated hours x progress) / time spent.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from gitmilestone.core import clock
 from gitmilestone.core.events import Event
-
-if TYPE_CHECKING:
-    from gitmilestone.commands.sessions import Session
-    from gitmilestone.core.model import Milestone
-    from gitmilestone.storage.store import Store
+from gitmilestone.core.model import Milestone
 
 Key = tuple[str, str | None]  # (milestone, task); task None: the milestone as a whole
 _LINKING = frozenset(
@@ -48,20 +44,29 @@ class TimeRules:
         return cls(**{k: float(section[k]) for k in names if section.get(k) is not None})
 
 
+class Session(Protocol):
+    """What time accounting needs of a work session (commands/sessions.py folds them)."""
+
+    @property
+    def milestone_id(self) -> str | None: ...
+    @property
+    def task_id(self) -> str | None: ...
+    @property
+    def author(self) -> str | None: ...
+    @property
+    def segments(self) -> tuple[tuple[str, str | None], ...]: ...
+    def hours(self, now: str, rules: TimeRules) -> float: ...
+
+
 @dataclass(frozen=True)
 class Spent:
     hours: float
     source: str  # sessions | logged | estimated
 
 
-def parse_time(stamp: str) -> dt.datetime:
-    value = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-
-
 def span_hours(start: str, end: str, cap: float) -> float:
     """Hours from `start` to `end`, never negative, at most `cap`."""
-    hours = (parse_time(end) - parse_time(start)).total_seconds() / 3600
+    hours = (clock.parse_stamp(end) - clock.parse_stamp(start)).total_seconds() / 3600
     return round(min(max(hours, 0.0), cap), 4)
 
 
@@ -69,14 +74,14 @@ def hours_today(
     sessions: Iterable[Session], now: str, rules: TimeRules, author: str | None = None
 ) -> float:
     """Hours worked in sessions since midnight (UTC), by `author` when given."""
-    end = parse_time(now)
+    end = clock.parse_stamp(now)
     midnight = end.replace(hour=0, minute=0, second=0, microsecond=0)
     total = 0.0
     for s in sessions:
         if author and s.author != author:
             continue
         for a, b in s.segments:
-            begin, finish = max(parse_time(a), midnight), parse_time(b or now)
+            begin, finish = max(clock.parse_stamp(a), midnight), clock.parse_stamp(b or now)
             if finish > begin:
                 total += min((finish - begin).total_seconds() / 3600, rules.max_session_hours)
     return round(total, 4)
@@ -168,42 +173,3 @@ def milestone_time(m: Milestone, progress: float, spent: Mapping[Key, Spent]) ->
         "source": (sources[0] if len(sources) == 1 else "mixed") if sources else None,
         "tasks": {k[1]: v.hours for k, v in sorted(mine.items(), key=str) if k[1]},
     }
-
-
-def spent(store: Store) -> tuple[dict[Key, Spent], list[Session], str, TimeRules]:
-    """Time spent per (milestone, task) in this repository, the sessions, now and the rules."""
-    from gitmilestone.commands import sessions
-    from gitmilestone.git import eventlog
-
-    root = store.paths.root
-    events, _ = eventlog.all_events(root, scoped=False, cache_dir=store.paths.local_dir)
-    found = sessions.fold(events)
-    rules = TimeRules.from_config(store.config())
-    now = eventlog.now()
-    wanted = needs_estimate(events, found)
-    commit_hours = gap_estimate(_commit_times(root, events, wanted, rules), rules) if wanted else {}
-    return actual_hours(events, found, now, rules, commit_hours), found, now, rules
-
-
-def load(store: Store, milestones: list[Milestone]) -> dict[str, dict[str, Any]]:
-    """milestone id -> its time figures (estimated, actual, earned hours, efficiency)."""
-    from gitmilestone.core.model import milestone_progress
-
-    by_key = spent(store)[0]
-    settings = store.settings()
-    return {m.id: milestone_time(m, milestone_progress(m, settings), by_key) for m in milestones}
-
-
-def _commit_times(
-    root: Path, events: list[Event], wanted: set[str], rules: TimeRules
-) -> list[tuple[str, str, int]]:
-    """(commit, author email, time) of every commit since shortly before the first one
-    wanted, so each wanted commit's gap to its author's previous commit is known."""
-    from gitmilestone.git import eventlog
-
-    first = min(parse_time(e.timestamp) for e in events if e.commit in wanted)
-    since = first - dt.timedelta(minutes=rules.session_gap_minutes + 1)
-    fmt = "--format=%H%x1f%ae%x1f%at"
-    out = eventlog.git(root, "log", "--no-merges", fmt, f"--since={since.isoformat()}", "HEAD")
-    rows = [line.split("\x1f") for line in out.stdout.splitlines() if line.count("\x1f") == 2]
-    return [(sha, email.lower(), int(stamp)) for sha, email, stamp in rows]

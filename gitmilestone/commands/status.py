@@ -1,0 +1,162 @@
+"""`status`, `list`, `show` and `sessions`: the plan with this branch's facts laid over it,
+the time spent and the risk alerts, as data that the text and the JSON views both render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gitmilestone.analysis import timeaccount
+from gitmilestone.analysis.risk import Risk, Thresholds, status_alerts
+from gitmilestone.analysis.timeaccount import Key, Spent, TimeRules
+from gitmilestone.commands import sessions
+from gitmilestone.commands.sessions import Session
+from gitmilestone.core import clock
+from gitmilestone.core.events import Event
+from gitmilestone.core.model import (
+    Milestone,
+    Settings,
+    milestone_progress,
+    milestone_status,
+    project_progress,
+    task_counts,
+)
+from gitmilestone.workspace import Workspace
+
+
+def summary(m: Milestone, settings: Settings) -> dict[str, Any]:
+    """The computed view of one milestone, as `--json` prints it."""
+    counts = task_counts(m)
+    return {
+        "id": m.id,
+        "title": m.title,
+        "status": milestone_status(m, settings),
+        "priority": m.priority,
+        "category": m.category,
+        "progress": milestone_progress(m, settings),
+        "tasks": {"total": len(m.tasks), **counts},
+        "estimated_start": m.estimated_start,
+        "estimated_end": m.estimated_end,
+        "estimated_hours": m.estimated_hours,
+        "path": m.path,
+    }
+
+
+@dataclass(frozen=True)
+class TimeSheet:
+    by_key: dict[Key, Spent]  # (milestone, task) -> hours and where they come from
+    sessions: list[Session]
+    now: str
+    rules: TimeRules
+
+
+@dataclass(frozen=True)
+class Status:
+    milestones: list[Milestone]
+    settings: Settings
+    times: dict[str, dict[str, Any]]  # milestone id -> timeaccount.milestone_time
+    alerts: list[Risk]
+    thresholds: Thresholds
+    bar_width: int
+    due_soon_days: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "progress": project_progress(self.milestones, self.settings),
+            "milestones": [
+                {**summary(m, self.settings), "time": self.times[m.id]} for m in self.milestones
+            ],
+            "risk_alerts": [r.as_dict(self.thresholds) for r in self.alerts],
+        }
+
+
+def status(ws: Workspace) -> Status:
+    """Every milestone with its progress, time and the risk alerts `status` shows."""
+    config = ws.store.config()
+    milestones = ws.plan()
+    alerts, thresholds = status_alerts(milestones, config)
+    shown = config["status"]
+    return Status(
+        milestones,
+        ws.store.settings(),
+        times(ws, milestones) if milestones else {},
+        alerts,
+        thresholds,
+        int(shown["bar_width"]),
+        int(shown["due_soon_days"]),
+    )
+
+
+def work_sessions(ws: Workspace) -> list[Session]:
+    """Every session of every clone: sessions cross branches, so all notes count."""
+    return ws.memo("sessions", lambda: sessions.fold(ws.log.every))
+
+
+def timesheet(ws: Workspace) -> TimeSheet:
+    """Time spent per (milestone, task): sessions, else Time-Spent logs, else the gap rule."""
+    return ws.memo("timesheet", lambda: _timesheet(ws))
+
+
+def _timesheet(ws: Workspace) -> TimeSheet:
+    events = ws.log.every
+    found = work_sessions(ws)
+    rules = TimeRules.from_config(ws.store.config())
+    now = clock.stamp()
+    wanted = timeaccount.needs_estimate(events, found)
+    commit_hours = (
+        timeaccount.gap_estimate(_commit_times(ws, events, wanted, rules), rules) if wanted else {}
+    )
+    by_key = timeaccount.actual_hours(events, found, now, rules, commit_hours)
+    return TimeSheet(by_key, found, now, rules)
+
+
+def times(ws: Workspace, milestones: Iterable[Milestone]) -> dict[str, dict[str, Any]]:
+    """milestone id -> its time figures (estimated, actual, earned hours, efficiency)."""
+    by_key = timesheet(ws).by_key
+    settings = ws.store.settings()
+    return {
+        m.id: timeaccount.milestone_time(m, milestone_progress(m, settings), by_key)
+        for m in milestones
+    }
+
+
+def _commit_times(
+    ws: Workspace, events: list[Event], wanted: set[str], rules: TimeRules
+) -> list[tuple[str, str, int]]:
+    """(commit, author e-mail, time) of every commit since shortly before the first one
+    wanted, so each wanted commit's gap to its author's previous commit is known."""
+    first = min(clock.parse_stamp(e.timestamp) for e in events if e.commit in wanted)
+    since = first - dt.timedelta(minutes=rules.session_gap_minutes + 1)
+    fmt = "--format=%H%x1f%ae%x1f%at"
+    out = ws.git("log", "--no-merges", fmt, f"--since={since.isoformat()}", "HEAD", "--")
+    rows = [line.split("\x1f") for line in out.stdout.splitlines() if line.count("\x1f") == 2]
+    return [(sha, email.lower(), int(stamp)) for sha, email, stamp in rows]
+
+
+def list_rows(ws: Workspace, wanted: Mapping[str, Iterable[str]]) -> list[dict[str, Any]]:
+    """`list`: one summary per milestone, kept where each field is among the values wanted
+    (an empty selection keeps everything)."""
+    settings = ws.store.settings()
+    rows = [summary(m, settings) for m in ws.plan()]
+    return [r for r in rows if all(not v or r[k] in v for k, v in wanted.items())]
+
+
+@dataclass(frozen=True)
+class Shown:
+    milestone: Milestone
+    settings: Settings
+    time: dict[str, Any]
+    bar_width: int
+
+    def as_json(self) -> dict[str, Any]:
+        computed = {**summary(self.milestone, self.settings), "time": self.time}
+        return {"computed": computed, "file": self.milestone.raw}
+
+
+def show(ws: Workspace, ref: str) -> Shown:
+    """One milestone, its facts and time; the other milestone files are not parsed."""
+    m = ws.milestone(ref)
+    width = int(ws.store.config()["status"]["bar_width"])
+    return Shown(m, ws.store.settings(), times(ws, [m])[m.id], width)

@@ -1,0 +1,18 @@
+"""`sync` as every caller runs it (the command and the pre-push hook): exchange the notes,
+then bring this clone's local state up to date with what arrived."""
+
+from __future__ import annotations
+
+from gitmilestone.commands.sessions import rebuild_resume_cache
+from gitmilestone.git import logcache, sync
+from gitmilestone.git.repo import RepoPaths
+
+
+def sync_notes(paths: RepoPaths, remote: str | None, push: bool = True) -> sync.SyncResult:
+    """Fetch, merge and push the notes. Then the pauses that arrived show on checkout of
+    their branch, and the event-log cache is built here, so a fresh clone's first status does
+    not wait for it."""
+    result = sync.sync(paths.root, paths.git_dir, remote, push=push)
+    rebuild_resume_cache(paths.root, paths.common_dir)
+    logcache.trailer_log(paths.root, paths.local_dir)
+    return result

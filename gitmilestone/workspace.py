@@ -1,0 +1,112 @@
+"""The workspace of one command: where the repository is, its plan files, and the event log,
+each read at most once.
+
+A command makes one Workspace and hands it to every use case it calls. The event log (commit
+trailers on HEAD's history through the local cache, the notes, the events waiting for a
+commit) is read the first time something asks for it and kept for the rest of the command,
+so `status` reads the notes once although progress, time and sessions all need them.
+Problems met reading history (a bad trailer, a damaged note line) are reported once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
+
+from gitmilestone.core import clock
+from gitmilestone.core.events import Event, merge, overlay, task_facts
+from gitmilestone.core.model import Milestone
+from gitmilestone.git import eventlog, logcache, runner
+from gitmilestone.git.repo import RepoPaths, discover
+from gitmilestone.storage.store import Store
+
+T = TypeVar("T")
+
+
+class EventLog(NamedTuple):
+    scoped: list[Event]  # the facts that count on HEAD's history (the branch rule)
+    every: list[Event]  # every note, wherever it is attached, with HEAD's trailers
+    problems: list[str]  # lines of history that were skipped, and why
+
+
+class Workspace:
+    def __init__(self, paths: RepoPaths, report: Callable[[str], None] | None = None) -> None:
+        self.paths = paths
+        self.store = Store(paths)
+        self._report = report
+        self._memo: dict[str, Any] = {}
+
+    @classmethod
+    def open(
+        cls, start: Path | None = None, report: Callable[[str], None] | None = None
+    ) -> Workspace:
+        clock.configured()  # a bad GIT_MILESTONE_DATE stops a command before it writes
+        return cls(discover(start), report)
+
+    @property
+    def root(self) -> Path:
+        return self.paths.root
+
+    def git(self, *args: str, **options: Any) -> Any:
+        """`git ARGS` in the work tree, through the one runner."""
+        return runner.git(self.paths.root, *args, **options)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()` once per command: for derived data several use cases share."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        value: T = self._memo[key]
+        return value
+
+    # -- history ---------------------------------------------------------------------------
+
+    @cached_property
+    def head(self) -> str | None:
+        return runner.head(self.paths.root)
+
+    @cached_property
+    def log(self) -> EventLog:
+        """The event log: one `notes list`, one `cat-file`, and the trailer cache at HEAD."""
+        self.store.require_initialized()
+        trailers, problems, in_history = logcache.trailer_log_at(
+            self.paths.root, self.paths.local_dir, self.head
+        )
+        notes, bad = eventlog.note_events(self.paths.root)
+        waiting, unread = eventlog.pending_events(self.paths.common_dir)
+        scoped = merge(trailers, [e for e in notes if in_history(e.commit)], waiting)
+        every = merge(trailers, notes, waiting)
+        found = problems + bad + unread
+        if self._report is not None:
+            for problem in found:
+                self._report(problem)
+        return EventLog(scoped, every, found)
+
+    # -- the plan with the facts laid over it ----------------------------------------------
+
+    def plan(self) -> list[Milestone]:
+        """Every milestone with the facts of this branch's history laid over it."""
+        return self.memo("plan", lambda: overlay(self.store.milestones(), self.facts))
+
+    def milestone(self, ref: str) -> Milestone:
+        """One milestone (any unique prefix of its ID) with the facts laid over it; the
+        other files are not parsed."""
+        shown: Milestone = overlay([self.store.resolve(ref)], self.facts)[0]
+        return shown
+
+    @cached_property
+    def facts(self) -> Any:
+        return task_facts(self.log.scoped)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def record(
+        self,
+        event_type: str,
+        milestone_id: str | None,
+        task_id: str | None = None,
+        **details: object,
+    ) -> None:
+        """Record what a command changed as a note event attached to HEAD."""
+        eventlog.record_event(self.paths, event_type, milestone_id, task_id, dict(details))

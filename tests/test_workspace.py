@@ -1,0 +1,77 @@
+"""The workspace reads each source once per command: no git command runs twice."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from gitmilestone.workspace import Workspace
+from tests.conftest import BIN
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("ws") / "demo"
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(target.parent)}
+    subprocess.run(
+        [str(BIN / "git-milestone"), "demo", "--dir", str(target)],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    return target
+
+
+def _git_commands(cwd: Path, *args: str) -> list[str]:
+    """The git commands `git milestone ARGS` runs, as GIT_TRACE reports them."""
+    env = {**os.environ, "GIT_TRACE": "1"}
+    proc = subprocess.run(
+        ["git", "milestone", *args], cwd=cwd, capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    # `trace: built-in: git …` is one line per git process (also git's own children).
+    return [
+        line.split("built-in: ", 1)[1] for line in proc.stderr.splitlines() if "built-in:" in line
+    ]
+
+
+@pytest.mark.parametrize("command", [("status",), ("status", "--json"), ("show", "M-002")])
+def test_a_read_runs_each_git_command_at_most_once(
+    demo_dir: Path, command: tuple[str, ...]
+) -> None:
+    _git_commands(demo_dir, *command)  # the first read may fill the local caches
+    ran = _git_commands(demo_dir, *command)
+    twice = {cmd: n for cmd, n in Counter(ran).items() if n > 1 and cmd != "git milestone"}
+    assert not twice, f"git commands run more than once: {twice}"
+    assert sum("notes" in cmd for cmd in ran) == 1  # the notes are listed once
+
+
+def test_the_event_log_is_read_once_and_kept(
+    initialized: Path, run_cli: Callable[..., Result]
+) -> None:
+    assert run_cli("new", "Kept", "--hours", "4").exit_code == 0
+    ws = Workspace.open(initialized)
+    first = ws.log
+    assert ws.log is first
+    assert ws.plan() is ws.plan()
+    assert [e.event_type for e in first.every] == ["milestone_created"]
+
+
+def test_problems_in_history_are_reported_once(initialized: Path) -> None:
+    subprocess.run(
+        ["git", "commit", "-q", "--allow-empty", "-m", "x\n\nProgress: M-001/task-001 abc"],
+        cwd=initialized,
+        check=True,
+    )
+    seen: list[str] = []
+    ws = Workspace.open(initialized, report=seen.append)
+    first = ws.log
+    ws.plan()
+    assert ws.log is first
+    assert len(seen) == 1 and "Progress" in seen[0]
