@@ -1,4 +1,5 @@
-"""Time spent, per session and per task, and DESIGN.md's efficiency ratio.
+"""Time spent, per session and per task, and the efficiency ratio:
+earned hours (estimated hours x progress) / hours spent.
 
 Where a task has work sessions, its time is theirs; else the Time-Spent trailers logged on
 it; else an estimate from its commits' times by the gap rule (`time:` in
