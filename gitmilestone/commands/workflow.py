@@ -67,7 +67,7 @@ def start(store: Store, ref: str, phase: str | None = None) -> Outcome:
         if not t.raw.get("started_at"):
             task_updates["started_at"] = stamp
     if "current_phase" not in t.raw:
-        del task_updates["current_phase"]  # only keep the seed's copy where the file has it
+        del task_updates["current_phase"]  # a task-level copy is kept only where the file has one
     store.edit(t.milestone, _writer(t.task.id, phase, updates, task_updates))
     record(store, "phase_started", t.milestone.id, t.task.id, phase=phase)
     return Outcome(t.ref, phase, "in_progress", t.gates[PHASES.index(phase)], None)
