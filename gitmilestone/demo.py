@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from gitmilestone import eventlog, git, plan, risks, sessions
+from gitmilestone.demo_approvals import ensure_identity
 from gitmilestone.errors import MilestoneError
 from gitmilestone.model import today
 from gitmilestone.repo import discover
@@ -38,6 +39,7 @@ _ROLLBACK = "Switch checkout back to the old provider with the checkout_v2 featu
 def build_demo(target: Path | None) -> Path:
     root = _prepare(target)
     git.init_repository(root)
+    ensure_identity(root)
     store = Store(discover(root))
     plan.init(store)
     cfg = store.paths.milestones / "config" / "milestone-config.yaml"
@@ -52,6 +54,7 @@ def build_demo(target: Path | None) -> Path:
         _plan_milestones(store, start)
     git.commit_all(root, "Plan milestones M-001 to M-004", _at(start, 0))
     _work(store, root, start)
+    _sign_design(store, root, start)
     _pause_checkout(store, root)
     return root
 
@@ -147,6 +150,14 @@ def _work(store: Store, root: Path, start: dt.date) -> None:
         lesson = "Password reset took longer than planned: mail templates."
         plan.complete(store, "M-001", lesson, force=False)
     git.commit_all(root, "Complete M-001\n\nMilestone: M-001\n", _at(start, 23))
+
+
+def _sign_design(store: Store, root: Path, start: dt.date) -> None:
+    """The checkout endpoint's design, approved through a signed gate (see demo_approvals)."""
+    from gitmilestone.demo_approvals import sign_the_design_gate
+
+    sign_the_design_gate(store, _at(start, 23) + dt.timedelta(hours=2))
+    git.commit_all(root, "Approve the checkout design", _at(start, 23) + dt.timedelta(hours=4))
 
 
 def _pause_checkout(store: Store, root: Path) -> None:

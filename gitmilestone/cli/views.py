@@ -126,9 +126,11 @@ def status_cmd(as_json: bool) -> None:
     theirs.
     """
     from gitmilestone.analysis.risk import status_alerts
+    from gitmilestone.approvals import collect
     from gitmilestone.model import project_progress
     from gitmilestone.render.text import summary
     from gitmilestone.timeaccount import load
+    from gitmilestone.view import events
 
     store = _store()
     if not as_json:
@@ -142,6 +144,7 @@ def status_cmd(as_json: bool) -> None:
             "progress": project_progress(ms, settings),
             "milestones": [{**summary(m, settings), "time": times[m.id]} for m in ms],
             "risk_alerts": [r.as_dict(thresholds) for r in alerts],
+            "approvals": [a.as_dict() for a in collect(store, events(store)[0])],
         }
     )
 
@@ -159,7 +162,15 @@ def status_report(store: Store) -> list[str]:
     times = load(store, ms) if ms else {}
     cfg = store.config()["status"]
     lines = status_lines(ms, settings, today(), cfg["bar_width"], cfg["due_soon_days"], times)
-    return lines + (alert_lines(alerts, thresholds) if ms else [])
+    return lines + (alert_lines(alerts, thresholds) if ms else []) + _approval_alerts(store)
+
+
+def _approval_alerts(store: Store) -> list[str]:
+    from gitmilestone.approvals import collect
+    from gitmilestone.render.quality import approval_alert_lines
+    from gitmilestone.view import events
+
+    return approval_alert_lines([a.as_dict() for a in collect(store, events(store)[0])])
 
 
 @click.command("validate")
