@@ -118,8 +118,9 @@ def _gate_of(e: Event, m: Milestone | None, config: Mapping[str, Any]) -> phases
         return None
     raw = (m.raw_task(str(e.task_id)) if m else None) or {}
     if m is None:
-        return phases.Gate(phases.GATES[str(phase)], str(phase), True, (), (),
-                           phases.signed_gate(None, config))  # fmt: skip
+        return phases.Gate(
+            phases.GATES[str(phase)], str(phase), True, (), (), phases.signed_gate(None, config)
+        )
     return phases.gate_for(m, raw, str(phase), config)
 
 
@@ -179,17 +180,26 @@ def _events(store: Store) -> list[Event]:
 
 
 def signed_event(
-    store: Store, event_type: str, ids: tuple[str, str | None], details: dict[str, Any],
+    store: Store,
+    event_type: str,
+    ids: tuple[str, str | None],
+    details: dict[str, Any],
     gate: phases.Gate,
-) -> tuple[Event, Verdict]:  # fmt: skip
+) -> tuple[Event, Verdict]:
     """The approval event, signed with the user's git signing key where one is configured,
     and its verdict against the allowed signers at HEAD. Refused, before anything is written,
     when the gate needs a signature that would not verify."""
     from gitmilestone.hooks.resume_state import active_session
 
     session = active_session(store.paths.common_dir, store.paths.git_dir)
-    event = eventlog.new_event(store.paths.root, event_type, ids[0], ids[1], details,
-                               session.get("session_id") if session else None)  # fmt: skip
+    event = eventlog.new_event(
+        store.paths.root,
+        event_type,
+        ids[0],
+        ids[1],
+        details,
+        session.get("session_id") if session else None,
+    )
     key = signing.signing_key(store.paths.root)
     if key is None:
         if gate.signed:

@@ -60,10 +60,21 @@ def _signing_key(store: Store, email: str) -> bool:
     key = store.paths.git_dir / "milestones" / "demo-approval-key"
     key.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "git-milestone demo key",
-         "-f", str(key)],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            "ssh-keygen",
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            "git-milestone demo key",
+            "-f",
+            str(key),
+        ],
+        check=True,
+        capture_output=True,
+    )
     eventlog.git(root, "config", "gpg.format", "ssh")
     eventlog.git(root, "config", "user.signingkey", str(key))
     public = key.with_suffix(".pub").read_text(encoding="utf-8").split()

@@ -61,8 +61,9 @@ class SigningKey:
 
 def git_config(root: Path) -> dict[str, str]:
     """user.signingkey, user.email and every gpg.* setting, read with one git call."""
-    proc = git(root, "config", "-z", "--get-regexp", r"^(user\.signingkey|user\.email|gpg\.)",
-               check=False)  # fmt: skip
+    proc = git(
+        root, "config", "-z", "--get-regexp", r"^(user\.signingkey|user\.email|gpg\.)", check=False
+    )
     out: dict[str, str] = {}
     for item in proc.stdout.split("\0"):
         key, _, value = item.partition("\n")

@@ -158,8 +158,19 @@ class Check:
 
     def ssh(self, program: str, allowed: Signers, revoked: Signers) -> Verdict:
         files = self._files(allowed.ssh, revoked.ssh)
-        cmd = [program, "-Y", "verify", "-f", files["allowed"], "-I", self.principal,
-               "-n", NAMESPACE, "-s", files["sig"]]  # fmt: skip
+        cmd = [
+            program,
+            "-Y",
+            "verify",
+            "-f",
+            files["allowed"],
+            "-I",
+            self.principal,
+            "-n",
+            NAMESPACE,
+            "-s",
+            files["sig"],
+        ]
         if revoked.ssh:
             cmd += ["-r", files["revoked"]]
         when = _verify_time(self.event.timestamp)
@@ -177,20 +188,24 @@ class Check:
         novalidate = [program, "-Y", "check-novalidate", "-n", NAMESPACE, "-s", files["sig"]]
         proc = self._run(novalidate)
         if proc is None or proc.returncode != 0:
-            return Verdict("bad-signature", "signature does not match the event (edited after "
-                           "signing, or not made for it)")  # fmt: skip
+            return Verdict(
+                "bad-signature",
+                "signature does not match the event (edited after signing, or not made for it)",
+            )
         found = re.search(r"key (SHA256:\S+)", proc.stdout)
         fpr = found.group(1) if found else None
-        principals = self._run([program, "-Y", "find-principals", "-f", files["allowed"],
-                                "-s", files["sig"]])  # fmt: skip
+        principals = self._run(
+            [program, "-Y", "find-principals", "-f", files["allowed"], "-s", files["sig"]]
+        )
         names = principals.stdout.split() if principals and principals.returncode == 0 else []
         where = f"{ALLOWED_SIGNERS} at {str(self.event.commit)[:10]}"
         if any(principal_matches(n, self.principal) for n in names):
             return Verdict("revoked", f"signed with a revoked key {fpr}", fpr)
         if names:
             owner = ", ".join(names[:3])
-            return Verdict("unknown-key", f"signed with the key of {owner}, not of "
-                           f"{self.principal}", fpr)  # fmt: skip
+            return Verdict(
+                "unknown-key", f"signed with the key of {owner}, not of {self.principal}", fpr
+            )
         return Verdict("unknown-key", f"signed with a key {where} does not list", fpr)
 
     def openpgp(self, program: str, allowed: Signers, revoked: Signers) -> Verdict:
@@ -201,10 +216,15 @@ class Check:
         status = proc.stdout
         if "[GNUPG:] BADSIG" in status or "[GNUPG:] VALIDSIG" not in status:
             if "NO_PUBKEY" in status:
-                return Verdict("unverifiable", "signature not checked: the public key is not "
-                               "in your GPG keyring (gpg --recv-keys)")  # fmt: skip
-            return Verdict("bad-signature", "signature does not match the event (edited after "
-                           "signing, or not made for it)")  # fmt: skip
+                return Verdict(
+                    "unverifiable",
+                    "signature not checked: the public key is not "
+                    "in your GPG keyring (gpg --recv-keys)",
+                )
+            return Verdict(
+                "bad-signature",
+                "signature does not match the event (edited after signing, or not made for it)",
+            )
         fprs = _validsig(status)
         if any(f in fprs for _, f in revoked.openpgp) or "[GNUPG:] REVKEYSIG" in status:
             return Verdict("revoked", f"signed with a revoked key {fprs[0]}", fprs[0])
@@ -212,8 +232,11 @@ class Check:
             if fpr in fprs and principal_matches(patterns, self.principal):
                 return Verdict("verified", "signature verified", fprs[0])
         where = f"{ALLOWED_SIGNERS} at {str(self.event.commit)[:10]}"
-        return Verdict("unknown-key", f"signed with key {fprs[0]}, which {where} does not list "
-                       f"for {self.principal}", fprs[0])  # fmt: skip
+        return Verdict(
+            "unknown-key",
+            f"signed with key {fprs[0]}, which {where} does not list for {self.principal}",
+            fprs[0],
+        )
 
     def _files(self, allowed: str, revoked: str) -> dict[str, str]:
         out = {}

@@ -101,10 +101,16 @@ def approve(store: Store, ref: str, phase: str | None = None) -> Outcome:
     roles = phases.approver_roles(gate, email, roles_cfg)
     if not roles:
         phases.refuse_approver(t.ref, gate, email, roles_cfg)
-    details = {"phase": phase, "gate": gate.name, "criteria": list(gate.criteria),
-               "approver": email, "roles": roles}  # fmt: skip
-    event, verdict = approvals.signed_event(store, "phase_approved", (t.milestone.id, t.task.id),
-                                            details, gate)  # fmt: skip
+    details = {
+        "phase": phase,
+        "gate": gate.name,
+        "criteria": list(gate.criteria),
+        "approver": email,
+        "roles": roles,
+    }
+    event, verdict = approvals.signed_event(
+        store, "phase_approved", (t.milestone.id, t.task.id), details, gate
+    )
     finished = phase == PHASES[-1]
     updates: dict[str, Any] = {"status": "approved", "approved_at": now(), "approved_by": email}
     if isinstance(phases.phase_raw(t.raw, phase).get("approval"), Mapping):
