@@ -16,13 +16,13 @@ from click.testing import Result
 from gitmilestone.events import Event
 from gitmilestone.signing import NAMESPACE, canonical
 from tests.cli.helpers import assert_user_error, ms_file
+from tests.cli.test_phase import REF, ok, walk
 from tests.conftest import git, tree_snapshot
 
 pytestmark = pytest.mark.skipif(
     shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed (openssh-client)"
 )
 
-REF = "M-001/task-001"
 ALICE = "alice@example.com"
 NOTES = "refs/notes/milestones"
 CONFIG = ".milestones/config/milestone-config.yaml"
@@ -56,17 +56,6 @@ def allow(repo: Path, *entries: tuple[str, Path], path: str = ALLOWED) -> None:
 def use_key(repo: Path, key: Path) -> None:
     git(repo, "config", "gpg.format", "ssh")
     git(repo, "config", "user.signingkey", str(key))
-
-
-def ok(result: Result) -> str:
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def walk(run_cli: Callable[..., Result], *steps: str) -> None:
-    for step in steps:
-        action, phase = step.split()
-        ok(run_cli("phase", action, REF, phase))
 
 
 def require_signatures(repo: Path, on: bool = True) -> None:
