@@ -32,6 +32,8 @@ from gitmilestone.signing import (
 _OBJECT_ID = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 _PRINCIPAL = re.compile(r"^[^\s,*?\"'\\-][^\s,*?\"'\\]{0,253}$")
 _FINGERPRINT = re.compile(r"^[0-9A-F]{40}([0-9A-F]{24})?$")
+_KEY_TYPES = ("ssh-", "ecdsa-", "sk-ssh-", "sk-ecdsa-")
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
 MAX_SIGNERS_FILE = 1_000_000  # bytes
 
 
@@ -70,6 +72,24 @@ def parse_signers(text: str) -> Signers:
                 pgp.append((words[0], words[2].upper()))
             continue
         ssh.append(line.strip())
+    return Signers("".join(f"{x}\n" for x in ssh), tuple(pgp))
+
+
+def revoked_keys(text: str) -> Signers:
+    """The keys a revoked-signers file lists, as `ssh-keygen -Y verify -r` reads them (bare
+    `type base64` lines: one malformed line would make it refuse every key)."""
+    ssh, pgp = [], []
+    for line in text.splitlines():
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        for i, word in enumerate(words[:-1]):
+            if word.lower() == "openpgp" and _FINGERPRINT.match(words[i + 1].upper()):
+                pgp.append(("*", words[i + 1].upper()))
+                break
+            if word.startswith(_KEY_TYPES) and _BASE64.match(words[i + 1]):
+                ssh.append(f"{word} {words[i + 1]}")
+                break
     return Signers("".join(f"{x}\n" for x in ssh), tuple(pgp))
 
 
@@ -112,7 +132,7 @@ class Verifier:
                 "unknown-key",
                 f"signature not checked: no {ALLOWED_SIGNERS} at {event.commit[:10]}",
             )
-        revoked = parse_signers(self.signers_at("HEAD", REVOKED_SIGNERS) or "")
+        revoked = revoked_keys(self.signers_at("HEAD", REVOKED_SIGNERS) or "")
         with tempfile.TemporaryDirectory(prefix="git-milestone-verify-") as tmp:
             check = Check(Path(tmp), canonical(event), sig["signature"], principal, event)
             if sig["format"] == "ssh":

@@ -82,3 +82,20 @@ def test_a_signature_field_from_history_is_bounded() -> None:
     assert signature_of(event({"signature": too_long})) == {"format": "ssh", "signature": ""}
     odd = {"format": "x509", "signature": "x"}
     assert signature_of(event({"signature": odd})) == {"format": "x509", "signature": ""}
+
+
+def test_revoked_keys_are_passed_to_ssh_keygen_as_bare_keys() -> None:
+    from gitmilestone.verification import revoked_keys
+
+    text = (
+        "# lost laptop\n"
+        "alice@example.com ssh-ed25519 AAAAC3Nza old laptop\n"
+        "ssh-rsa AAAAB3Nza==\n"
+        "not a key at all\n"
+        "revoked openpgp 0123456789abcdef0123456789abcdef01234567\n"
+    )
+
+    found = revoked_keys(text)
+
+    assert found.ssh == "ssh-ed25519 AAAAC3Nza\nssh-rsa AAAAB3Nza==\n"
+    assert found.openpgp == (("*", "0123456789ABCDEF0123456789ABCDEF01234567"),)
