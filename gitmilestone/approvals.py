@@ -96,17 +96,21 @@ def collect(store: Store, events: Iterable[Event], wanted: str | None = None) ->
     config = store.config()
     roles = (config.get("approvals") or {}).get("roles") or {}
     by_id = {m.id: m for m in store.milestones()}
+    chosen = [e for e in events if _wanted(e, wanted)]
+    verifier(store).prefetch(e.commit for e in chosen)
     out = []
-    for e in events:
-        if e.event_type not in KINDS or not e.milestone_id:
-            continue
-        ref = f"{e.milestone_id}/{e.task_id}" if e.task_id else e.milestone_id
-        if wanted and wanted not in (ref, e.milestone_id):
-            continue
-        gate = _gate_of(e, by_id.get(e.milestone_id), config)
+    for e in chosen:
+        gate = _gate_of(e, by_id.get(str(e.milestone_id)), config)
         if gate is not None:
             out.append(_approval(store, e, gate, roles))
     return out
+
+
+def _wanted(e: Event, wanted: str | None) -> bool:
+    if e.event_type not in KINDS or not e.milestone_id:
+        return False
+    ref = f"{e.milestone_id}/{e.task_id}" if e.task_id else e.milestone_id
+    return not wanted or wanted in (ref, e.milestone_id)
 
 
 def _gate_of(e: Event, m: Milestone | None, config: Mapping[str, Any]) -> phases.Gate | None:

@@ -15,10 +15,11 @@ import hashlib
 import re
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitmilestone.eventlog import git
+from gitmilestone.eventlog import _split_batch, git
 from gitmilestone.events import Event
 from gitmilestone.signing import (
     ALLOWED_SIGNERS,
@@ -138,6 +139,27 @@ class Verifier:
             if sig["format"] == "ssh":
                 return check.ssh(self.program("ssh"), parse_signers(allowed), revoked)
             return check.openpgp(self.program("openpgp"), parse_signers(allowed), revoked)
+
+    def prefetch(self, revs: Iterable[str | None]) -> None:
+        """Read the allowed-signers blobs of many commits with two git calls, not two each."""
+        wanted = sorted(
+            {r for r in revs if r and _OBJECT_ID.match(r)} - {r for r, _ in self._blobs}
+        )
+        if not wanted:
+            return
+        specs = "".join(f"{r}:{ALLOWED_SIGNERS}\n" for r in wanted)
+        check = git(self.root, "cat-file", "--batch-check", stdin=specs, check=False)
+        found: dict[str, str] = {}
+        for rev, line in zip(wanted, check.stdout.splitlines(), strict=False):
+            words = line.split()
+            self._blobs[rev, ALLOWED_SIGNERS] = None
+            if len(words) == 3 and words[1] == "blob" and int(words[2]) <= MAX_SIGNERS_FILE:
+                found[rev] = words[0]
+        if found:
+            oids = "".join(f"{oid}\n" for oid in found.values())
+            batch = git(self.root, "cat-file", "--batch", stdin=oids)
+            for rev, text in zip(found, _split_batch(batch.stdout), strict=False):
+                self._blobs[rev, ALLOWED_SIGNERS] = text
 
     def signers_at(self, rev: str, path: str) -> str | None:
         """The allowed (or revoked) signers file as committed at `rev`, or None."""

@@ -367,3 +367,32 @@ def test_each_event_is_verified_once_per_command(
 
     assert first == again and first.ok
     assert calls.read_text().split() == ["verify"]
+
+
+def test_an_approval_survives_a_rewrite_of_its_commit(
+    signed: Path, run_cli: Callable[..., Result]
+) -> None:
+    ok(run_cli("phase", "approve", REF))
+    before = git(signed, "rev-parse", "HEAD").strip()
+    git(signed, "-c", "core.hooksPath=/dev/null", "commit", "-q", "--amend", "-m", "Reworded")
+
+    rows = verify(run_cli)[1]["approvals"]
+
+    assert isinstance(rows, list)
+    assert [(a["commit"] != before, a["verification"]["state"]) for a in rows] == [
+        (True, "verified")
+    ]
+
+
+def test_on_an_unsigned_gate_an_unlisted_key_is_recorded_with_a_warning(
+    signed: Path, run_cli: Callable[..., Result], keys: dict[str, Path]
+) -> None:
+    require_signatures(signed, on=False)
+    use_key(signed, keys["mallory"])
+
+    out = ok(run_cli("phase", "approve", REF))
+
+    assert "warning: approval signed, but signed with a key" in out
+    assert ok(run_cli("phase", "start", REF, "spec")) == f"Started spec of {REF}\n"
+    code, report = verify(run_cli)
+    assert (code, states(report)) == (1, ["unknown-key"])
