@@ -193,17 +193,7 @@ def signed_event(
     """The approval event, signed with the user's git signing key where one is configured,
     and its verdict against the allowed signers at HEAD. Refused, before anything is written,
     when the gate needs a signature that would not verify."""
-    from gitmilestone.hooks.resume_state import active_session
-
-    session = active_session(store.paths.common_dir, store.paths.git_dir)
-    event = eventlog.new_event(
-        store.paths.root,
-        event_type,
-        ids[0],
-        ids[1],
-        details,
-        session.get("session_id") if session else None,
-    )
+    event = _new_event(store, event_type, ids, details)
     key = signing.signing_key(store.paths.root)
     if key is None:
         if gate.signed:
@@ -224,6 +214,17 @@ def signed_event(
             "commit it (it is reviewed like the plan), then approve again",
         )
     return event, verdict
+
+
+def _new_event(
+    store: Store, event_type: str, ids: tuple[str, str | None], details: dict[str, Any]
+) -> Event:
+    """An event of this command, part of the work session open in this work tree, if any."""
+    from gitmilestone.hooks.resume_state import active_session
+
+    session = active_session(store.paths.common_dir, store.paths.git_dir)
+    sid = session.get("session_id") if session else None
+    return eventlog.new_event(store.paths.root, event_type, ids[0], ids[1], details, sid)
 
 
 def record_signed(store: Store, event: Event) -> None:

@@ -10,7 +10,6 @@ and the fingerprints allowed-signers lists (`alice@example.com openpgp <FINGERPR
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import hashlib
 import re
 import subprocess
@@ -19,6 +18,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from gitmilestone.allowed_signers import (
+    FINGERPRINT,
+    Signers,
+    parse_signers,
+    principal_matches,
+    revoked_keys,
+)
 from gitmilestone.eventlog import _split_batch, git
 from gitmilestone.events import Event
 from gitmilestone.signing import (
@@ -32,9 +38,6 @@ from gitmilestone.signing import (
 
 _OBJECT_ID = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 _PRINCIPAL = re.compile(r"^[^\s,*?\"'\\-][^\s,*?\"'\\]{0,253}$")
-_FINGERPRINT = re.compile(r"^[0-9A-F]{40}([0-9A-F]{24})?$")
-_KEY_TYPES = ("ssh-", "ecdsa-", "sk-ssh-", "sk-ecdsa-")
-_BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
 MAX_SIGNERS_FILE = 1_000_000  # bytes
 
 
@@ -53,51 +56,6 @@ class Verdict:
 
 
 UNSIGNED = Verdict("unsigned", "signature missing")
-
-
-@dataclass(frozen=True)
-class Signers:
-    ssh: str  # the ssh-keygen allowed-signers lines
-    openpgp: tuple[tuple[str, str], ...]  # (principal patterns, fingerprint)
-
-
-def parse_signers(text: str) -> Signers:
-    """Split an allowed-signers file into ssh-keygen lines and `openpgp` fingerprint lines."""
-    ssh, pgp = [], []
-    for line in text.splitlines():
-        words = line.split()
-        if not words or words[0].startswith("#"):
-            continue
-        if len(words) >= 3 and words[1].lower() == "openpgp":
-            if _FINGERPRINT.match(words[2].upper()):
-                pgp.append((words[0], words[2].upper()))
-            continue
-        ssh.append(line.strip())
-    return Signers("".join(f"{x}\n" for x in ssh), tuple(pgp))
-
-
-def revoked_keys(text: str) -> Signers:
-    """The keys a revoked-signers file lists, as `ssh-keygen -Y verify -r` reads them (bare
-    `type base64` lines: one malformed line would make it refuse every key)."""
-    ssh, pgp = [], []
-    for line in text.splitlines():
-        words = line.split()
-        if not words or words[0].startswith("#"):
-            continue
-        for i, word in enumerate(words[:-1]):
-            if word.lower() == "openpgp" and _FINGERPRINT.match(words[i + 1].upper()):
-                pgp.append(("*", words[i + 1].upper()))
-                break
-            if word.startswith(_KEY_TYPES) and _BASE64.match(words[i + 1]):
-                ssh.append(f"{word} {words[i + 1]}")
-                break
-    return Signers("".join(f"{x}\n" for x in ssh), tuple(pgp))
-
-
-def principal_matches(patterns: str, email: str) -> bool:
-    """ssh-keygen's rule: comma-separated patterns with * and ?, compared case-insensitively."""
-    me = email.lower()
-    return any(fnmatch.fnmatchcase(me, p.strip().lower()) for p in patterns.split(",") if p)
 
 
 class Verifier:
@@ -302,7 +260,7 @@ def _validsig(status: str) -> list[str]:
     for line in status.splitlines():
         words = line.split()
         if words[:2] == ["[GNUPG:]", "VALIDSIG"] and len(words) >= 3:
-            return [w.upper() for w in (words[2], words[-1]) if _FINGERPRINT.match(w.upper())]
+            return [w.upper() for w in (words[2], words[-1]) if FINGERPRINT.match(w.upper())]
     return ["unknown"]
 
 

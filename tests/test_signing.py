@@ -8,9 +8,9 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gitmilestone.allowed_signers import parse_signers, principal_matches
 from gitmilestone.events import Event
 from gitmilestone.signing import MAX_SIGNATURE, NAMESPACE, canonical, signature_of
-from gitmilestone.verification import parse_signers, principal_matches
 
 DETAILS = st.dictionaries(
     st.text(min_size=1, max_size=8).filter(lambda k: k != "signature"),
@@ -85,7 +85,7 @@ def test_a_signature_field_from_history_is_bounded() -> None:
 
 
 def test_revoked_keys_are_passed_to_ssh_keygen_as_bare_keys() -> None:
-    from gitmilestone.verification import revoked_keys
+    from gitmilestone.allowed_signers import revoked_keys
 
     text = (
         "# lost laptop\n"
