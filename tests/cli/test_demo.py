@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -54,6 +55,7 @@ def test_demo_repository_has_history_and_a_valid_plan(
     assert "untracked  src/checkout.py" in resume
 
 
+@pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")
 def test_demo_approval_gate_is_signed_with_a_key_inside_its_git_folder(
     demo: tuple[Path, Result], run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -72,6 +74,31 @@ def test_demo_approval_gate_is_signed_with_a_key_inside_its_git_folder(
     allowed = (target / ".milestones/config/allowed-signers").read_text()
     assert "test@example.com ssh-ed25519 " in allowed
     assert "approved by test@example.com — signature verified" in run_cli("phase", "status").output
+
+
+def test_demo_without_ssh_keygen_records_its_approval_unsigned_with_one_notice(
+    repo: Path,
+    tmp_path: Path,
+    run_cli: Callable[..., Result],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bin_dir = tmp_path / "bin"  # git, and no ssh-keygen
+    bin_dir.mkdir()
+    (bin_dir / "git").symlink_to(shutil.which("git") or "git")
+    monkeypatch.setenv("PATH", str(bin_dir))
+    target = tmp_path / "demo"
+
+    result = run_cli("demo", "--dir", str(target))
+
+    assert result.exit_code == 0, result.output
+    notices = [line for line in result.output.splitlines() if "ssh-keygen" in line]
+    assert notices == [
+        "warning: ssh-keygen is not installed: the demo's approval is recorded unsigned"
+    ]
+    monkeypatch.chdir(target)
+    report = json.loads(run_cli("verify", "--json").stdout)
+    assert report["ok"] is True
+    assert report["approvals"][0]["verification"]["state"] == "unsigned"
 
 
 def test_demo_leaves_the_current_repository_alone(repo: Path, demo: tuple[Path, Result]) -> None:
