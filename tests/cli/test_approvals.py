@@ -105,27 +105,47 @@ def states(report: dict[str, object]) -> list[str]:
     return [str(a["verification"]["state"]) for a in rows]
 
 
+# Built once per test process and copied into each test: the keys, and the repository with
+# signatures required, alice's key allowed and configured, and design of task-001 completed.
+_BUILT: dict[str, Path] = {}
+
+
 @pytest.fixture
-def keys(tmp_path: Path) -> dict[str, Path]:
-    return {name: keygen(tmp_path / "keys", name) for name in ("alice", "alice-new", "mallory")}
+def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    if "keys" not in _BUILT:
+        _BUILT["keys"] = tmp_path_factory.mktemp("keys")
+        for name in ("alice", "alice-new", "mallory"):
+            keygen(_BUILT["keys"], name)
+    return {name: _BUILT["keys"] / name for name in ("alice", "alice-new", "mallory")}
 
 
 @pytest.fixture
 def signed(
-    initialized: Path,
+    repo: Path,
     run_cli: Callable[..., Result],
     keys: dict[str, Path],
     monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Path:
     """Signatures required; alice's key allowed and configured; design of task-001 done."""
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", ALICE)
+    if "signed" in _BUILT:
+        shutil.rmtree(repo)
+        shutil.copytree(_BUILT["signed"], repo, symlinks=True)
+        monkeypatch.chdir(repo)  # the old folder of that name is gone
+        return repo
+    ok(run_cli("init"))
+    cfg = repo / CONFIG
+    cfg.write_text(cfg.read_text().replace("suffix_length: 4", "suffix_length: 0"))
     ok(run_cli("new", "Auth"))
     ok(run_cli("task", "add", "M-001", "Login API", "--hours", "10", "--phases"))
-    require_signatures(initialized)
-    allow(initialized, (ALICE, keys["alice"]))
-    use_key(initialized, keys["alice"])
+    require_signatures(repo)
+    allow(repo, (ALICE, keys["alice"]))
+    use_key(repo, keys["alice"])
     walk(run_cli, "start design", "complete design")
-    return initialized
+    _BUILT["signed"] = tmp_path_factory.mktemp("signed") / "repo"
+    shutil.copytree(repo, _BUILT["signed"], symlinks=True)
+    return repo
 
 
 def test_a_signed_approval_opens_the_gate(signed: Path, run_cli: Callable[..., Result]) -> None:
