@@ -8,6 +8,7 @@ from pathlib import Path
 
 from gitmilestone.analysis.timeaccount import TimeRules
 from gitmilestone.commands import plan, risks, sessions
+from gitmilestone.commands.demo_approvals import ensure_identity
 from gitmilestone.core import clock
 from gitmilestone.core.model import today
 from gitmilestone.errors import MilestoneError
@@ -40,6 +41,7 @@ _ROLLBACK = "Switch checkout back to the old provider with the checkout_v2 featu
 def build_demo(target: Path | None) -> Path:
     root = _prepare(target)
     git.init_repository(root)
+    ensure_identity(root)
     store = Store(discover(root))
     plan.init(store)
     cfg = store.paths.milestones / "config" / "milestone-config.yaml"
@@ -54,6 +56,7 @@ def build_demo(target: Path | None) -> Path:
         _plan_milestones(store, start)
     git.commit_all(root, "Plan milestones M-001 to M-004", _at(start, 0))
     _work(store, root, start)
+    _sign_design(store, root, start)
     _pause_checkout(store, root)
     return root
 
@@ -149,6 +152,14 @@ def _work(store: Store, root: Path, start: dt.date) -> None:
         lesson = "Password reset took longer than planned: mail templates."
         plan.complete(store, "M-001", lesson, force=False)
     git.commit_all(root, "Complete M-001\n\nMilestone: M-001\n", _at(start, 23))
+
+
+def _sign_design(store: Store, root: Path, start: dt.date) -> None:
+    """The checkout endpoint's design, approved through a signed gate (see demo_approvals)."""
+    from gitmilestone.commands.demo_approvals import sign_the_design_gate
+
+    sign_the_design_gate(store, _at(start, 23) + dt.timedelta(hours=2))
+    git.commit_all(root, "Approve the checkout design", _at(start, 23) + dt.timedelta(hours=4))
 
 
 def _pause_checkout(store: Store, root: Path) -> None:
