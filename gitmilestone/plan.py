@@ -69,21 +69,44 @@ class NewMilestone:
     hours: float | None = None
     buffer: float | None = None
     requires: tuple[str, ...] = ()
+    template: str | None = None
 
 
 def new_milestone(store: Store, spec: NewMilestone) -> Milestone:
+    from gitmilestone import plan_templates
+
     config = store.config()
-    ids, defaults = config["ids"], config["defaults"]
+    ids = config["ids"]
+    template = plan_templates.get(config, spec.template or plan_templates.DEFAULT_NAME)
+    defaults = plan_templates.defaults_with(template, config["defaults"])
     requires = tuple(store.resolve(r).id for r in spec.requires)
     existing = [m.id for m in store.milestones()] + [p.stem for p, _ in store.files()]
     mid = next_id(
         ids["milestone_prefix"], ids["digits"], existing, random_suffix(ids["suffix_length"])
     )
     data = milestone_template(mid, spec, defaults, requires)
+    plan_templates.fill(data, template, _id_maker(store, "task"), _id_maker(store, "risk"), now())
     path = store.paths.milestones / "active" / f"{mid}.yaml"
     store.write_new(path, dump_new(data, MILESTONE_HEADER.format(id=mid)))
-    record(store, "milestone_created", mid, notes=spec.title)
+    extra = {"template": spec.template} if spec.template else {}
+    record(store, "milestone_created", mid, notes=spec.title, **extra)
     return store.load(path, "active")
+
+
+def _id_maker(store: Store, kind: str) -> Callable[[list[str]], str]:
+    """IDs for a template's tasks or risks: tasks are new to the milestone, risk IDs are
+    unique across the plan."""
+    from gitmilestone.analysis.risk import all_risks
+
+    config = store.config()
+    ids = config["ids"]
+    prefix = ids["task_prefix"] if kind == "task" else config["risks"]["id_prefix"]
+    plan = [r.id for r in all_risks(store.milestones()) if r.id] if kind == "risk" else []
+
+    def make(taken: list[str]) -> str:
+        return next_id(prefix, ids["digits"], plan + taken, random_suffix(ids["suffix_length"]))
+
+    return make
 
 
 def milestone_template(

@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("setup", "init_cmd", "Create .milestones/ in this repository."),
     "demo": ("setup", "demo_cmd", "Build a sample repository and show its status."),
     "new": ("plan", "new_cmd", "Create a milestone from the template."),
+    "template": ("template", "template_grp", "Milestone templates: list, show (new --template)."),
     "set": ("plan", "set_cmd", "Change fields of a milestone: key.path=value ..."),
     "edit": ("plan", "edit_cmd", "Edit a milestone file in your editor, checked before saving."),
     "complete": (
