@@ -137,7 +137,12 @@ class Settings:
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    """Today on the clock events use: GIT_MILESTONE_DATE, when set, moves it (to look at the
+    plan as of another day, and for reproducible tests)."""
+    from gitmilestone.eventlog import event_date  # the one reader of that variable
+
+    when = event_date()
+    return when.date() if when else dt.date.today()
 
 
 def phase_weights(m: Milestone, settings: Settings) -> Mapping[str, float]:

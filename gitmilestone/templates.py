@@ -128,6 +128,15 @@ risks:
   # `git milestone status` lists open risks of this level and above: high | medium | low | none.
   status_alerts: high
 
+alerts:
+  # `git milestone alerts` lists what needs attention; with --exit-code it exits 1 when
+  # anything does, for CI and cron. The post-checkout hook mentions a due-soon milestone.
+  due_within_days: 7    # an open milestone due within this many days (0: only overdue ones)
+  blocked_days: 2       # a task blocked for longer than this many days
+  paused_days: 3        # a work session paused for longer than this many days
+  gate_days: 0          # a finished phase waiting for approval longer than this many days
+  risk_level: high      # open risks of this level and above without mitigation: high|medium|low
+
 approvals:
   # Roles that approval gates may name, each with the git identities (user.email) that act in
   # it, e.g.  architect: [ann@example.com]  or  tech_lead: [bob@example.com, eve@example.com]

@@ -34,6 +34,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "phase": ("phase", "phase_grp", "Design -> spec -> task -> execute phases and approvals."),
     "lint": ("quality", "lint_cmd", "Check milestones against the quality checklist."),
     "analyze": ("quality", "analyze_cmd", "Report on milestones from several perspectives."),
+    "alerts": (
+        "alerts",
+        "alerts_cmd",
+        "What needs attention: overdue, due soon, blocked, waiting.",
+    ),
     "list": ("views", "list_cmd", "List milestones, filtered by status, priority or category."),
     "show": ("views", "show_cmd", "Show one milestone in full."),
     "status": ("views", "status_cmd", "Progress of every milestone at a glance."),
