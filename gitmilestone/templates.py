@@ -154,6 +154,11 @@ approvals:
       approvers: []
       criteria: [specification_complete, test_plan_approved]
 
+# The project's stakeholders and what they expect of it, e.g.
+#   - {name: Dana, role: product owner, expectations: Mobile sign-up by March}
+# Milestones list their own: git milestone stakeholder add ID NAME --role --expects --contact
+stakeholders: []
+
 lint:
   # Limits of the quality checklist `git milestone lint` applies.
   min_weeks: 2          # a milestone shorter than this is too small to track as one
@@ -178,6 +183,7 @@ lint:
     MS015: info     # no resources (team members or skills) identified
     MS016: warning  # no tasks: the milestone is not decomposed
     MS017: error    # a deliverable path leads outside the repository
+    MS018: warning  # critical milestone without stakeholders and their expectations
 """
 
 STORAGE_CONFIG = """\

@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "criteria": ("plan", "criteria_grp", "Success criteria of a milestone."),
     "deliverable": ("plan", "deliverable_grp", "Deliverables of a milestone."),
+    "stakeholder": ("stakeholder", "stakeholder_grp", "Stakeholders and their expectations."),
     "task": ("tasks", "task_grp", "Add tasks and move them through their states."),
     "plan": ("outline", "plan_grp", "Import a Markdown outline as milestones and tasks."),
     "risk": ("risk", "risk_grp", "The risk register: add, list, update, close, matrix."),
