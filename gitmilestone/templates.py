@@ -128,6 +128,14 @@ risks:
   # `git milestone status` lists open risks of this level and above: high | medium | low | none.
   status_alerts: high
 
+resources:
+  # Who works on the plan and how much, for `schedule` (tasks of one person never overlap;
+  # `schedule --by-person` shows each one's load per week) and `analyze`. Anyone assigned a
+  # task but not listed here works the calendar's full day. For example:
+  #   - {name: alice, hours_per_week: 40, days_off: [2026-12-24]}
+  #   - {name: bob, hours_per_week: 20, days_off: [{from: 2026-12-28, to: 2026-12-31}]}
+  team_members: []
+
 alerts:
   # `git milestone alerts` lists what needs attention; with --exit-code it exits 1 when
   # anything does, for CI and cron. The post-checkout hook mentions a due-soon milestone.

@@ -14,6 +14,7 @@ from gitmilestone.analysis import graph
 from gitmilestone.analysis.calendar import WorkCalendar
 from gitmilestone.analysis.quality import LintSettings, counts, duration_weeks, lint, plural
 from gitmilestone.analysis.risk import Thresholds, by_score, exposure, risks_of
+from gitmilestone.analysis.workload import window_capacity
 from gitmilestone.errors import MilestoneError
 from gitmilestone.model import Milestone, Settings, milestone_progress, milestone_status
 
@@ -92,19 +93,16 @@ def _timeline_entry(m: Milestone, inp: Inputs) -> Entry:
 
 
 def _capacity(m: Milestone, needed: float, inp: Inputs, data: dict[str, Any]) -> list[str]:
+    """The hours of the people on the milestone between its dates (workload.window_capacity)."""
     if not (m.estimated_start and m.estimated_end and needed):
         return []
     start, end = _day(m.estimated_start), _day(m.estimated_end)
     if start is None or end is None or end < start:
         return []
     cal = WorkCalendar.from_config(inp.config, start)
-    days = cal.days_through(end)
-    capacity = round(days * cal.hours_per_day, 1)
-    data["capacity_hours"] = capacity
-    head = f"{days} working days x {cal.hours_per_day:g} h = {capacity:g} h"
-    if needed <= capacity:
-        return [f"{head}: fits ({capacity - needed:g} h spare)"]
-    return [f"{head}: {needed - capacity:g} h short for one person"]
+    notes, found = window_capacity(m, cal, end, needed, inp.config)
+    data |= found
+    return notes
 
 
 def _pace(m: Milestone, inp: Inputs, data: dict[str, Any]) -> list[str]:

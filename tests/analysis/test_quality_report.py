@@ -72,7 +72,7 @@ def test_timeline_reads_dates_hours_capacity_pace_and_pert() -> None:
 
     assert found[0] == "2026-11-02 -> 2026-11-20 · 2.7 weeks · 40 h + 25% buffer = 50 h"
     assert "tasks add up to 16 h, 24 h under the estimate" in found
-    assert "15 working days x 8 h = 120 h: fits (70 h spare)" in found
+    assert "15 working days; alice 120 h = 120 h: fits (70 h spare)" in found
     assert "58% of its time has passed, 100% done: on pace" in found
     assert "PERT: expected 42.0 h ± 5.3 h (O 30, M 40, P 62)" in found
 
@@ -83,7 +83,7 @@ def test_timeline_says_when_a_milestone_falls_behind_or_is_overdue() -> None:
 
     assert "58% of its time has passed, 0% done: behind by 58 points" in behind
     assert "overdue by 3 days at 0% done" in overdue
-    assert "20 working days x 8 h = 160 h: fits (100 h spare)" in behind
+    assert "20 working days; alice 160 h + bob 160 h = 320 h: fits (260 h spare)" in behind
 
 
 def test_dependencies_and_risk() -> None:
@@ -129,3 +129,48 @@ def test_a_section_that_cannot_be_produced_does_not_hide_the_others() -> None:
     assert "2026-02-30" in sections["timeline"].error
     assert all(sections[k].error is None for k in ("dependencies_and_risk", "integration"))
     assert sections["quality"].entries
+
+
+def test_capacity_counts_each_persons_hours_and_days_off() -> None:
+    config = {
+        **CONFIG,
+        "resources": {
+            "team_members": [
+                {"name": "alice", "hours_per_week": 20, "days_off": ["2026-11-16"]},
+                {
+                    "name": "bob",
+                    "hours_per_week": 40,
+                    "days_off": [{"from": "2026-11-30", "to": "2026-12-11"}],
+                },
+            ]
+        },
+    }
+    heavy = ms(
+        "M-003",
+        timeline={
+            "estimated_start": "2026-11-16",
+            "estimated_end": "2026-11-27",
+            "estimated_hours": 120,
+        },
+        tasks=[
+            {"id": "task-001", "title": "A", "estimated_hours": 80, "assigned_to": "alice"},
+            {"id": "task-002", "title": "B", "estimated_hours": 40, "assigned_to": "bob"},
+        ],
+    )
+    found = notes(report([heavy], config=config)["timeline"], "M-003")
+    # alice: 9 working days at 4 h; bob: 10 at 8 h
+    assert "10 working days; alice 36 h + bob 80 h = 116 h: 4 h short" in found
+    assert "alice: 80 h of tasks, 36 h available: overbooked by 44 h" in found
+
+
+def test_capacity_without_people_says_how_many_are_needed() -> None:
+    lone = ms(
+        "M-004",
+        timeline={
+            "estimated_start": "2026-11-16",
+            "estimated_end": "2026-11-20",
+            "estimated_hours": 100,
+        },
+    )
+    found = notes(report([lone])["timeline"], "M-004")
+    assert "5 working days x 8 h = 40 h per person, nobody assigned: needs 3 people" in found
