@@ -136,6 +136,15 @@ resources:
   #   - {name: bob, hours_per_week: 20, days_off: [{from: 2026-12-28, to: 2026-12-31}]}
   team_members: []
 
+analysis:
+  # `git milestone analyze` groups work by domain: a task belongs to the first domain that
+  # one of its skills or labels names (the domain itself or one of these words), else to the
+  # domain its milestone's category names, else to "other".
+  domains:
+    frontend: [ui, ux, web, mobile, react, css]
+    backend: [api, api-design, database, server]
+    infrastructure: [ci, deploy, deployment, ops, release]
+
 alerts:
   # `git milestone alerts` lists what needs attention; with --exit-code it exits 1 when
   # anything does, for CI and cron. The post-checkout hook mentions a due-soon milestone.

@@ -1,54 +1,24 @@
-"""`analyze`: one report from several perspectives (timeline, dependencies and risk, integration
-across milestones, quality). Each section is produced on its own from the same inputs, so a
+"""`analyze`: one report from several perspectives (timeline, decomposition, dependencies and
+risk, integration across milestones, progress, domains, quality; the new three are in
+`perspectives`). Each section is produced on its own from the same inputs, so a
 section that cannot be produced says why and the others still appear. Pure; no I/O."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from gitmilestone.analysis import graph
+from gitmilestone.analysis import graph, perspectives
 from gitmilestone.analysis.calendar import WorkCalendar
 from gitmilestone.analysis.quality import LintSettings, counts, duration_weeks, lint, plural
 from gitmilestone.analysis.risk import Thresholds, by_score, exposure, risks_of
+from gitmilestone.analysis.sections import Entry as Entry
+from gitmilestone.analysis.sections import Inputs as Inputs
+from gitmilestone.analysis.sections import Section as Section
 from gitmilestone.analysis.workload import window_capacity
 from gitmilestone.errors import MilestoneError
 from gitmilestone.model import Milestone, Settings, milestone_progress, milestone_status
-
-
-@dataclass(frozen=True)
-class Inputs:
-    targets: Sequence[Milestone]  # what the report is about
-    everyone: Sequence[Milestone]  # the whole plan, for cross-milestone views
-    config: Mapping[str, Any]
-    settings: Settings
-    today: dt.date
-    root: Path | None = None
-
-
-@dataclass
-class Entry:
-    subject: str  # a milestone ID, or "project"
-    notes: list[str] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Section:
-    key: str
-    title: str
-    entries: list[Entry] = field(default_factory=list)
-    error: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "error": self.error,
-            "entries": [{"subject": e.subject, "notes": e.notes, **e.data} for e in self.entries],
-        }
 
 
 def analyze(inputs: Inputs) -> list[Section]:
@@ -289,7 +259,10 @@ def quality(inp: Inputs) -> list[Entry]:
 
 PERSPECTIVES: tuple[tuple[str, str, Callable[[Inputs], list[Entry]]], ...] = (
     ("timeline", "Timeline", timeline),
+    ("decomposition", "Decomposition", perspectives.decomposition),
     ("dependencies_and_risk", "Dependencies and risk", dependencies_and_risk),
     ("integration", "Integration across milestones", integration),
+    ("progress", "Progress", perspectives.progress),
+    ("domains", "Domains", perspectives.domains),
     ("quality", "Quality checklist", quality),
 )
