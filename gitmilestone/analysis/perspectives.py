@@ -13,6 +13,7 @@ from typing import Any
 from gitmilestone.analysis import graph
 from gitmilestone.analysis.quality import LintSettings, duration_weeks
 from gitmilestone.analysis.sections import Entry, Inputs
+from gitmilestone.analysis.sections import day as _date
 from gitmilestone.model import Milestone, Task, milestone_progress
 
 VELOCITY_WEEKS = 4  # the recent past that sets the pace
@@ -135,13 +136,6 @@ def _progress(m: Milestone, inp: Inputs, since: dt.date) -> Entry:
         e.data["trending_late"] = False
         e.notes.append(f"on track: at this pace done about {finish}")
     return e
-
-
-def _date(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(text)) if text else None
-    except ValueError:
-        return None
 
 
 # -- domains --------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ section that cannot be produced says why and the others still appear. Pure; no I
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -16,6 +15,7 @@ from gitmilestone.analysis.risk import Thresholds, by_score, exposure, risks_of
 from gitmilestone.analysis.sections import Entry as Entry
 from gitmilestone.analysis.sections import Inputs as Inputs
 from gitmilestone.analysis.sections import Section as Section
+from gitmilestone.analysis.sections import day as _day
 from gitmilestone.analysis.workload import window_capacity
 from gitmilestone.errors import MilestoneError
 from gitmilestone.model import Milestone, Settings, milestone_progress, milestone_status
@@ -103,13 +103,6 @@ def _pert(m: Milestone, data: dict[str, Any]) -> list[str]:
     te, sigma = (o + 4 * ml + p) / 6, (p - o) / 6
     data["pert"] = {"expected_hours": round(te, 1), "sigma_hours": round(sigma, 1)}
     return [f"PERT: expected {te:.1f} h ± {sigma:.1f} h (O {o:g}, M {ml:g}, P {p:g})"]
-
-
-def _day(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(text)) if text else None
-    except ValueError:
-        return None
 
 
 # -- dependencies and risk ------------------------------------------------------------------------

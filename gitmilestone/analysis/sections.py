@@ -46,3 +46,12 @@ class Section:
                 for e in self.entries
             ],
         }
+
+
+def day(text: object) -> dt.date | None:
+    """A YYYY-MM-DD value from a file, or None when it is missing or not a date (lint and
+    validate report bad dates; a report skips what it cannot read)."""
+    try:
+        return dt.date.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None

@@ -10,19 +10,10 @@ import yaml
 from gitmilestone.analysis.report import Inputs, analyze
 from gitmilestone.model import Milestone, Settings
 from gitmilestone.templates import MILESTONE_CONFIG
+from tests.analysis.plans import ANALYZE_SECTIONS
 
 CONFIG = yaml.safe_load(MILESTONE_CONFIG)
 TODAY = dt.date(2026, 11, 13)  # Friday of the second week
-
-SECTIONS = [
-    "timeline",
-    "decomposition",
-    "dependencies_and_risk",
-    "integration",
-    "progress",
-    "domains",
-    "quality",
-]
 
 
 def ms(mid: str, **data: Any) -> Milestone:
@@ -74,7 +65,7 @@ def notes(section: Any, subject: str) -> list[str]:
 
 
 def test_sections_in_order() -> None:
-    assert list(report([AUTH])) == SECTIONS
+    assert list(report([AUTH])) == ANALYZE_SECTIONS
 
 
 def test_timeline_reads_dates_hours_capacity_pace_and_pert() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from tests.analysis.plans import ANALYZE_SECTIONS
 from tests.cli.helpers import assert_user_error
 
 HEADINGS = [
@@ -17,16 +18,6 @@ HEADINGS = [
     "PROGRESS",
     "DOMAINS",
     "QUALITY CHECKLIST",
-]
-
-SECTIONS = [
-    "timeline",
-    "decomposition",
-    "dependencies_and_risk",
-    "integration",
-    "progress",
-    "domains",
-    "quality",
 ]
 
 
@@ -63,7 +54,7 @@ def test_every_active_milestone_by_default(project: Path, run_cli: Callable[...,
     data = json.loads(run_cli("analyze", "--json").output)
 
     assert data["milestones"] == ["M-001", "M-002"]
-    assert list(data["sections"]) == SECTIONS
+    assert list(data["sections"]) == ANALYZE_SECTIONS
     deps = data["sections"]["dependencies_and_risk"]["entries"]
     assert [(e["subject"], e["enables"]) for e in deps] == [("M-001", ["M-002"]), ("M-002", [])]
     quality = data["sections"]["quality"]["entries"][1]
