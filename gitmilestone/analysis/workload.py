@@ -84,7 +84,7 @@ def _person(
         "days_off": sorted(d.isoformat() for d in member.days_off),
         "weeks": rows,
         "overbooked_weeks": [r["week"] for r in rows if r["overbooked"]],
-        "tasks": tasks.get(name, []),
+        "tasks": sorted(tasks.get(name, []), key=lambda t: (t["start"], t["finish"], t["id"])),
     }
 
 
