@@ -6,8 +6,9 @@ week and days off; anyone assigned a task but not listed works the calendar's fu
 Levelling is a serial schedule generation scheme: tasks are placed one at a time, each at the
 earliest moment its predecessors allow and its assignee has free hours, taking the open items
 in order of least total float (then earliest start) of the unlevelled CPM, so the critical work
-claims people first. A person's hours on a day are filled in placement order, so two tasks of
-one person never overlap; a part-time person's task stretches over more days. Unassigned tasks
+claims people first. A task is never split around another: it takes the earliest stretch of
+its assignee's time that overlaps none of their other tasks, so two tasks of one person never
+overlap; a part-time person's task stretches over more days. Unassigned tasks
 and milestone markers take no one's time and start as soon as their predecessors finish.
 Latest dates and float come from a backward pass over the levelled spans (an approximation: a
 resource-constrained schedule has no exact float). Pure; no I/O."""
@@ -87,9 +88,12 @@ class Levelled:
 
 @dataclass
 class _Ledger:
+    """Each person's booked spans (working-minute offsets, never overlapping) and minutes per
+    day. A person works from the start of their day up to their hours that day."""
+
     net: Network
     people: Mapping[str, Member]
-    used: dict[str, dict[int, int]] = field(default_factory=dict)
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     booked: dict[str, dict[int, int]] = field(default_factory=dict)
 
     def capacity(self, person: str, day: int) -> int:
@@ -97,26 +101,39 @@ class _Ledger:
         return member.minutes_on(self.net.cal.day(day), self.net.cal)
 
     def place(self, person: str, ready: int, minutes: int) -> tuple[int, int]:
-        """Book `minutes` of the person's time from offset `ready` on: (start, finish)."""
+        """The earliest span from `ready` on that holds `minutes` of the person's work and
+        overlaps none of their other tasks; booked, and returned as (start, finish)."""
+        spans = self.spans.setdefault(person, [])
+        start = ready
+        while True:
+            work = self._run(person, start, minutes)
+            clash = [b for a, b in spans if a < work[-1][1] and work[0][0] < b]
+            if not clash:
+                break
+            start = max(clash)  # after the task in the way, then try again
+        booked = self.booked.setdefault(person, {})
+        for a, b in work:
+            day = a // self.net.cal.day_minutes
+            booked[day] = booked.get(day, 0) + b - a
+        spans.append((work[0][0], work[-1][1]))
+        return work[0][0], work[-1][1]
+
+    def _run(self, person: str, ready: int, minutes: int) -> list[tuple[int, int]]:
+        """The stretches of each day the work would take, started at `ready`."""
         dm = self.net.cal.day_minutes
-        used, booked = self.used.setdefault(person, {}), self.booked.setdefault(person, {})
-        day, pos, left = ready // dm, ready % dm, minutes
-        start = finish = -1
+        day, pos, left, out = ready // dm, ready % dm, minutes, []
         while left > 0:
             if day - ready // dm > _HORIZON:
                 raise MilestoneError(
                     f"{person} has no working hours left to take their tasks",
                     f"give them hours_per_week under {_FIELD} in {CONFIG_PATH}, or reassign",
                 )
-            begin = max(used.get(day, 0), pos)
-            take = min(self.capacity(person, day) - begin, left)
+            take = min(self.capacity(person, day) - pos, left)
             if take > 0:
-                start = day * dm + begin if start < 0 else start
-                used[day] = begin + take
-                booked[day] = booked.get(day, 0) + take
-                finish, left = day * dm + begin + take, left - take
+                out.append((day * dm + pos, day * dm + pos + take))
+                left -= take
             day, pos = day + 1, 0
-        return start, finish
+        return out
 
 
 def level(net: Network, base: cpm.Cpm, people: Mapping[str, Member]) -> Levelled:
