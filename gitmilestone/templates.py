@@ -26,67 +26,6 @@ defaults:
   estimated_hours: 0
   buffer_percentage: 20
 
-templates:
-  # Starting points for `git milestone new TITLE --template NAME`. Each may give description,
-  # category, priority, estimated_hours, buffer_percentage, criteria, deliverables (names, or
-  # {name, type, acceptance_criteria}), risks ({description, probability, impact,
-  # mitigation}), tasks (titles, or {title, estimated_hours, assigned_to, skills, labels}),
-  # skills_required, stakeholders ({name, role, expectations, contact}) and phases (true: each
-  # task goes through design -> spec -> task -> execute). Without --template, `new` uses
-  # `default`: the Milestone Definition Template, every field empty (define `default` here to
-  # change that). A template you redefine is merged key by key over the one shown here.
-  feature:
-    description: A user-facing feature, designed, built, tested and documented
-    category: feature
-    criteria:
-      - All acceptance tests of the feature pass
-      - Documentation covers every new option
-    deliverables:
-      - {name: Implementation, type: code}
-      - {name: User documentation, type: documentation}
-    risks:
-      - {description: Scope grows during the work, probability: 0.3, impact: medium,
-         mitigation: Agree the scope in the design phase and park additions}
-    tasks:
-      - {title: Design the feature, estimated_hours: 8}
-      - {title: Implement it, estimated_hours: 16}
-      - {title: Test and document it, estimated_hours: 8}
-  api:
-    description: A backend API, with design and spec approved before the build
-    category: backend
-    phases: true
-    criteria:
-      - Every endpoint of the spec answers with p95 latency under 200 ms
-      - Contract tests pass for 100% of the endpoints
-    deliverables:
-      - {name: API specification, type: documentation}
-      - {name: API implementation, type: code}
-      - {name: Contract tests, type: test}
-    risks:
-      - {description: Clients need changes the spec did not foresee, probability: 0.3,
-         impact: high, mitigation: Review the spec with every client team before the build}
-    tasks:
-      - {title: Design the API, estimated_hours: 8, skills: [api-design]}
-      - {title: Implement the endpoints, estimated_hours: 16, skills: [backend]}
-      - {title: Write contract tests, estimated_hours: 8, skills: [testing]}
-  release:
-    description: Ship a version to users, with a way back
-    category: infrastructure
-    priority: high
-    criteria:
-      - Release checklist 100% done
-      - Zero open issues of severity critical
-    deliverables:
-      - {name: Release notes, type: documentation}
-      - {name: Deployed release, type: deployment}
-    risks:
-      - {description: The release breaks production, probability: 0.2, impact: high,
-         mitigation: Staged rollout and a tested rollback}
-    tasks:
-      - {title: Freeze and tag, estimated_hours: 4, skills: [release]}
-      - {title: Write release notes, estimated_hours: 4}
-      - {title: Deploy and verify, estimated_hours: 8, skills: [infrastructure]}
-
 phases:
   # design -> spec -> task -> execute per task when a task's kiro_workflow is enabled.
   # Weights are the share of a task's progress each completed phase is worth.
@@ -201,6 +140,67 @@ lint:
     MS016: warning  # no tasks: the milestone is not decomposed
     MS017: error    # a deliverable path leads outside the repository
     MS018: warning  # critical milestone without stakeholders and their expectations
+
+templates:
+  # Starting points for `git milestone new TITLE --template NAME`. Each may give description,
+  # category, priority, estimated_hours, buffer_percentage, criteria, deliverables (names, or
+  # {name, type, acceptance_criteria}), risks ({description, probability, impact,
+  # mitigation}), tasks (titles, or {title, estimated_hours, assigned_to, skills, labels}),
+  # skills_required, stakeholders ({name, role, expectations, contact}) and phases (true: each
+  # task goes through design -> spec -> task -> execute). Without --template, `new` uses
+  # `default`: the Milestone Definition Template, every field empty (define `default` here to
+  # change that). A template you redefine is merged key by key over the one shown here.
+  feature:
+    description: A user-facing feature, designed, built, tested and documented
+    category: feature
+    criteria:
+      - All acceptance tests of the feature pass
+      - Documentation covers every new option
+    deliverables:
+      - {name: Implementation, type: code}
+      - {name: User documentation, type: documentation}
+    risks:
+      - {description: Scope grows during the work, probability: 0.3, impact: medium,
+         mitigation: Agree the scope in the design phase and park additions}
+    tasks:
+      - {title: Design the feature, estimated_hours: 8}
+      - {title: Implement it, estimated_hours: 16}
+      - {title: Test and document it, estimated_hours: 8}
+  api:
+    description: A backend API, with design and spec approved before the build
+    category: backend
+    phases: true
+    criteria:
+      - Every endpoint of the spec answers with p95 latency under 200 ms
+      - Contract tests pass for 100% of the endpoints
+    deliverables:
+      - {name: API specification, type: documentation}
+      - {name: API implementation, type: code}
+      - {name: Contract tests, type: test}
+    risks:
+      - {description: Clients need changes the spec did not foresee, probability: 0.3,
+         impact: high, mitigation: Review the spec with every client team before the build}
+    tasks:
+      - {title: Design the API, estimated_hours: 8, skills: [api-design]}
+      - {title: Implement the endpoints, estimated_hours: 16, skills: [backend]}
+      - {title: Write contract tests, estimated_hours: 8, skills: [testing]}
+  release:
+    description: Ship a version to users, with a way back
+    category: infrastructure
+    priority: high
+    criteria:
+      - Release checklist 100% done
+      - Zero open issues of severity critical
+    deliverables:
+      - {name: Release notes, type: documentation}
+      - {name: Deployed release, type: deployment}
+    risks:
+      - {description: The release breaks production, probability: 0.2, impact: high,
+         mitigation: Staged rollout and a tested rollback}
+    tasks:
+      - {title: Freeze and tag, estimated_hours: 4, skills: [release]}
+      - {title: Write release notes, estimated_hours: 4}
+      - {title: Deploy and verify, estimated_hours: 8, skills: [infrastructure]}
 """
 
 STORAGE_CONFIG = """\
