@@ -6,12 +6,8 @@ status at the top level, estimated_end under timeline, alerts.due_within_days in
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 from gitmilestone.hooks.where import branch_refs, milestone_file
-
-if TYPE_CHECKING:
-    import datetime as dt
 
 DEFAULT_DAYS = 7
 DATE_VARIABLE = "GIT_MILESTONE_DATE"  # the clock every command uses (see eventlog.now)
@@ -29,7 +25,7 @@ def due_line(root: str, branch: str) -> str | None:
 
     try:
         end = datetime.date.fromisoformat(fields["estimated_end"])
-        left = (end - _today()).days
+        left = end.toordinal() - _today()
     except ValueError:
         return None  # `git milestone validate` reports a bad date; a hook stays quiet
     title = fields.get("title") or refs[0]
@@ -41,13 +37,13 @@ def due_line(root: str, branch: str) -> str | None:
     return f"git-milestone: {refs[0]} {title} is due {when} ({end})"
 
 
-def _today() -> dt.date:
+def _today() -> int:
+    """Today's ordinal on the clock every command uses."""
     import datetime
 
     text = os.environ.get(DATE_VARIABLE, "").strip()
-    if text:
-        return datetime.date.fromisoformat(text[:10])
-    return datetime.date.today()
+    day = datetime.date.fromisoformat(text[:10]) if text else datetime.date.today()
+    return day.toordinal()
 
 
 def _fields(path: str, wanted: dict[str, int]) -> dict[str, str]:

@@ -135,3 +135,21 @@ def git_stderr(repo: Path, *args: str) -> str:
 
     proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
     return proc.stderr
+
+
+def test_the_due_line_loads_no_heavy_module(plan: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; before = set(sys.modules)\n"
+        "from gitmilestone.hooks.due import due_line\n"
+        "assert due_line('.', 'milestone/M-002') is not None\n"
+        "print(' '.join(sorted(set(sys.modules) - before)))"
+    )
+    env = {"GIT_MILESTONE_DATE": "2026-11-10", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=plan, capture_output=True, text=True, check=True, env=env
+    )
+    loaded = set(out.stdout.split())
+    assert not loaded & {"yaml", "click", "jsonschema", "pygit2", "typing", "subprocess"}
