@@ -15,6 +15,7 @@ resource-constrained schedule has no exact float). Pure; no I/O."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import heapq
 from collections.abc import Mapping
@@ -93,7 +94,7 @@ class _Ledger:
 
     net: Network
     people: Mapping[str, Member]
-    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    spans: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
     booked: dict[str, dict[int, int]] = field(default_factory=dict)
 
     def capacity(self, person: str, day: int) -> int:
@@ -103,20 +104,25 @@ class _Ledger:
     def place(self, person: str, ready: int, minutes: int) -> tuple[int, int]:
         """The earliest span from `ready` on that holds `minutes` of the person's work and
         overlaps none of their other tasks; booked, and returned as (start, finish)."""
-        spans = self.spans.setdefault(person, [])
-        start = ready
+        starts, ends = self.spans.setdefault(person, ([], []))  # sorted: spans never overlap
+        start, k = ready, bisect.bisect_right(ends, ready)  # k: the first span ending later
         while True:
+            # A gap shorter than the work cannot hold it: a person works at most all of it.
+            while k < len(starts) and starts[k] - start < minutes:
+                start, k = max(start, ends[k]), k + 1
             work = self._run(person, start, minutes)
-            clash = [b for a, b in spans if a < work[-1][1] and work[0][0] < b]
-            if not clash:
+            first, finish = work[0][0], work[-1][1]
+            if k == len(starts) or starts[k] >= finish:
                 break
-            start = max(clash)  # after the task in the way, then try again
+            start, k = ends[k], k + 1  # after the task in the way, then try again
         booked = self.booked.setdefault(person, {})
         for a, b in work:
             day = a // self.net.cal.day_minutes
             booked[day] = booked.get(day, 0) + b - a
-        spans.append((work[0][0], work[-1][1]))
-        return work[0][0], work[-1][1]
+        k = bisect.bisect_left(starts, first)
+        starts.insert(k, first)
+        ends.insert(k, finish)
+        return first, finish
 
     def _run(self, person: str, ready: int, minutes: int) -> list[tuple[int, int]]:
         """The stretches of each day the work would take, started at `ready`."""
