@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gitmilestone.analysis import capacity
@@ -44,7 +44,7 @@ def _plan(spec: list[tuple[int, str | None, list[int]]]) -> capacity.Levelled:
     return capacity.level(net, net.solve(), TEAM)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tasks_st)
 def test_levelling_keeps_people_and_dependencies_apart(
     spec: list[tuple[int, str | None, list[int]]],
