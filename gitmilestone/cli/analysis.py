@@ -205,10 +205,11 @@ def schedule_cmd(
     dependencies, the work left and who does it, and how each milestone stands against its
     estimated_end.
 
-    Tasks assigned to the same person do not overlap: each person's hours (resources.
-    team_members in milestone-config.yaml: hours_per_week, days_off; anyone else works the
-    calendar's full day) are booked task by task, the least float first, so the end date
-    moves when someone is overbooked. --by-person shows each person's load per week.
+    Tasks assigned to the same person do not overlap: each person's hours (from
+    resources.team_members in milestone-config.yaml: hours_per_week, days_off; anyone else
+    works the calendar's full day) are booked task by task, the least float first, so the
+    end date moves when someone is overbooked. The --by-person option shows each person's
+    load per week.
     Where tasks carry optimistic/most_likely/pessimistic hours, PERT adds the chance of
     meeting each deadline. --what-if shows what moves when something slips (d = working
     days, h = hours, w = working weeks).
