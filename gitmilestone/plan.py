@@ -174,6 +174,8 @@ class NewTask:
     assigned_to: str | None = None
     depends: tuple[str, ...] = ()
     phases: bool = False
+    skills: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
 
 
 def add_task(store: Store, ref: str, spec: NewTask) -> tuple[Milestone, Task]:
@@ -193,6 +195,7 @@ def add_task(store: Store, ref: str, spec: NewTask) -> tuple[Milestone, Task]:
         "status": "pending",
     }
     task |= {"assigned_to": spec.assigned_to, "dependencies": depends}
+    task |= {k: list(v) for k, v in (("skills", spec.skills), ("labels", spec.labels)) if v}
     if spec.phases:
         task["kiro_workflow"] = phase_template()
     store.edit(m, lambda doc: doc.append(["tasks"], task))

@@ -83,8 +83,9 @@ def test_decomposition_progress_and_domains_with_actions(
 ) -> None:
     monkeypatch.setenv("GIT_MILESTONE_DATE", "2026-11-13T12:00:00Z")
     run_cli("set", "M-001", "category=backend")
-    run_cli("task", "add", "M-001", "Deploy", "--hours", "4", "--assign", "bob")
-    run_cli("set", "M-001", "tasks.task-002.labels=[deploy]")
+    run_cli(
+        "task", "add", "M-001", "Deploy", "--hours", "4", "--assign", "bob", "--label", "deploy"
+    )
     assert run_cli("task", "done", "M-001/task-001").exit_code == 0
 
     data = json.loads(run_cli("analyze", "--json").output)["sections"]
