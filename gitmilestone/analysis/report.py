@@ -57,6 +57,7 @@ def _timeline_entry(m: Milestone, inp: Inputs) -> Entry:
             f"tasks add up to {task_hours:g} h, {abs(task_hours - hours):g} h {side} the estimate"
         )
     e.notes += _capacity(m, needed, inp, e.data)
+    e.notes += _projected(m, inp, e.data)
     e.notes += _pace(m, inp, e.data)
     e.notes += _pert(m, e.data)
     return e
@@ -73,6 +74,23 @@ def _capacity(m: Milestone, needed: float, inp: Inputs, data: dict[str, Any]) ->
     notes, found = window_capacity(m, cal, end, needed, inp.config)
     data |= found
     return notes
+
+
+def _projected(m: Milestone, inp: Inputs, data: dict[str, Any]) -> list[str]:
+    """Where the capacity-aware schedule (each person's hours, tasks never overlapping) puts
+    the milestone's end, against its estimated_end."""
+    row = inp.projected.get(m.id)
+    if not row or not row.get("finish"):
+        return []
+    data["projected_finish"] = row["finish"]
+    how = "with each person's hours" if row.get("levelled") else "by dependencies alone"
+    head = f"schedule {how}: done {row['finish']}"
+    slip = row.get("slip_days")
+    if slip is None:
+        return [head]
+    if slip > 0:
+        return [f"{head}, {slip:g} working days after its end"]
+    return [f"{head}, on time ({-slip:g} working days to spare)"]
 
 
 def _pace(m: Milestone, inp: Inputs, data: dict[str, Any]) -> list[str]:

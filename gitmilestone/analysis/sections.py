@@ -20,6 +20,8 @@ class Inputs:
     settings: Settings
     today: dt.date
     root: Path | None = None
+    # milestone -> its row of the capacity-aware schedule (finish, slip_days), when known
+    projected: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass

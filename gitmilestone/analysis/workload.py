@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from gitmilestone.analysis import cpm
 from gitmilestone.analysis.capacity import Levelled, Member, assignee, team
-from gitmilestone.model import Milestone
+from gitmilestone.model import Milestone, Settings
 
 if TYPE_CHECKING:
     from gitmilestone.analysis.calendar import WorkCalendar
@@ -185,3 +185,30 @@ def _asked(m: Milestone) -> dict[str, float]:
                 asked.get(t.assigned_to, 0) + t.estimated_hours * factor, 1
             )
     return asked
+
+
+def projected(
+    milestones: list[Milestone],
+    config: Mapping[str, Any],
+    settings: Settings,
+    today: dt.date,
+) -> dict[str, dict[str, Any]]:
+    """Each open milestone's finish in the capacity-aware schedule from today; empty when the
+    plan cannot be scheduled (a cycle, an unknown dependency: lint reports those)."""
+    from gitmilestone.analysis import schedule
+    from gitmilestone.analysis.calendar import WorkCalendar
+    from gitmilestone.errors import MilestoneError
+
+    buffer = (config.get("defaults") or {}).get("buffer_percentage") or 0
+    try:
+        net = schedule.build(milestones, WorkCalendar.from_config(config, today), settings, buffer)
+        result, levelled, _ = plan(net, config)
+    except MilestoneError:
+        return {}
+    rows = schedule.items(net, result)
+    keep = ("finish", "slip_days", "deadline")
+    return {
+        r["id"]: {k: r[k] for k in keep} | {"levelled": levelled["levelled"]}
+        for r in rows
+        if r["kind"] == "milestone" and not r["done"]
+    }

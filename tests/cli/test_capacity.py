@@ -129,9 +129,18 @@ def test_someone_without_hours_is_a_clear_error(
     assert_user_error(run_cli("schedule", *FROM), "milestone-config.yaml")
 
 
-def test_analyze_uses_the_teams_hours(plan: Path, run_cli: Callable[..., Result]) -> None:
+def test_analyze_uses_the_teams_hours(
+    plan: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GIT_MILESTONE_DATE", "2026-11-02T09:00:00Z")
     run_cli("set", "M-002", "timeline.estimated_start=2026-11-02", "timeline.estimated_hours=16")
     text = run_cli("analyze", "M-002").output
 
     assert "- 3 working days; alice 16 h = 16 h: fits (0 h spare)" in text
+    assert "- schedule with each person's hours: done 2026-11-09, 3 working days after its end" in (
+        text
+    )
     assert "short for one person" not in text
+    data = json.loads(run_cli("analyze", "M-001", "--json").output)
+    auth = data["sections"]["timeline"]["entries"][0]
+    assert auth["projected_finish"] == "2026-11-05"
