@@ -49,6 +49,7 @@ RULES: dict[str, Rule] = {
         Rule("MS016", "no-tasks", "warning", "milestone not decomposed into tasks"),
         Rule("MS017", "path-outside-repo", "error", "deliverable path outside the repository"),
         Rule("MS018", "approval-not-verified", "error", "an approval's signature fails"),
+        Rule("MS019", "no-stakeholders", "warning", "critical milestone without stakeholders"),
     )
 }
 

@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("setup", "init_cmd", "Create .milestones/ in this repository."),
     "demo": ("setup", "demo_cmd", "Build a sample repository and show its status."),
     "new": ("plan", "new_cmd", "Create a milestone from the template."),
+    "template": ("template", "template_grp", "Milestone templates: list, show (new --template)."),
     "set": ("plan", "set_cmd", "Change fields of a milestone: key.path=value ..."),
     "edit": ("plan", "edit_cmd", "Edit a milestone file in your editor, checked before saving."),
     "complete": (
@@ -30,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "criteria": ("plan", "criteria_grp", "Success criteria of a milestone."),
     "deliverable": ("plan", "deliverable_grp", "Deliverables of a milestone."),
+    "stakeholder": ("stakeholder", "stakeholder_grp", "Stakeholders and their expectations."),
     "task": ("tasks", "task_grp", "Add tasks and move them through their states."),
     "plan": ("outline", "plan_grp", "Import a Markdown outline as milestones and tasks."),
     "risk": ("risk", "risk_grp", "The risk register: add, list, update, close, matrix."),
@@ -37,6 +39,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "verify": ("verify", "verify_cmd", "Verify the signatures of approvals and sign-offs."),
     "lint": ("quality", "lint_cmd", "Check milestones against the quality checklist."),
     "analyze": ("quality", "analyze_cmd", "Report on milestones from several perspectives."),
+    "alerts": (
+        "alerts",
+        "alerts_cmd",
+        "What needs attention: overdue, due soon, blocked, waiting.",
+    ),
     "list": ("views", "list_cmd", "List milestones, filtered by status, priority or category."),
     "show": ("views", "show_cmd", "Show one milestone in full."),
     "status": ("views", "status_cmd", "Progress of every milestone at a glance."),

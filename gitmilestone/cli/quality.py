@@ -95,9 +95,12 @@ def _with_approvals(store: Store, targets: list[Milestone], found: list[Finding]
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def analyze_cmd(milestone_id: str | None, as_json: bool) -> None:
     """One report on a milestone (or every active one) from several perspectives: timeline
-    (dates, hours, capacity, pace, PERT), dependencies and risk, integration with other
-    milestones (shared tasks, people, external dependencies), and the quality checklist.
-    Each section is produced on its own.
+    (dates, hours, the team's capacity and the capacity-aware schedule, pace, PERT),
+    decomposition (tasks too large, milestones without value of their own), dependencies and
+    risk, integration with other milestones (shared tasks, people, external dependencies),
+    progress (velocity, what is trending late), domains (frontend, backend, infrastructure,
+    by category and task skills and labels) and the quality checklist. Each finding that
+    needs action comes with a suggestion; each section is produced on its own.
 
     \b
     Examples:
@@ -105,13 +108,16 @@ def analyze_cmd(milestone_id: str | None, as_json: bool) -> None:
       git milestone analyze --json
     """
     from gitmilestone.analysis.report import Inputs, analyze
+    from gitmilestone.analysis.workload import projected
     from gitmilestone.core.model import today
     from gitmilestone.render.quality import report_lines
 
     store = workspace().store
     everyone = workspace().plan()
     targets = _targets(store, milestone_id, everyone)
-    inputs = Inputs(targets, everyone, store.config(), store.settings(), today(), store.paths.root)
+    cfg, settings = store.config(), store.settings()
+    ahead = projected(everyone, cfg, settings, today())
+    inputs = Inputs(targets, everyone, cfg, settings, today(), store.paths.root, ahead)
     sections = analyze(inputs)
     if as_json:
         emit_json(

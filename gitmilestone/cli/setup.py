@@ -74,6 +74,8 @@ DEMO_TOUR = (
     ("resume", "where the checkout work was paused, and what is ready"),
     ("critical-path", "the chain that decides the end date"),
     ("schedule --what-if M-002+5d", "what moves if payments slip a week"),
+    ("schedule --by-person", "each person's load per week: alice is overbooked"),
+    ("alerts", "what needs attention now"),
     ("risk matrix", "probability x impact"),
     ("deps --format mermaid", "the dependency graph for a README"),
     ("log M-001", "events from commit trailers and notes"),

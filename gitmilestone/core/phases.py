@@ -338,3 +338,15 @@ def phase_history(events: Iterable[Event], milestone_id: str, task_id: str) -> l
         for p in PHASES
         if p in found
     ]
+
+
+# Which phases need an approval before the next one starts, in a new phased task.
+PHASE_APPROVAL = {"design": True, "spec": True, "task": False, "execute": False}
+
+
+def phase_template() -> dict[str, Any]:
+    """The kiro_workflow block of a task that goes through the phases, all pending."""
+    phases = {
+        p: {"status": "pending", "approval_required": req} for p, req in PHASE_APPROVAL.items()
+    }
+    return {"enabled": True, "current_phase": "design", "phases": phases}

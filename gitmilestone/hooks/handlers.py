@@ -158,7 +158,8 @@ def _forget_pending(root: str) -> None:
 
 
 def post_checkout(args: list[str], stdin: bytes) -> int:
-    """After switching branches, say where work on that branch was paused (at most 3 lines)."""
+    """After switching branches, say where work on that branch was paused (at most 3 lines)
+    and, in one more line, that the branch's milestone is due soon or overdue."""
     root = plan_root()
     if root is None or len(args) < 3 or args[2] != "1":  # "1": a branch checkout, not a file
         return 0
@@ -169,6 +170,11 @@ def post_checkout(args: list[str], stdin: bytes) -> int:
 
     for line in checkout_summary(root, git_dir(root), branch)[:3]:
         print(line, file=sys.stderr)
+    from gitmilestone.hooks.due import due_line
+
+    due = due_line(root, branch)
+    if due:
+        print(due, file=sys.stderr)
     return 0
 
 

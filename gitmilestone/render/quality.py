@@ -37,6 +37,7 @@ def report_lines(sections: Sequence[Section], titles: Mapping[str, str]) -> list
             title = titles.get(e.subject, "")
             out.append(f"  {e.subject:<{width}}  {title}".rstrip())
             out += [f"  {'':<{width}}  - {note}" for note in e.notes]
+            out += [f"  {'':<{width}}  > {action}" for action in e.actions]
     return out
 
 

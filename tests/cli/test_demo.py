@@ -25,7 +25,7 @@ def test_demo_builds_a_repository_and_prints_its_status(demo: tuple[Path, Result
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == f"Demo repository: {target.resolve()}"
-    assert "Project: " in lines[2] and "1 of 4 milestones completed" in lines[2]
+    assert "Project: " in lines[2] and "1 of 5 milestones completed" in lines[2]
     assert "ACTIVE MILESTONES" in lines
     assert any(line.startswith("  M-002  Payments API") for line in lines)
     assert "COMPLETED: M-001" in lines
@@ -50,6 +50,11 @@ def test_demo_repository_has_history_and_a_valid_plan(
     assert run_cli("validate").exit_code == 0
     assert run_cli("lint").exit_code == 0
     assert "Payments API" in run_cli("show", "M-002").output
+    release = json.loads(run_cli("show", "M-005", "--json").output)["file"]
+    assert release["category"] == "infrastructure" and len(release["tasks"]) == 3  # a template
+    load = json.loads(run_cli("schedule", "--by-person", "--json").output)
+    assert [p["name"] for p in load["people"]] == ["alice", "bob"]
+    assert [len(p["overbooked_weeks"]) for p in load["people"]] == [1, 0]
     resume = run_cli("resume", "--peek").output
     assert "Checkout endpoint: cart validation done" in resume
     assert "untracked  src/checkout.py" in resume
