@@ -53,6 +53,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "forecast": ("analysis", "forecast_cmd", "Monte Carlo completion dates from history."),
     "burndown": ("analysis", "burndown_cmd", "Burndown and burn-up from the event history."),
     "sync": ("sync", "sync_cmd", "Exchange milestone notes with a remote (fetch, merge, push)."),
+    "carry": ("merge", "carry_cmd", "Carry a squashed or rebased branch's facts onto main."),
     "merge-file": ("merge", "merge_file_cmd", "The merge driver for milestone files (for git)."),
 }
 HIDDEN = frozenset({"merge-file"})  # run by git, not by people: left out of --help

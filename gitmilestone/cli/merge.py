@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from gitmilestone.landing import Landing
 
 
 @click.command("merge-file", hidden=True)
@@ -25,3 +30,52 @@ def merge_file_cmd(ctx: click.Context, base: Path, ours: Path, theirs: Path, sho
     from gitmilestone.mergedriver import merge_file
 
     ctx.exit(merge_file(base, ours, theirs, shown or str(ours)))
+
+
+@click.command("carry")
+@click.option(
+    "--from",
+    "sources",
+    multiple=True,
+    metavar="BRANCH_OR_RANGE",
+    help="The landed branch (origin/feature), a commit or a range; repeatable. "
+    "Default: every local and remote-tracking branch not merged into --onto.",
+)
+@click.option("--onto", default="HEAD", show_default=True, help="The branch it landed on.")
+@click.option("--json", "as_json", is_flag=True, help="Print the landings found as JSON.")
+def carry_cmd(sources: tuple[str, ...], onto: str, as_json: bool) -> None:
+    """Carry the facts of branches that landed by squash or rebase (on a forge, or with
+    `git merge --squash`) to the commits that stand for them on --onto, so their task
+    completions, approvals and time count there. A landing is recognised by its patch
+    (`git patch-id`), or by a squash message listing the branch's commits. Events keep their
+    ids: running it again, or in another clone, adds nothing twice. `sync` does this too;
+    push the result with `git milestone sync`.
+
+    \b
+    Examples:
+      git milestone carry
+      git milestone carry --from origin/login-form --onto origin/main
+      git milestone carry --from v1.2..feature --json
+    \b
+    As a CI step after each push to main (with the branches and notes fetched):
+      git milestone carry --onto origin/main && git milestone sync
+    """
+    from gitmilestone.cli import emit_json, emit_lines
+    from gitmilestone.landing import carry_landed, check_rev
+    from gitmilestone.repo import discover
+
+    paths = discover()
+    check_rev(paths.root, onto)
+    landings = carry_landed(paths.root, onto, list(sources) or None)
+    if as_json:
+        emit_json([dataclasses.asdict(x) for x in landings])
+        return
+    if not landings:
+        click.echo(f"No squashed or rebased landings with milestone facts on {onto}.")
+    emit_lines([landing_line(x) for x in landings])
+
+
+def landing_line(x: Landing) -> str:
+    count = f"{len(x.sources)} commit{'s' if len(x.sources) != 1 else ''}"
+    carried = f"carried {x.carried} events" if x.carried else "nothing new to carry"
+    return f"{x.how:<7} {x.commit[:10]} <- {count} ({x.sources[0][:10]}...): {carried}"

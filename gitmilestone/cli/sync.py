@@ -38,6 +38,8 @@ def sync_cmd(remote: str | None, no_push: bool, as_json: bool) -> None:
         return
     sent = f"sent {result.sent}" if result.pushed else "sent nothing new"
     lines = [f"{result.remote}: received {result.received} new events, {sent}"]
+    if result.carried:
+        lines.append(f"  carried {result.carried} events of squashed or rebased branches to main")
     lines += [f"  {line}" for line in result.snapshots]
     emit_lines(lines)
     for warning in result.warnings:
