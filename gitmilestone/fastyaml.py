@@ -6,9 +6,12 @@ given twice in one mapping, a `<<:` merge key or a recursive alias is refused.""
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING
 
 import yaml
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _STR = "tag:yaml.org,2002:str"
 

@@ -7,13 +7,14 @@ under the same id. The merge driver (mergedriver.py) writes the result into the 
 
 from __future__ import annotations
 
-import re
-import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
-Path = tuple[Any, ...]  # keys, list-item ids and list indexes from the top of the file
+if TYPE_CHECKING:  # the merge driver runs once per file: no typing or dataclasses at run time
+    from collections.abc import Callable
+    from typing import Any
+
+    Path = tuple[Any, ...]  # keys, list-item ids and list indexes from the top of the file
+    FreshId = Callable[[str, set[str]], str]
 
 
 class _Missing:
@@ -26,33 +27,34 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-@dataclass
 class Conflict:
     """Both sides changed the value at `path`, differently."""
 
-    path: Path
-    base: Any
-    ours: Any
-    theirs: Any
+    __slots__ = ("base", "ours", "path", "theirs")
+
+    def __init__(self, path: Path, base: Any, ours: Any, theirs: Any) -> None:
+        self.path, self.base, self.ours, self.theirs = path, base, ours, theirs
+
+    def __repr__(self) -> str:
+        return f"Conflict({self.path!r}, ours={self.ours!r}, theirs={self.theirs!r})"
 
 
-@dataclass(frozen=True)
 class Renamed:
     """Both sides added an item `old` to the list at `path`; theirs is now called `new`."""
 
-    path: Path
-    old: str
-    new: str
+    __slots__ = ("new", "old", "path")
+
+    def __init__(self, path: Path, old: str, new: str) -> None:
+        self.path, self.old, self.new = path, old, new
 
 
-@dataclass
 class Outcome:
-    data: Any
-    conflicts: list[Conflict] = field(default_factory=list)
-    renames: list[Renamed] = field(default_factory=list)
+    __slots__ = ("conflicts", "data", "renames")
 
-
-FreshId = Callable[[str, set[str]], str]
+    def __init__(self, data: Any) -> None:
+        self.data = data
+        self.conflicts: list[Conflict] = []
+        self.renames: list[Renamed] = []
 
 
 def merge(base: Any, ours: Any, theirs: Any, fresh: FreshId | None = None) -> Outcome:
@@ -199,19 +201,23 @@ def _index(items: list[Any], item: Any) -> int:
     return next(i for i, x in enumerate(items) if same(item, x))
 
 
-_NUMBERED = re.compile(r"^(.*?)-?(\d+)(?:-([0-9a-z]+))?$")
+_NUMBERED = r"^(.*?)-?(\d+)(?:-([0-9a-z]+))?$"
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # as plan.random_suffix: no i, l, o, u
 
 
 def fresh_id(old: str, taken: set[str]) -> str:
     """The next free id in `old`'s series (`task-004` -> `task-005`), with a random suffix of
     the same length when `old` had one, as `fix-ids` renames."""
-    m = _NUMBERED.match(old)
+    import re
+    import secrets
+
+    numbered = re.compile(_NUMBERED)
+    m = numbered.match(old)
     if not m:
         prefix, width, suffix = old, 0, ""
     else:
         prefix, width, suffix = m.group(1), len(m.group(2)), m.group(3) or ""
-    numbers = [int(x.group(2)) for x in map(_NUMBERED.match, taken) if x and x.group(1) == prefix]
+    numbers = [int(x.group(2)) for x in map(numbered.match, taken) if x and x.group(1) == prefix]
     number = max(numbers, default=0) + 1
     while True:
         tail = "-" + "".join(secrets.choice(_ALPHABET) for _ in suffix) if suffix else ""

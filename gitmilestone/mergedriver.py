@@ -11,25 +11,32 @@ mapping is left to `git merge-file`, so neither side is ever lost.
 
 from __future__ import annotations
 
-import secrets
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from gitmilestone import merge3
 from gitmilestone.errors import MilestoneError
 
+if TYPE_CHECKING:  # git runs the driver once per file: typing and dataclasses cost it time
+    from typing import Any
+
 LABELS = ("-L", "ours", "-L", "base", "-L", "theirs")
 
 
-@dataclass(frozen=True)
 class Result:
-    text: str
-    conflicts: int  # values left between conflict markers
-    renames: list[merge3.Renamed]
-    structural: bool  # False: git merge-file's text (either its clean merge or its fallback)
+    """The merged text; `conflicts`: values left between conflict markers; `structural`:
+    False where git merge-file's clean text merge was kept."""
+
+    __slots__ = ("conflicts", "renames", "structural", "text")
+
+    def __init__(
+        self, text: str, conflicts: int, renames: list[merge3.Renamed], structural: bool
+    ) -> None:
+        self.text, self.conflicts, self.renames, self.structural = (
+            text, conflicts, renames, structural
+        )  # fmt: skip
 
 
 def merge_file(base: Path, ours: Path, theirs: Path, shown: str) -> int:
@@ -147,6 +154,8 @@ class _Marks:
     """A unique plain scalar per conflict, written in its place and then replaced."""
 
     def __init__(self) -> None:
+        import secrets
+
         self.salt = secrets.token_hex(6)
         self.tokens: dict[str, merge3.Conflict] = {}
 

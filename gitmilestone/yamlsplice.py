@@ -10,9 +10,12 @@ changes) raise `Unsupported`, and the caller uses the slower yamledit path inste
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import yaml
+
+if TYPE_CHECKING:
+    from typing import Any
 
 from gitmilestone import merge3
 

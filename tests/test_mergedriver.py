@@ -333,3 +333,33 @@ def test_init_keeps_existing_attributes(repo: Path, run_cli: Callable[..., Resul
 
     text = (repo / ".gitattributes").read_text()
     assert text == "*.sh text eol=lf\n.milestones/**/*.yaml merge=milestone\n"
+
+
+def test_a_flow_style_item_both_sides_changed_is_written_in_block_style(plan: Path) -> None:
+    flow = BASE.replace(
+        "- id: task-001\n  title: Login\n  status: pending\n  estimated_hours: 4\n",
+        "- {id: task-001, title: Login, status: pending}  # one line per task here\n",
+    )
+    side(plan, "main", flow)
+    ours = flow.replace("title: Login,", "title: Sign in,")
+    theirs = flow.replace("status: pending}", "status: completed}")
+
+    assert merge(plan, ours, theirs).returncode == 0
+
+    assert task(plan, "task-001") == {"id": "task-001", "title": "Sign in", "status": "completed"}
+    assert "# Milestone M-001: sign-in work" in (plan / FILE).read_text()
+
+
+def test_a_conflict_on_the_first_key_of_an_item_uses_the_slower_writer(plan: Path) -> None:
+    titled_first = BASE.replace(
+        "- id: task-002\n  title: Logout\n", "- title: Logout\n  id: task-002\n"
+    )
+    side(plan, "main", titled_first)
+    ours = titled_first.replace("- title: Logout\n", "- title: Log out\n")
+    theirs = titled_first.replace("- title: Logout\n", "- title: Sign out\n")
+
+    assert merge(plan, ours, theirs).returncode != 0
+
+    text = (plan / FILE).read_text()
+    assert "<<<<<<< ours\n- title: Log out\n=======\n- title: Sign out\n>>>>>>> theirs\n" in text
+    assert text.startswith("# Milestone M-001: sign-in work\n")
