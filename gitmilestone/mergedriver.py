@@ -63,9 +63,10 @@ def merge_texts(o: str, a: str, b: str, paths: tuple[Path, Path, Path]) -> Resul
 
     crlf = "\r\n" in a
     a_lf = a.replace("\r\n", "\n") if crlf else a
+    b_lf = b.replace("\r\n", "\n")
     try:
-        a_node = fastyaml.compose(a_lf)
-        data = [fastyaml.load(o), fastyaml.build(a_node), fastyaml.load(b)]
+        a_node, b_node = fastyaml.compose(a_lf), fastyaml.compose(b_lf)
+        data = [fastyaml.load(o), fastyaml.build(a_node), fastyaml.build(b_node)]
     except fastyaml.Unreadable:
         return None
     if (data[0] is None and o.strip()) or not all(isinstance(d, dict) for d in data[1:]):
@@ -75,7 +76,7 @@ def merge_texts(o: str, a: str, b: str, paths: tuple[Path, Path, Path]) -> Resul
         proc = _text_merge(*paths, in_place=False)
         if proc.returncode == 0 and merge3.same(_load(proc.stdout), outcome.data):
             return Result(proc.stdout, 0, outcome.renames, structural=False)
-    text = _spliced(a_lf, a_node, data[1], outcome)
+    text = _spliced(a_lf, a_node, data[1], outcome, (b_lf, b_node, data[2]))
     if text is None:
         text = _rewritten(a_lf, data[1], outcome)
     if text is None:
@@ -84,13 +85,15 @@ def merge_texts(o: str, a: str, b: str, paths: tuple[Path, Path, Path]) -> Resul
     return Result(text, len(outcome.conflicts), outcome.renames, structural=True)
 
 
-def _spliced(text: str, node: Any, ours: dict[str, Any], outcome: merge3.Outcome) -> str | None:
+def _spliced(
+    text: str, node: Any, ours: dict[str, Any], outcome: merge3.Outcome, theirs: Any
+) -> str | None:
     """The fast writer (yamlsplice); None where it does not apply or, checked by reading the
     result back, did not write the merged data."""
     from gitmilestone.yamlsplice import Unsupported, splice
 
     try:
-        out = splice(text, node, ours, outcome.data)
+        out = splice(text, node, ours, outcome.data, theirs)
     except Unsupported:
         return None
     if not outcome.conflicts and not merge3.same(_load(out), outcome.data):

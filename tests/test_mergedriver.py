@@ -129,12 +129,15 @@ def add_task(text: str, tid: str, title: str) -> str:
 
 def test_tasks_added_on_both_sides_are_both_kept_ours_first(plan: Path) -> None:
     ours = add_task(BASE, "task-004", "Remember me")
-    theirs = add_task(BASE, "task-005", "Two-factor")
+    theirs = add_task(BASE, "task-005", "Two-factor").replace(
+        "  title: Two-factor\n", "  title: Two-factor  # needs the SMS provider\n"
+    )
 
     assert merge(plan, ours, theirs).returncode == 0
 
     ids = [t["id"] for t in data(plan)["tasks"]]
     assert ids == ["task-001", "task-002", "task-003", "task-004", "task-005"]
+    assert "  title: Two-factor  # needs the SMS provider\n" in (plan / FILE).read_text()
 
 
 def test_same_new_task_id_on_both_sides_renames_theirs_and_says_so(plan: Path) -> None:
