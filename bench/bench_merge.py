@@ -14,6 +14,8 @@ Scenarios:
   neighbours   different fields on neighbouring lines (a text conflict; the driver merges)
   both add     each side adds 5 tasks at the end (a text conflict; the driver keeps both)
   conflict     both sides change one status differently (one value between markers)
+  (floor)      the start-up the driver cannot avoid (`python -c "import yaml, subprocess"`),
+               against `git --version`
 Not part of the test suite. See bench/README.md.
 """
 
@@ -107,18 +109,20 @@ def measure(base: Path, args: argparse.Namespace) -> Times:
         (base / f"{slug}.A").write_text(ours)
         (base / f"{slug}.B").write_text(theirs)
     times: Times = {n: {"driver": [], "peer": []} for n in cases}
+    times["(floor)"] = {"driver": [], "peer": []}
     driver = [sys.executable, "-m", "gitmilestone", "merge-file"]
+    peer = ["git", "merge-file", "-L", "o", "-L", "b", "-L", "t"]
+    floor = [sys.executable, "-c", "import yaml, subprocess"]
     for _ in range(args.rounds + 1):  # the first round warms caches and is dropped
         for name in cases:
             slug = name.replace(" ", "-")
-            for who in ("driver", "peer"):
-                shutil.copy(base / f"{slug}.A", base / "work.yaml")
-                cmd = driver if who == "driver" else ["git", "merge-file", "-L", "o", "-L", "b",
-                                                      "-L", "t"]  # fmt: skip
-                tail = ["work.yaml", "O.yaml", f"{slug}.B"]
-                if who == "driver":
-                    tail = ["O.yaml", "work.yaml", f"{slug}.B", "M-001.yaml"]
-                times[name][who].append(run([*cmd, *tail], base))
+            shutil.copy(base / f"{slug}.A", base / "work.yaml")
+            args_ = ["O.yaml", "work.yaml", f"{slug}.B", "M-001.yaml"]
+            times[name]["driver"].append(run([*driver, *args_], base))
+            shutil.copy(base / f"{slug}.A", base / "work.yaml")
+            times[name]["peer"].append(run([*peer, "work.yaml", "O.yaml", f"{slug}.B"], base))
+        times["(floor)"]["driver"].append(run(floor, base))
+        times["(floor)"]["peer"].append(run(["git", "--version"], base))
     return {n: {w: v[1:] for w, v in t.items()} for n, t in times.items()}
 
 
