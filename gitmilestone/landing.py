@@ -61,21 +61,24 @@ def find_landings(
     root: Path, onto: str = "HEAD", sources: list[str] | None = None, since: str | None = None
 ) -> list[Landing]:
     tips, exclude = _sources(root, onto, sources)
-    if not tips:
+    not_onto = [f"^{x}" for x in [*exclude, onto]]
+    ranges = {tip: _rev_list(root, [tip, *not_onto]) for tip in tips}
+    with_facts = _with_facts(root, sorted({c for commits in ranges.values() for c in commits}))
+    tips = [tip for tip in tips if with_facts & set(ranges[tip])]
+    # Each branch's own stretch of the target: another branch forked after a landing must
+    # not hide it.
+    after = [f"^{since}"] if since else []
+    landed = {tip: _rev_list(root, [onto, f"^{tip}", *after]) for tip in tips}
+    every = sorted({c for commits in landed.values() for c in commits})
+    if not every:
         return []
-    landed = _rev_list(root, [onto, *(f"^{x}" for x in [*tips, *([since] if since else [])])])
-    if not landed:
-        return []
-    branch = _rev_list(root, [*tips, *(f"^{x}" for x in exclude), f"^{onto}"])
-    with_facts = _with_facts(root, branch)
-    if not with_facts:
-        return []
-    by_patch = _first_by_patch(patch_ids(root, landed))
+    by_patch = _first_by_patch(patch_ids(root, every))
     found = _rebased(root, with_facts, by_patch)
     done = {s for landing in found for s in landing.sources}
     for tip in tips:
-        if with_facts - done & set(_rev_list(root, [tip, f"^{onto}"])):
-            squash = _squashed(root, tip, onto, landed, by_patch, done)
+        commits = [c for c in reversed(ranges[tip]) if c not in done]
+        if with_facts.intersection(commits):
+            squash = _squashed(root, tip, onto, commits, landed[tip], by_patch)
             if squash is not None:
                 found.append(squash)
                 done.update(squash.sources)
@@ -125,14 +128,15 @@ def _rebased(root: Path, with_facts: set[str], on_target: dict[str, str]) -> lis
 
 
 def _squashed(
-    root: Path, tip: str, onto: str, landed: list[str], by_patch: dict[str, str], done: set[str]
-) -> Landing | None:
-    commits = [c for c in reversed(_rev_list(root, [tip, f"^{onto}"])) if c not in done]
-    if not commits:
+    root: Path, tip: str, onto: str, commits: list[str], landed: list[str],
+    by_patch: dict[str, str],
+) -> Landing | None:  # fmt: skip
+    """The commit on the target that `commits` (the branch up to `tip`) were squashed into."""
+    if not landed:
         return None
     base = _git(root, "merge-base", "--end-of-options", onto, tip).strip()
     whole = _patch_id(root, _run(root, "diff", "--no-color", "--end-of-options", base, tip))
-    if whole and whole in by_patch:
+    if whole and whole in by_patch and by_patch[whole] in landed:
         return Landing(by_patch[whole], commits, "squash", tip=tip)
     listed = _listing(root, commits, landed)
     return Landing(listed, commits, "squash", tip=tip) if listed else None

@@ -197,3 +197,31 @@ def test_a_squash_with_changes_of_its_own_is_known_by_its_commit_list(clones: Cl
     assert clones.run(other, "sync").exit_code == 0
 
     assert_facts_once(clones, other)
+
+
+def test_a_branch_started_after_the_landing_does_not_hide_it(clones: Clones) -> None:
+    pull_request(clones)
+    land(clones, "gitlab")
+    forge = clones.base / "forge"
+    git(forge, "checkout", "-q", "-b", "next")
+    commit(forge, "reset.txt", "Reset\n\nTask: M-001/task-003")
+    git(forge, "push", "-q", "origin", "next")
+    other = clones.clone("other")
+
+    assert clones.run(other, "sync").exit_code == 0
+
+    assert_facts_once(clones, other)
+
+
+def test_the_post_merge_path_stays_stdlib_only() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, gitmilestone.hooks.handlers, gitmilestone.landing; "
+        "print(sorted(m for m in ('yaml', 'click', 'jsonschema', 'pygit2', 'ruamel') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert out.stdout.strip() == "[]"
