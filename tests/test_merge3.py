@@ -68,7 +68,7 @@ def apply(plan: dict[str, Any], edits: list[Any]) -> dict[str, Any]:
     return dict(out)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(edit_pairs())
 def test_merging_two_independent_edits_is_applying_both(case: Any) -> None:
     base, ours, theirs = case
