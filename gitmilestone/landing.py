@@ -62,9 +62,13 @@ def find_landings(
 ) -> list[Landing]:
     tips, exclude = _sources(root, onto, sources)
     not_onto = [f"^{x}" for x in [*exclude, onto]]
+    with_facts = _with_facts(root, _rev_list(root, [*tips, *not_onto]) if tips else [])
+    if not with_facts:
+        return []
+    if sources is None:  # of all branches, only those holding one of these commits
+        tips = _holding(root, onto, with_facts)
     ranges = {tip: _rev_list(root, [tip, *not_onto]) for tip in tips}
-    with_facts = _with_facts(root, sorted({c for commits in ranges.values() for c in commits}))
-    tips = [tip for tip in tips if with_facts & set(ranges[tip])]
+    tips = [tip for tip in tips if with_facts.intersection(ranges[tip])]
     # Each branch's own stretch of the target: another branch forked after a landing must
     # not hide it.
     after = [f"^{since}"] if since else []
@@ -108,6 +112,14 @@ def _sources(root: Path, onto: str, sources: list[str] | None) -> tuple[list[str
         if line != "--":
             (exclude if line.startswith("^") else tips).append(line.lstrip("^"))
     return tips, exclude
+
+
+def _holding(root: Path, onto: str, commits: set[str]) -> list[str]:
+    """Tips of the local and remote-tracking branches, not merged into `onto`, that contain
+    one of `commits` (one git call, however many branches there are)."""
+    contains = [f"--contains={c}" for c in sorted(commits)]
+    args = ("for-each-ref", "--format=%(objectname)", f"--no-merged={onto}", *contains)
+    return sorted(set(_git(root, *args, "refs/heads", "refs/remotes").split()))
 
 
 def _with_facts(root: Path, commits: list[str]) -> set[str]:

@@ -22,6 +22,9 @@ def sync_cmd(remote: str | None, no_push: bool, as_json: bool) -> None:
     Notes land in refs/notes/remotes/REMOTE/milestones first; sync never force-fetches notes
     and never changes remote.*.push. If it stops half way, nothing is lost: run it again.
 
+    Before pushing, the facts of branches that landed on REMOTE's main branch by squash or
+    rebase are carried to the commits there (see `git milestone carry`).
+
     \b
     Examples:
       git milestone sync
