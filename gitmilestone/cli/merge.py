@@ -41,7 +41,9 @@ def merge_file_cmd(ctx: click.Context, base: Path, ours: Path, theirs: Path, sho
     help="The landed branch (origin/feature), a commit or a range; repeatable. "
     "Default: every local and remote-tracking branch not merged into --onto.",
 )
-@click.option("--onto", default="HEAD", show_default=True, help="The branch it landed on.")
+@click.option(
+    "--onto", default="HEAD", show_default=True, metavar="REV", help="The branch it landed on."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the landings found as JSON.")
 def carry_cmd(sources: tuple[str, ...], onto: str, as_json: bool) -> None:
     """Carry the facts of branches that landed by squash or rebase (on a forge, or with
