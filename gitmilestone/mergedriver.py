@@ -3,10 +3,13 @@ milestone file both sides changed, and takes %A as the result.
 
 The data is merged by keys and list-item ids (merge3.py). When git's own text merge of the
 same three files is clean and reads as that same data, its text is kept: it holds both sides'
-comments and layout. Otherwise the merged data is written into ours' text in place (yamledit
-keeps every line the merge does not change), and a value both sides changed differently is
-written as that one value between conflict markers. A file the driver cannot read as a YAML
-mapping is left to `git merge-file`, so neither side is ever lost.
+comments and layout. Otherwise the merged data is spliced into ours' text (yamlsplice.py;
+mergerewrite.py through ruamel where the splicer does not apply), every entry the merge did
+not change keeping its bytes, and a value both sides changed differently is written as that
+one value between conflict markers. Either result is read back and must hold the merged data
+(each conflict resolved as ours, and as theirs). A file the driver cannot read as a YAML
+mapping, or a result that fails that check, is left to `git merge-file`, so neither side is
+ever lost.
 """
 
 from __future__ import annotations
@@ -77,34 +80,69 @@ def merge_texts(o: str, a: str, b: str, paths: tuple[Path, Path, Path]) -> Resul
         if proc.returncode == 0 and merge3.same(_load(proc.stdout), outcome.data):
             return Result(proc.stdout, 0, outcome.renames, structural=False)
     text = _spliced(a_lf, a_node, data[1], outcome, (b_lf, b_node, data[2]))
-    if text is None:
+    if text is None or not _verified(text, outcome):
         text = _rewritten(a_lf, data[1], outcome)
-    if text is None:
-        return None
+    if text is None or not _verified(text, outcome):
+        return None  # git's text merge then: never a result that loses a side
     text = text.replace("\n", "\r\n") if crlf else text
     return Result(text, len(outcome.conflicts), outcome.renames, structural=True)
+
+
+def _verified(text: str, outcome: merge3.Outcome) -> bool:
+    """Whether `text` reads back as the merged data, with each conflict resolved either way
+    as ours or as theirs."""
+    if not outcome.conflicts:
+        return merge3.same(_load(text), outcome.data)
+    return all(
+        merge3.same(_load(_resolved(text, side)), _picked(outcome.data, side))
+        for side in ("ours", "theirs")
+    )
+
+
+def _resolved(text: str, side: str) -> str:
+    """`text` with every conflict block resolved as `side` (ours or theirs)."""
+    out, state = [], None
+    for line in text.splitlines(keepends=True):
+        if line.startswith("<<<<<<< ours"):
+            state = "ours"
+        elif state and line.startswith("======="):
+            state = "theirs"
+        elif state and line.startswith(">>>>>>> theirs"):
+            state = None
+        elif state in (None, side):
+            out.append(line)
+    return "".join(out)
+
+
+def _picked(data: Any, side: str) -> Any:
+    if isinstance(data, merge3.Conflict):
+        return getattr(data, side)
+    if isinstance(data, dict):
+        picked = {k: _picked(v, side) for k, v in data.items()}
+        return {k: v for k, v in picked.items() if v is not merge3.MISSING}
+    if isinstance(data, list):
+        return [v for v in (_picked(x, side) for x in data) if v is not merge3.MISSING]
+    return data
 
 
 def _spliced(
     text: str, node: Any, ours: dict[str, Any], outcome: merge3.Outcome, theirs: Any
 ) -> str | None:
-    """The fast writer (yamlsplice); None where it does not apply or, checked by reading the
-    result back, did not write the merged data."""
+    """The fast writer (yamlsplice); None where it does not apply."""
     from gitmilestone.yamlsplice import Unsupported, splice
 
     try:
-        out = splice(text, node, ours, outcome.data, theirs)
+        return splice(text, node, ours, outcome.data, theirs)
     except Unsupported:
         return None
-    if not outcome.conflicts and not merge3.same(_load(out), outcome.data):
-        return None
-    return out
 
 
 def _rewritten(text: str, ours: dict[str, Any], outcome: merge3.Outcome) -> str | None:
     """The ruamel writer (yamledit), slower but at home with any layout."""
+    from gitmilestone.mergerewrite import write_into
+
     try:
-        return _write_into(text, ours, outcome)
+        return write_into(text, ours, outcome)
     except MilestoneError:  # ruamel is stricter than PyYAML: leave it to git
         return None
 
@@ -137,149 +175,6 @@ def _text_merge(
         [*args, str(ours), str(base), str(theirs)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
-
-
-def _write_into(text: str, ours: dict[str, Any], outcome: merge3.Outcome) -> str:
-    from gitmilestone.storage.yamledit import Document
-
-    doc = Document(text)
-    marks = _Marks()
-    _apply(doc.data, ours, outcome.data, marks)
-    out = doc.dump()
-    crlf = "\r\n" in out
-    out = out.replace("\r\n", "\n") if crlf else out
-    for token, conflict in marks.tokens.items():
-        out = _markers(out, token, conflict, doc)
-    return out.replace("\n", "\r\n") if crlf else out
-
-
-class _Marks:
-    """A unique plain scalar per conflict, written in its place and then replaced."""
-
-    def __init__(self) -> None:
-        import secrets
-
-        self.salt = secrets.token_hex(6)
-        self.tokens: dict[str, merge3.Conflict] = {}
-
-    def put(self, conflict: merge3.Conflict) -> str:
-        token = f"GITMILESTONE_CONFLICT_{len(self.tokens)}_{self.salt}"
-        self.tokens[token] = conflict
-        return token
-
-
-def _apply(node: Any, ours: Any, merged: Any, marks: _Marks) -> None:
-    """Make ruamel's `node` (loaded from ours' text, whose data is `ours`) hold `merged`,
-    touching only what differs, so comments and layout elsewhere stay."""
-    if isinstance(merged, dict):
-        _apply_mapping(node, ours, merged, marks)
-    elif merge3.keyed(ours) and all(_has_id(x) for x in merged):
-        _apply_items(node, ours, merged, marks)
-    elif len(ours) == len(merged):
-        for i, (old, new) in enumerate(zip(ours, merged, strict=True)):
-            _apply_at(node, i, old, new, marks)
-    else:
-        node[:] = [_value(x, marks) for x in merged]
-
-
-def _apply_mapping(node: Any, ours: dict[Any, Any], merged: dict[Any, Any], marks: _Marks) -> None:
-    for key in [k for k in node if k not in merged]:
-        del node[key]
-    for i, (key, new) in enumerate(merged.items()):
-        if key in ours:
-            _apply_at(node, key, ours[key], new, marks)
-        else:
-            node.insert(i, key, _value(new, marks))
-
-
-def _apply_at(node: Any, key: Any, old: Any, new: Any, marks: _Marks) -> None:
-    if isinstance(new, merge3.Conflict) or not _container_pair(old, new):
-        if not merge3.same(old, new):
-            node[key] = _value(new, marks)
-    elif not merge3.same(old, new):
-        _apply(node[key], old, new, marks)
-
-
-def _apply_items(node: Any, ours: list[Any], merged: list[Any], marks: _Marks) -> None:
-    """Lists of items with ids: delete, move and insert items, editing kept ones in place."""
-    before = {str(x["id"]): x for x in ours}
-    wanted = [str(x.path[-1]) if isinstance(x, merge3.Conflict) else str(x["id"]) for x in merged]
-    for i in reversed(range(len(ours))):
-        if str(ours[i]["id"]) not in wanted:
-            del node[i]
-    for i, (key, new) in enumerate(zip(wanted, merged, strict=True)):
-        at = next((j for j in range(i, len(node)) if _id_of(node[j]) == key), None)
-        if isinstance(new, merge3.Conflict) or key not in before or at is None:
-            if at is not None:
-                del node[at]
-            node.insert(i, _value(new, marks))
-            continue
-        if at != i:
-            node.insert(i, node.pop(at))
-        if not merge3.same(before[key], new):
-            _apply(node[i], before[key], new, marks)
-
-
-def _id_of(item: Any) -> str | None:
-    return str(item["id"]) if hasattr(item, "get") and "id" in item else None
-
-
-def _has_id(item: Any) -> bool:
-    return isinstance(item, merge3.Conflict) or (isinstance(item, dict) and "id" in item)
-
-
-def _container_pair(old: Any, new: Any) -> bool:
-    return (isinstance(old, dict) and isinstance(new, dict)) or (
-        isinstance(old, list) and isinstance(new, list)
-    )
-
-
-def _value(value: Any, marks: _Marks) -> Any:
-    from gitmilestone.storage.yamledit import to_yaml
-
-    if isinstance(value, merge3.Conflict):
-        return marks.put(value)
-    if isinstance(value, dict):
-        return {k: _value(v, marks) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_value(v, marks) for v in value]
-    return to_yaml(value)
-
-
-def _markers(text: str, token: str, conflict: merge3.Conflict, doc: Any) -> str:
-    """Replace the line holding `token` with both sides' version of it between markers."""
-    lines = text.split("\n")
-    at = next(i for i, line in enumerate(lines) if token in line)
-    head = lines[at][: lines[at].index(token)]
-    sides = [_side(head, value, doc) for value in (conflict.ours, conflict.theirs)]
-    block = ["<<<<<<< ours", *sides[0], "=======", *sides[1], ">>>>>>> theirs"]
-    return "\n".join([*lines[:at], *block, *lines[at + 1 :]])
-
-
-def _side(head: str, value: Any, doc: Any) -> list[str]:
-    """`head` is what precedes the value on its line: `  key: ` or `  - ` (or `  - key: `)."""
-    if value is merge3.MISSING:
-        return []
-    stripped = head.rstrip()
-    if stripped.endswith(":"):  # a mapping key: write `key: value` in its place
-        lead_end = len(stripped) - len(stripped.lstrip(" -"))
-        key = stripped[lead_end:-1]
-        lines = doc.fragment({_key(key): _value(value, _Marks())}).rstrip("\n").split("\n")
-        first, rest = head[:lead_end], " " * lead_end
-    else:  # a list item: write `- value`
-        lines = doc.fragment([_value(value, _Marks())]).rstrip("\n").split("\n")
-        lines = _dedent(lines)
-        first, rest = head[: len(head) - 2], " " * (len(head) - 2)
-    return [first + lines[0], *(rest + line for line in lines[1:])]
-
-
-def _key(text: str) -> Any:
-    return text[1:-1] if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"" else text
-
-
-def _dedent(lines: list[str]) -> list[str]:
-    lead = min(len(x) - len(x.lstrip(" ")) for x in lines if x.strip())
-    return [x[lead:] for x in lines]
 
 
 def main(argv: list[str]) -> int:
