@@ -151,7 +151,15 @@ def _squashed(
     if whole and whole in by_patch and by_patch[whole] in landed:
         return Landing(by_patch[whole], commits, "squash", tip=tip)
     listed = _listing(root, commits, landed)
-    return Landing(listed, commits, "squash", tip=tip) if listed else None
+    if listed is None or not _files(root, "diff", base, tip) & _files(root, "diff", f"{listed}^!"):
+        return None  # a list of subjects alone could name another branch's commits
+    return Landing(listed, commits, "squash", tip=tip)
+
+
+def _files(root: Path, *args: str) -> set[str]:
+    """The paths a diff touches."""
+    out = _git(root, *args[:1], "--name-only", "--no-renames", "--end-of-options", *args[1:])
+    return set(out.splitlines())
 
 
 def _listing(root: Path, commits: list[str], landed: list[str]) -> str | None:

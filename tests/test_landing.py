@@ -226,3 +226,19 @@ def test_the_post_merge_path_stays_stdlib_only() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 
     assert out.stdout.strip() == "[]"
+
+
+def test_a_squash_of_other_files_listing_the_same_subjects_carries_nothing(
+    clones: Clones,
+) -> None:
+    pull_request(clones)
+    forge = clones.base / "forge"
+    (forge / "other.txt").write_text("another pull request\n")
+    git(forge, "add", "-A")
+    git(forge, "commit", "-q", "-m", "Other work (#13)\n\n* Login form\n\n* Logout\n")
+    git(forge, "push", "-q", "origin", "main")
+    other = clones.clone("other")
+
+    assert clones.run(other, "sync").exit_code == 0
+
+    assert status(clones, other)["tasks"]["completed"] == 0
