@@ -37,18 +37,22 @@ def commit(root: Path, name: str, message: str) -> None:
 
 def pull_request(c: Clones) -> Path:
     """Clone dev: a plan on main, then branch `feature` with two commits carrying trailers
-    and a note event (task-003 blocked), pushed with its notes. main moves on meanwhile."""
+    and note events (task-003's design approved, then blocked), pushed with its notes. main
+    moves on meanwhile."""
     dev = c.clone("dev")
     assert c.run(dev, "init", "--no-hooks").exit_code == 0
     config = dev / ".milestones/config/milestone-config.yaml"
     config.write_text(config.read_text().replace("suffix_length: 4", "suffix_length: 0"))
     assert c.run(dev, "new", "Auth").exit_code == 0
-    for title in ("Login", "Logout", "Reset"):
+    for title in ("Login", "Logout"):
         assert c.run(dev, "task", "add", "M-001", title, "--hours", "4").exit_code == 0
+    assert c.run(dev, "task", "add", "M-001", "Reset", "--hours", "4", "--phases").exit_code == 0
     commit(dev, "README", "Plan sign-in")
     git(dev, "push", "-q", "origin", "main")
     git(dev, "checkout", "-q", "-b", "feature")
     commit(dev, "login.txt", LOGIN)
+    for step in ("start", "complete", "approve"):  # a phase approval: an event in the notes
+        assert c.run(dev, "phase", step, "M-001/task-003", "design").exit_code == 0
     assert c.run(dev, "task", "block", "M-001/task-003", "--reason", "waits for API").exit_code == 0
     commit(dev, "logout.txt", LOGOUT)
     git(dev, "push", "-q", "origin", "feature")
@@ -106,6 +110,7 @@ def assert_facts_once(c: Clones, where: Path) -> None:
     events = log_ids(c, where)
     kinds = Counter(e["event_type"] for e in events)
     assert kinds["task_blocked"] == 1
+    assert kinds["phase_approved"] == 1
     assert kinds["task_completed"] == 2
     assert sum(e["details"].get("time_spent", 0) for e in events) == 2.0
 
