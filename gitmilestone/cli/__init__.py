@@ -64,7 +64,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "forecast": ("analysis", "forecast_cmd", "Monte Carlo completion dates from history."),
     "burndown": ("analysis", "burndown_cmd", "Burndown and burn-up from the event history."),
     "sync": ("sync", "sync_cmd", "Exchange milestone notes with a remote (fetch, merge, push)."),
+    "carry": ("merge", "carry_cmd", "Carry a squashed or rebased branch's facts onto main."),
+    "merge-file": ("merge", "merge_file_cmd", "The merge driver for milestone files (for git)."),
 }
+HIDDEN = frozenset({"merge-file"})  # run by git, not by people: left out of --help
 
 
 class LazyGroup(click.Group):
@@ -80,7 +83,7 @@ class LazyGroup(click.Group):
         return cmd
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, help_) for name, (_, _, help_) in COMMANDS.items()]
+        rows = [(name, help_) for name, (_, _, help_) in COMMANDS.items() if name not in HIDDEN]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 

@@ -10,7 +10,7 @@ import os
 from gitmilestone.git.where import branch_refs, milestone_file
 
 DEFAULT_DAYS = 7
-DATE_VARIABLE = "GIT_MILESTONE_DATE"  # the clock every command uses (see eventlog.now)
+DATE_VARIABLE = "GIT_MILESTONE_DATE"  # the clock every command uses (see core/clock.py)
 
 
 def due_line(root: str, branch: str) -> str | None:
