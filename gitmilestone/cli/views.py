@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from gitmilestone.cli import emit_json, emit_lines
+from gitmilestone.cli.options import color_option, level_option, width_option
 
 STATUSES = ["planned", "in_progress", "blocked", "completed", "cancelled"]
 PRIORITIES = ["critical", "high", "medium", "low"]
@@ -118,12 +119,16 @@ def show_cmd(milestone_id: str, as_json: bool) -> None:
 
 @click.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def status_cmd(as_json: bool) -> None:
+@level_option
+@color_option
+@width_option
+def status_cmd(as_json: bool, **options: Any) -> None:
     """Progress of every milestone: a bar, task counts and the due date; once time is tracked,
     the hours spent, the estimate and the efficiency ratio (earned hours / hours spent).
 
     Progress weighs tasks by their estimated hours; the project total weighs milestones by
-    theirs.
+    theirs. The look scales with the plan (ui-config.yaml): plain lines, a rich table from 25
+    milestones, the one-screen dashboard from 100; --level picks one for this call.
     """
     from gitmilestone.analysis.risk import status_alerts
     from gitmilestone.model import project_progress
@@ -132,7 +137,10 @@ def status_cmd(as_json: bool) -> None:
 
     store = _store()
     if not as_json:
-        emit_lines(status_report(store))
+        from gitmilestone.cli.dashboard import status_view
+
+        if not status_view(store, options):
+            emit_lines(status_report(store))
         return
     ms, settings = _current(store), store.settings()
     alerts, thresholds = status_alerts(ms, store.config())
