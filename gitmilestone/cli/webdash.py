@@ -2,17 +2,89 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gitmilestone.errors import MilestoneError
+import click
+
+from gitmilestone.serve import LOOPBACK
 
 if TYPE_CHECKING:
     from gitmilestone.storage.store import Store
 
 
+def build_page(store: Store, version: str) -> str:
+    from gitmilestone.cli.dashboard import read_source
+    from gitmilestone.render.html import page
+    from gitmilestone.webdata import page_data
+
+    return page(page_data(store, read_source(store)), version)
+
+
+def write_page(store: Store) -> Path:
+    """Write .git/milestones/dashboard/index.html in one rename; returns its path."""
+    from gitmilestone.storage import atomic
+    from gitmilestone.watch import fingerprint
+
+    path = store.paths.local_dir / "dashboard" / "index.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic.write_text(path, build_page(store, fingerprint(store.paths)), str(path))
+    return path
+
+
 def web(store: Store, options: dict[str, Any]) -> None:
-    raise MilestoneError("the web dashboard is not available yet", "use `git milestone dashboard`")
+    path = write_page(store)
+    click.echo(str(path))
+    if options["open_"]:
+        import webbrowser
+
+        webbrowser.open(path.as_uri())
+    if options["serve"]:
+        serve(store, options["host"], options["port"])
+
+
+def serve(store: Store, host: str | None, port: int) -> None:
+    from gitmilestone.serve import Page, server
+    from gitmilestone.storage.store import Store
+    from gitmilestone.watch import fingerprint
+
+    if host is None:
+        host = "127.0.0.1"
+    elif host not in LOOPBACK:
+        click.echo(
+            f"warning: serving on {host}: anyone who can reach this address can read the plan",
+            err=True,
+        )
+    root = store.paths.root
+    page = Page(
+        lambda: fingerprint(store.paths),
+        lambda version: build_page(Store.open(root), version).encode(),
+    )
+    httpd = server(page, host, port)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Serving http://{shown}:{httpd.server_address[1]}/ (Ctrl-C stops)", err=True)
+    try:
+        httpd.serve_forever(poll_interval=0.5)
+    finally:
+        httpd.server_close()
 
 
 def watch(store: Store, options: dict[str, Any]) -> None:
-    raise MilestoneError("--watch is not available yet", "run `git milestone dashboard` again")
+    """Redraw the dashboard on every change, checking the signals twice a second."""
+    import sys
+
+    from gitmilestone.cli.dashboard import dashboard_data, show_dashboard
+    from gitmilestone.storage.store import Store
+    from gitmilestone.watch import changes
+
+    root, limit = store.paths.root, options.get("max_redraws")
+    for n, _ in enumerate(changes(store.paths), start=1):
+        fresh = Store.open(root)  # a Store caches what it read: the redraw needs a new one
+        if sys.stdout.isatty():
+            click.clear()
+        data, shown = dashboard_data(fresh, options)
+        show_dashboard(fresh, data, shown)
+        click.echo(f"(watching for changes; Ctrl-C stops) {data['today']}", err=True)
+        sys.stdout.flush()
+        if limit is not None and n >= limit:
+            return

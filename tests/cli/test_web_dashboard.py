@@ -1,0 +1,156 @@
+"""`dashboard --web`: one self-contained HTML file, every user string escaped; the server's
+version endpoint; `--watch` redrawing after a real commit."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from gitmilestone.serve import Page, server
+from tests.conftest import git
+
+
+class Tags(HTMLParser):
+    """Every element and attribute name a browser's parser would see."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attributes: set[str] = set()
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attributes.update(name for name, _ in attrs)
+
+
+def assert_nothing_to_fetch_or_run(html: str) -> None:
+    parsed = Tags(html)
+    assert not parsed.tags & {"img", "iframe", "object", "embed", "link", "a", "form", "base"}
+    assert not {a for a in parsed.attributes if a.startswith("on")}
+    assert not parsed.attributes & {"src", "href", "action", "srcdoc", "formaction"}
+
+
+HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>javascript:alert(3)'
+
+
+@pytest.fixture
+def hostile(
+    initialized: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A plan whose every free-text field, and an author's name, tries to inject markup."""
+    run_cli("new", f"T {HOSTILE}", "-d", HOSTILE, "--end", "2027-01-01", "--hours", "8")
+    run_cli("new", "Next", "--requires", "M-001", "--end", "2027-02-01", "--hours", "8")
+    run_cli("task", "add", "M-001", f"Task {HOSTILE}", "--hours", "4")
+    run_cli("task", "add", "M-001", "Second", "--hours", "4")
+    run_cli("task", "block", "M-001/task-002", "-r", HOSTILE)
+    run_cli("risk", "add", "M-001", f"R {HOSTILE}", "-p", "0.9", "-i", "high", "-m", HOSTILE)
+    monkeypatch.setenv("GIT_AUTHOR_NAME", HOSTILE)
+    monkeypatch.setenv("GIT_COMMITTER_NAME", HOSTILE)
+    (initialized / "a.txt").write_text("a\n")
+    git(initialized, "add", "-A")
+    git(initialized, "commit", "-q", "-m", "Work\n\nTask: M-001/task-001\nTime-Spent: 1h\n")
+    return initialized
+
+
+def web_page(run_cli: Callable[..., Result]) -> tuple[Path, str]:
+    result = run_cli("dashboard", "--web")
+    assert result.exit_code == 0, result.output
+    path = Path(result.output.strip())
+    return path, path.read_text(encoding="utf-8")
+
+
+def test_web_writes_one_self_contained_file(
+    initialized: Path, run_cli: Callable[..., Result]
+) -> None:
+    run_cli("new", "Launch", "--end", "2027-01-01", "--hours", "8")
+
+    path, html = web_page(run_cli)
+
+    assert path == initialized / ".git/milestones/dashboard/index.html"
+    assert [p.name for p in path.parent.iterdir()] == ["index.html"]  # no temp file left
+    assert_nothing_to_fetch_or_run(html)
+    assert "default-src 'none'" in html
+    for section in ("summary", "milestones", "gantt", "graph", "burndown", "forecast", "risks"):
+        assert f'<section id="{section}"' in html
+    assert "Launch" in html
+
+
+def test_every_user_string_is_escaped(hostile: Path, run_cli: Callable[..., Result]) -> None:
+    _, html = web_page(run_cli)
+
+    assert html.count("<script") == 1  # ours, at the end
+    assert "<img" not in html
+    assert '"><img' not in html and "<script>alert" not in html
+    assert "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in html  # shown as typed
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert_nothing_to_fetch_or_run(html)
+
+
+def test_the_server_answers_this_machine_only(tmp_path: Path) -> None:
+    state = {"v": "one"}
+    page = Page(lambda: state["v"], lambda v: f"<html data-version='{v}'>".encode())
+    httpd = server(page, "127.0.0.1", 0)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        assert urllib.request.urlopen(f"{base}/version").read() == b"one"
+        state["v"] = "two"
+        assert urllib.request.urlopen(f"{base}/version").read() == b"two"
+        assert b"two" in urllib.request.urlopen(f"{base}/").read()
+        foreign = urllib.request.Request(f"{base}/", headers={"Host": "evil.example"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(foreign)
+        assert refused.value.code == 403
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture
+def watcher(initialized: Path, run_cli: Callable[..., Result]) -> Iterator[subprocess.Popen[str]]:
+    run_cli("new", "Launch", "--end", "2027-01-01", "--hours", "8")
+    run_cli("task", "add", "M-001", "Build", "--hours", "4")
+    git(initialized, "add", "-A")
+    git(initialized, "commit", "-q", "-m", "Plan")
+    cmd = [sys.executable, "-m", "gitmilestone", "dashboard", "--watch", "--max-redraws", "2"]
+    proc = subprocess.Popen(
+        [*cmd, "--level", "simple"], cwd=initialized, stdout=subprocess.PIPE, text=True
+    )
+    yield proc
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+
+
+def test_watch_redraws_after_a_commit(initialized: Path, watcher: subprocess.Popen[str]) -> None:
+    assert watcher.stdout is not None
+    first = [watcher.stdout.readline() for _ in range(3)]
+    assert first[0] == "MILESTONE PROGRESS DASHBOARD\n"
+    time.sleep(0.2)
+    (initialized / "b.txt").write_text("b\n")
+    git(initialized, "add", "-A")
+    git(initialized, "commit", "-q", "-m", "Build it\n\nCompletes: M-001/task-001\n")
+
+    rest, _ = watcher.communicate(timeout=20)
+
+    assert watcher.returncode == 0
+    second = rest[rest.rindex("MILESTONE PROGRESS DASHBOARD") :]
+    assert "Completed M-001/task-001" in second
+    assert "Overall Project: 100% Complete" in second
+
+
+def test_dashboard_json_round_trips(initialized: Path, run_cli: Callable[..., Result]) -> None:
+    data = json.loads(run_cli("dashboard", "--json").output)
+    assert data["project"]["milestones"] == 0 and data["active"] == []
