@@ -6,7 +6,6 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from click.testing import Result
 
 from gitmilestone import plan as plans
@@ -23,16 +22,6 @@ SECTIONS = [
     "RISK ALERTS:",
     "RECENT ACTIVITY:",
 ]
-
-
-@pytest.fixture
-def demo(
-    repo: Path, tmp_path: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
-) -> Path:
-    target = tmp_path / "demo"
-    assert run_cli("demo", "--dir", str(target)).exit_code == 0
-    monkeypatch.chdir(target)
-    return target
 
 
 def write_plan(root: Path, count: int, tasks: int = 2) -> None:
@@ -167,7 +156,7 @@ def test_color_follows_no_color_and_the_terminal() -> None:
     assert wants_color("never", True, {}) is False
 
 
-def test_log_summarises_every_event_type(demo: Path, run_cli: Callable[..., Result]) -> None:
+def test_log_summarises_every_event_type(own_demo: Path, run_cli: Callable[..., Result]) -> None:
     run_cli("risk", "add", "M-003", "Fonts licence", "-p", "0.5", "-i", "high", "-m", "Buy it")
     lines = run_cli("log").output.splitlines()
 
