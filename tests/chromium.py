@@ -55,6 +55,7 @@ class Browser:
     """One headless Chromium and one tab; use as a context manager."""
 
     def __init__(self, binary: str, width: int = 1280, height: int = 900) -> None:
+        self.width = width
         self.profile = tempfile.mkdtemp(prefix="git-milestone-chromium-")
         cmd_r, cmd_w = os.pipe()
         res_r, res_w = os.pipe()
@@ -183,7 +184,7 @@ class Browser:
             {
                 "format": "png",
                 "captureBeyondViewport": True,
-                "clip": {"x": 0, "y": 0, "width": 1280, "height": height, "scale": 1},
+                "clip": {"x": 0, "y": 0, "width": self.width, "height": height, "scale": 1},
             },
         )
         path.write_bytes(base64.b64decode(shot["data"]))

@@ -112,8 +112,9 @@ def _rich_status(store: Store, ms: list[Milestone], shown: Display) -> None:
     }
     rows.sort(key=lambda r: (r["status"] == "completed", r["estimated_end"] or "9999", r["id"]))
     soon = int(store.config()["status"]["due_soon_days"])
-    view = status_view(project, rows, [a.as_dict(thresholds) for a in alerts], today(), soon)
-    console(shown, sys.stdout).print(view)
+    out = console(shown, sys.stdout)
+    risks = [a.as_dict(thresholds) for a in alerts]
+    out.print(status_view(project, rows, risks, today(), soon, out.width))
 
 
 def _bar_width(store: Store) -> int:

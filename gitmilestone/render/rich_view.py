@@ -24,7 +24,7 @@ from gitmilestone.render.dashboard import (
     due_label,
     focus_line,
 )
-from gitmilestone.render.resume import time_suffix
+from gitmilestone.render.resume import hours
 from gitmilestone.render.text import due_text
 from gitmilestone.uilevel import Display
 
@@ -59,7 +59,7 @@ def _t(value: object, style: str = "") -> Text:
 
 def _bar(percent: float, status: str = "in_progress") -> ProgressBar:
     style = "green" if percent >= 100 else STATUS_STYLE.get(status, "yellow")
-    return ProgressBar(total=100, completed=percent, width=16, complete_style=style)
+    return ProgressBar(total=100, completed=percent, width=12, complete_style=style)
 
 
 def status_view(
@@ -68,6 +68,7 @@ def status_view(
     alerts: Sequence[Mapping[str, Any]],
     today: dt.date,
     soon_days: int,
+    width: int,
 ) -> RenderableType:
     """`status`: the project line in a panel, one table row per milestone, risk alerts."""
     head = Text(
@@ -76,26 +77,46 @@ def status_view(
         f"{project['tasks_completed']}/{project['tasks']} tasks done"
     )
     table = Table(expand=False, header_style="bold")
-    for name in ("ID", "Progress", "%", "Tasks", "Due"):
-        table.add_column(name, no_wrap=True, justify="right" if name == "%" else "left")
-    table.add_column("Milestone", min_width=16, ratio=2)
-    table.add_column("Time", ratio=1)
-    for r in rows:
-        due = due_text(r["estimated_end"], today, r["status"], soon_days)
-        blocked = f", {r['tasks']['blocked']} blocked" if r["tasks"]["blocked"] else ""
-        table.add_row(
-            _t(r["id"]),
-            _bar(r["progress"], r["status"]),
-            Text(f"{r['progress']:.0f}%"),
-            Text(f"{r['tasks']['completed']}/{r['tasks']['total']}{blocked}"),
-            Text(due, style="bold red" if "overdue" in due else ""),
-            _t(r["title"]),
-            Text(time_suffix(r.get("time")).strip(" ·")),
+    # Narrow terminals drop the time columns first, then the bar: the title must stay legible.
+    names = ["ID", "Milestone", "Progress", "%", "Tasks", "Due", "Spent", "Eff."]
+    names = names if width >= 100 else names[:6] if width >= 72 else ["ID", "Milestone", "%", "Due"]
+    for name in names:
+        wrap = name == "Milestone"
+        table.add_column(
+            name, no_wrap=not wrap, justify="right" if name in ("%", "Eff.") else "left"
         )
+    for r in rows:
+        cells = _status_cells(r, today, soon_days)
+        table.add_row(*(cells[n] for n in names))
     parts: list[RenderableType] = [Panel(head, title="git milestone status"), table]
     if alerts:
         parts.append(_risk_table(alerts))
     return Group(*parts)
+
+
+def _status_cells(
+    r: Mapping[str, Any], today: dt.date, soon_days: int
+) -> dict[str, RenderableType]:
+    due = due_text(r["estimated_end"], today, r["status"], soon_days).removeprefix("due ")
+    blocked = f" ({r['tasks']['blocked']}!)" if r["tasks"]["blocked"] else ""
+    t = r.get("time") or {}
+    return {
+        "ID": _t(r["id"]),
+        "Milestone": _t(r["title"]),
+        "Progress": _bar(r["progress"], r["status"]),
+        "%": Text(f"{r['progress']:.0f}%"),
+        "Tasks": Text(f"{r['tasks']['completed']}/{r['tasks']['total']}{blocked}"),
+        "Due": Text(due, style="bold red" if "overdue" in due else ""),
+        "Spent": Text(_spent(t)),
+        "Eff.": Text(f"{t['efficiency']:.2f}" if t.get("efficiency") is not None else "-"),
+    }
+
+
+def _spent(t: Mapping[str, Any]) -> str:
+    if not t.get("actual_hours"):
+        return "-"
+    est = f" / {t['estimated_hours']:g}h" if t.get("estimated_hours") else ""
+    return f"{hours(t['actual_hours'])}{est}"
 
 
 def dashboard_view(data: Mapping[str, Any]) -> RenderableType:
@@ -110,9 +131,8 @@ def dashboard_view(data: Mapping[str, Any]) -> RenderableType:
             f" · {p['tasks_completed']}/{p['tasks']} tasks"
         ),
     )
-    overall.add_row(Text(""), _t(focus_line(data["focus"])))
     parts: list[RenderableType] = [
-        Panel(overall, title="MILESTONE PROGRESS DASHBOARD"),
+        Panel(Group(overall, _t(focus_line(data["focus"]))), title="MILESTONE PROGRESS DASHBOARD"),
         _active_tree(data),
         Panel(_chain(data["critical_path"]), title="CRITICAL PATH STATUS"),
     ]
@@ -124,8 +144,11 @@ def dashboard_view(data: Mapping[str, Any]) -> RenderableType:
 
 def _active_tree(data: Mapping[str, Any]) -> Tree:
     tree = Tree(Text("ACTIVE MILESTONES", style="bold"))
+    heads = [clean(f"{r['id']}: {r['title']}") for r in data["active"]]
+    title_w = min(max(map(len, heads), default=10), 40)
     for r in data["active"]:
         row = Table.grid(padding=(0, 1))
+        row.add_column(width=title_w, no_wrap=True, overflow="ellipsis")
         due = Text(f"({due_label(r)})", style="bold red" if r["overdue"] else "")
         row.add_row(
             _t(f"{r['id']}: {r['title']}"), _bar(r["progress"], r["status"]),

@@ -4,6 +4,7 @@ version endpoint; `--watch` redrawing after a real commit."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -18,7 +19,7 @@ import pytest
 from click.testing import Result
 
 from gitmilestone.serve import Page, server
-from tests.conftest import git
+from tests.conftest import git, run_exe
 
 
 class Tags(HTMLParser):
@@ -154,3 +155,35 @@ def test_watch_redraws_after_a_commit(initialized: Path, watcher: subprocess.Pop
 def test_dashboard_json_round_trips(initialized: Path, run_cli: Callable[..., Result]) -> None:
     data = json.loads(run_cli("dashboard", "--json").output)
     assert data["project"]["milestones"] == 0 and data["active"] == []
+
+
+def test_open_hands_the_file_to_the_browser(initialized: Path, tmp_path: Path) -> None:
+    seen = tmp_path / "opened.txt"
+    script = tmp_path / "browser.py"
+    script.write_text(f"import sys\nopen({str(seen)!r}, 'w').write(sys.argv[1])\n")
+    env = {**os.environ, "BROWSER": f"{sys.executable} {script} %s"}
+
+    proc = run_exe(initialized, "dashboard", "--open", env=env)
+
+    assert proc.returncode == 0, proc.stderr
+    page = Path(proc.stdout.strip())
+    assert page.is_file()
+    deadline = time.monotonic() + 10
+    while not seen.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert seen.read_text() == page.as_uri()
+
+
+def test_another_bind_address_needs_host_and_warns(initialized: Path) -> None:
+    cmd = [sys.executable, "-m", "gitmilestone", "dashboard", "--serve", "--port", "0"]
+    proc = subprocess.Popen(
+        [*cmd, "--host", "0.0.0.0"], cwd=initialized, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stderr is not None
+        warning, serving = proc.stderr.readline(), proc.stderr.readline()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert warning.startswith("warning: serving on 0.0.0.0: anyone who can reach")
+    assert serving.startswith("Serving http://0.0.0.0:")
