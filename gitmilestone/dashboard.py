@@ -66,6 +66,7 @@ def network(src: Source) -> Network:
 def build(src: Source, top: int, latest: int, net: Network | None = None) -> dict[str, Any]:
     """The dashboard of the plan in `src`; `net` when the caller has solved it already."""
     rows = {m.id: _row(m, src) for m in src.milestones}
+    by_id = {m.id: m for m in src.milestones}
     active = sorted(
         (r for r in rows.values() if r["status"] not in ("completed", "cancelled")), key=_urgency
     )
@@ -80,7 +81,7 @@ def build(src: Source, top: int, latest: int, net: Network | None = None) -> dic
             "tasks_completed": sum(t.status == "completed" for t in tasks),
         },
         "focus": _focus(src, rows, active),
-        "active": [_with_tasks(r, src) for r in active[:top]],
+        "active": [_with_tasks(r, by_id[r["id"]]) for r in active[:top]],
         "more_active": max(0, len(active) - top),
         "critical_path": critical_path(src, rows, net),
         "risk_alerts": _risks(src),
@@ -119,8 +120,7 @@ def _urgency(r: dict[str, Any]) -> tuple[str, int, str]:
     return (str(r["due"] or "9999-99-99"), PRIORITY_RANK.get(r["priority"], 9), r["id"])
 
 
-def _with_tasks(r: dict[str, Any], src: Source) -> dict[str, Any]:
-    m = next(m for m in src.milestones if m.id == r["id"])
+def _with_tasks(r: dict[str, Any], m: Milestone) -> dict[str, Any]:
     open_tasks = [
         {
             "id": t.id,

@@ -35,15 +35,15 @@ def write_page(store: Store) -> Path:
 def web(store: Store, options: dict[str, Any]) -> None:
     path = write_page(store)
     click.echo(str(path))
-    if options["open_"]:
+    if options["serve"]:
+        serve(store, options["host"], options["port"], options["open_"])
+    elif options["open_"]:
         import webbrowser
 
         webbrowser.open(path.as_uri())
-    if options["serve"]:
-        serve(store, options["host"], options["port"])
 
 
-def serve(store: Store, host: str | None, port: int) -> None:
+def serve(store: Store, host: str | None, port: int, open_: bool) -> None:
     from gitmilestone.serve import Page, server
     from gitmilestone.storage.store import Store
     from gitmilestone.watch import fingerprint
@@ -62,7 +62,12 @@ def serve(store: Store, host: str | None, port: int) -> None:
     )
     httpd = server(page, host, port)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Serving http://{shown}:{httpd.server_address[1]}/ (Ctrl-C stops)", err=True)
+    url = f"http://{shown}:{httpd.server_address[1]}/"
+    click.echo(f"Serving {url} (Ctrl-C stops)", err=True)
+    if open_:
+        import webbrowser
+
+        webbrowser.open(url)
     try:
         httpd.serve_forever(poll_interval=0.5)
     finally:

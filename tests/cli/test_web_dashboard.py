@@ -187,3 +187,20 @@ def test_another_bind_address_needs_host_and_warns(initialized: Path) -> None:
         proc.wait(timeout=10)
     assert warning.startswith("warning: serving on 0.0.0.0: anyone who can reach")
     assert serving.startswith("Serving http://0.0.0.0:")
+
+
+def test_the_page_lists_gates_waiting_for_approval(
+    initialized: Path, run_cli: Callable[..., Result]
+) -> None:
+    run_cli("new", "Auth", "--end", "2027-01-01")
+    run_cli("task", "add", "M-001", "Login API", "--hours", "10", "--phases")
+    git(initialized, "add", "-A")
+    git(initialized, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "plan")
+    for action in ("start", "complete"):
+        assert run_cli("phase", action, "M-001/task-001").exit_code == 0
+
+    _, html = web_page(run_cli)
+
+    gates = html[html.index('<section id="gates"') :]
+    gates = gates[: gates.index("</section>")]
+    assert "<b>M-001/task-001</b> Login API: design done, gate design_to_spec waits for" in gates
