@@ -66,16 +66,18 @@ def display(
     is_tty: bool,
     env: Mapping[str, str],
 ) -> Display:
-    """options: level, color (None where not given on the command line) and width."""
-    setting = options.get("color") or str(config.get("color") or "auto")
-    color = wants_color(setting, is_tty, env)
+    """options: level, color (None where not given on the command line) and width.
+    --color always beats NO_COLOR; `color: always` in the project's ui-config.yaml does not."""
+    given = options.get("color")
+    setting = given or str(config.get("color") or "auto")
+    color = wants_color(setting, is_tty, env) and not (env.get("NO_COLOR") and not given)
     section = config.get("dashboard")
     shown: Mapping[str, Any] = section if isinstance(section, Mapping) else {}
     activity = shown.get("activity")
     return Display(
         level=level(config, options.get("level"), *counts),
         color=color,
-        terminal=is_tty or setting == "always",
+        terminal=is_tty or (color and setting == "always"),
         width=options.get("width"),
         top=int(shown.get("top") or 10),
         activity=int(activity) if isinstance(activity, int) else 8,

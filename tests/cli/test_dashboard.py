@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
 from gitmilestone import plan as plans
@@ -167,3 +168,19 @@ def test_log_summarises_every_event_type(own_demo: Path, run_cli: Callable[..., 
     assert "Changed M-002: set rollback_plan" in line("fields_set")
     assert "Paused work on M-002/task-002: Checkout endpoint" in line("session_paused")
     assert all(not x.split()[4].startswith("(") for x in lines)  # every event has a summary
+
+
+def test_piped_output_is_plain_unless_colour_is_forced(
+    demo: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_cli("status", "--level", "rich").output.startswith("Project: ")
+    cfg = demo / ".milestones/config/ui-config.yaml"
+    monkeypatch.setenv("NO_COLOR", "1")
+    text = cfg.read_text()
+    try:
+        cfg.write_text(text.replace("color: auto", "color: always"))
+        assert run_cli("status", "--level", "rich").output.startswith("Project: ")
+    finally:
+        cfg.write_text(text)
+    forced = run_cli("status", "--level", "rich", "--color", "always").output
+    assert "\x1b[" in forced and "┏━" in forced
