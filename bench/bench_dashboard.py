@@ -16,6 +16,7 @@ headless Chromium (best of the rounds, a fresh tab each). Not part of the test s
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -64,19 +65,24 @@ def build(root: Path, milestones: int, tasks: int, commits: int) -> None:
         )
 
 
-def once(root: Path, args: list[str]) -> float:
+def once(root: Path, args: list[str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, with the git it runs) of one command. On a busy
+    machine the CPU time says what the command costs; the wall time what a user waits."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run([str(BIN / "git-milestone"), *args], cwd=root, capture_output=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"git milestone {' '.join(args)} failed:\n{proc.stderr.decode()}")
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
-def measure(root: Path, rounds: int) -> dict[str, list[float]]:
+def measure(root: Path, rounds: int) -> dict[str, list[tuple[float, float]]]:
     for args in COMMANDS.values():
         once(root, args)  # warm-up: .pyc files, the validation cache, the OS cache
-    samples: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in COMMANDS}
     for _ in range(rounds):
         for name, args in COMMANDS.items():
             samples[name].append(once(root, args))
@@ -94,14 +100,20 @@ def browser_load(page: Path, rounds: int) -> tuple[float, list[str]] | None:
     return min(x.load_seconds for x in loads), loads[-1].console
 
 
-def report(samples: dict[str, list[float]], page: Path, rounds: int) -> None:
-    base = statistics.median(samples["status --level simple"])
-    print("| command | median | p90 | x status --level simple |")
-    print("| --- | --- | --- | --- |")
+def report(samples: dict[str, list[tuple[float, float]]], page: Path, rounds: int) -> None:
+    def median(name: str, which: int) -> float:
+        return statistics.median(s[which] for s in samples[name])
+
+    base = [median("status --level simple", 0), median("status --level simple", 1)]
+    print(
+        "| command | wall median | wall p90 | CPU median | x status --level simple (wall / CPU) |"
+    )
+    print("| --- | --- | --- | --- | --- |")
     for name, values in samples.items():
-        med = statistics.median(values)
-        print(f"| `git milestone {name}` | {med * 1000:.0f} ms | {p90(values) * 1000:.0f} ms "
-              f"| {med / base:.2f} |")  # fmt: skip
+        wall, cpu = median(name, 0), median(name, 1)
+        print(f"| `git milestone {name}` | {wall * 1000:.0f} ms | "
+              f"{p90([v[0] for v in values]) * 1000:.0f} ms | {cpu * 1000:.0f} ms | "
+              f"{wall / base[0]:.2f} / {cpu / base[1]:.2f} |")  # fmt: skip
     size = page.stat().st_size
     print(f"\nindex.html: {size / 1e6:.2f} MB ({size:,} bytes)")
     loaded = browser_load(page, rounds)

@@ -23,6 +23,7 @@ from gitmilestone.model import (
 )
 
 if TYPE_CHECKING:
+    from gitmilestone.analysis.cpm import Cpm
     from gitmilestone.analysis.schedule import Network
     from gitmilestone.storage.store import Store
 
@@ -63,8 +64,10 @@ def network(src: Source) -> Network:
     return schedule.build(src.milestones, cal, src.settings, buffer)
 
 
-def build(src: Source, top: int, latest: int, net: Network | None = None) -> dict[str, Any]:
-    """The dashboard of the plan in `src`; `net` when the caller has solved it already."""
+def build(
+    src: Source, top: int, latest: int, net: Network | None = None, result: Cpm | None = None
+) -> dict[str, Any]:
+    """The dashboard of the plan in `src`; `net` and `result` when the caller has them."""
     rows = {m.id: _row(m, src) for m in src.milestones}
     by_id = {m.id: m for m in src.milestones}
     active = sorted(
@@ -83,7 +86,7 @@ def build(src: Source, top: int, latest: int, net: Network | None = None) -> dic
         "focus": _focus(src, rows, active),
         "active": [_with_tasks(r, by_id[r["id"]]) for r in active[:top]],
         "more_active": max(0, len(active) - top),
-        "critical_path": critical_path(src, rows, net),
+        "critical_path": critical_path(src, rows, net, result),
         "risk_alerts": _risks(src),
         "recent_activity": [activity.row(e) for e in src.events[-latest:][::-1]] if latest else [],
         "warnings": list(src.problems),
@@ -149,7 +152,10 @@ def _focus(
 
 
 def critical_path(
-    src: Source, rows: dict[str, dict[str, Any]], net: Network | None
+    src: Source,
+    rows: dict[str, dict[str, Any]],
+    net: Network | None,
+    result: Cpm | None = None,
 ) -> dict[str, Any]:
     """The milestones on the critical path, after the completed ones that led to them."""
     from gitmilestone.analysis import schedule
@@ -158,7 +164,7 @@ def critical_path(
         net = net or network(src)
     except MilestoneError as err:  # a cycle or an unknown dependency: say so, show the rest
         return {"chain": [], "finish": None, "error": err.message}
-    result = net.solve()
+    result = result or net.solve()
     order: list[str] = []
     for i in schedule.critical_path(net, result):
         mid = net.graph.nodes[i].milestone.id
