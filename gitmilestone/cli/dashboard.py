@@ -126,13 +126,23 @@ def _bar_width(store: Store) -> int:
 @level_option
 @color_option
 @width_option
-@click.option("--top", type=click.IntRange(1, 200), help="Active milestones to list (default: 10).")
+@click.option(
+    "--top",
+    type=click.IntRange(1, 200),
+    help="Active milestones to list (default: `dashboard.top` in ui-config.yaml, 10).",
+)
 @click.option("--watch", is_flag=True, help="Redraw whenever the plan or its history changes.")
 @click.option("--max-redraws", type=int, hidden=True, help="--watch: stop after N redraws.")
 @click.option("--web", is_flag=True, help="Write the web dashboard (one HTML file).")
 @click.option("--open", "open_", is_flag=True, help="Write the web dashboard and open it.")
 @click.option("--serve", is_flag=True, help="Serve the web dashboard, reloading on change.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="--serve: the port (0: any free one).",
+)
 @click.option("--host", help="Address to serve on (default 127.0.0.1: this machine only).")
 def dashboard_cmd(as_json: bool, **options: Any) -> None:
     """The plan at a glance: overall progress, the current focus, the most urgent active
