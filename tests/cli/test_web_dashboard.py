@@ -4,13 +4,13 @@ version endpoint; `--watch` redrawing after a real commit."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
 import time
 import urllib.error
 import urllib.request
+import webbrowser
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from gitmilestone.repo import discover
 from gitmilestone.serve import Page, server
-from tests.conftest import git, run_exe
+from gitmilestone.watch import changes
+from tests.conftest import git
 
 
 class Tags(HTMLParser):
@@ -157,21 +159,48 @@ def test_dashboard_json_round_trips(initialized: Path, run_cli: Callable[..., Re
     assert data["project"]["milestones"] == 0 and data["active"] == []
 
 
-def test_open_hands_the_file_to_the_browser(initialized: Path, tmp_path: Path) -> None:
+def test_open_hands_the_file_to_the_browser(
+    initialized: Path,
+    tmp_path: Path,
+    run_cli: Callable[..., Result],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     seen = tmp_path / "opened.txt"
     script = tmp_path / "browser.py"
     script.write_text(f"import sys\nopen({str(seen)!r}, 'w').write(sys.argv[1])\n")
-    env = {**os.environ, "BROWSER": f"{sys.executable} {script} %s"}
+    monkeypatch.setenv("BROWSER", f"{sys.executable} {script} %s")
+    monkeypatch.setattr(webbrowser, "_tryorder", None)  # read $BROWSER afresh
 
-    proc = run_exe(initialized, "dashboard", "--open", env=env)
+    result = run_cli("dashboard", "--open")
 
-    assert proc.returncode == 0, proc.stderr
-    page = Path(proc.stdout.strip())
+    assert result.exit_code == 0, result.output
+    page = Path(result.output.strip())
     assert page.is_file()
     deadline = time.monotonic() + 10
     while not seen.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert seen.read_text() == page.as_uri()
+
+
+def test_watch_draws_then_waits_for_a_change(
+    initialized: Path, run_cli: Callable[..., Result]
+) -> None:
+    result = run_cli("dashboard", "--watch", "--max-redraws", "1", "--level", "simple")
+    assert result.output.startswith("MILESTONE PROGRESS DASHBOARD")
+    assert "(watching for changes; Ctrl-C stops)" in result.stderr
+
+    paths = discover(initialized)
+    naps: list[float] = []
+
+    def edit_while_asleep(seconds: float) -> None:
+        naps.append(seconds)
+        if len(naps) == 2:  # nothing changed during the first look
+            (initialized / ".milestones/active/M-009.yaml").write_text("x\n")
+
+    looks = changes(paths, sleep=edit_while_asleep)
+    first = next(looks)
+    assert next(looks) != first
+    assert naps == [0.5, 0.5]  # twice a second, never busier
 
 
 def test_another_bind_address_needs_host_and_warns(initialized: Path) -> None:
