@@ -12,6 +12,7 @@ LEVEL_MARK = {"high": "🔴 HIGH:", "medium": "🟡 MED: ", "low": "🟢 LOW: "}
 TASK_MARK = {"in_progress": "[~]", "blocked": "[!]"}
 CHAIN_SHOWN = 6  # milestones of the critical path spelled out; the rest are counted
 TITLE_WIDTH = 32
+TASK_LINES = 8  # open tasks shown under the active milestones, the most urgent first
 
 
 def dashboard_lines(data: Mapping[str, Any], width: int = 10) -> list[str]:
@@ -60,7 +61,8 @@ def active_lines(data: Mapping[str, Any], width: int) -> list[str]:
         return ["(none: every milestone is completed)"]
     title_w = min(max(len(f"{r['id']}: {r['title']}") for r in rows), TITLE_WIDTH)
     more = data["more_active"]
-    out = []
+    out: list[str] = []
+    budget = TASK_LINES
     for n, r in enumerate(rows):
         last = n == len(rows) - 1 and not more
         head = _fit(f"{r['id']}: {r['title']}", title_w)
@@ -69,8 +71,10 @@ def active_lines(data: Mapping[str, Any], width: int) -> list[str]:
             f"{r['progress']:3.0f}% ({due_label(r)})"
         )
         stem = "    " if last else "│   "
-        for k, t in enumerate(r["open_tasks"]):
-            branch = "└──" if k == len(r["open_tasks"]) - 1 else "├──"
+        shown = r["open_tasks"][:budget]
+        budget -= len(shown)
+        for k, t in enumerate(shown):
+            branch = "└──" if k == len(shown) - 1 else "├──"
             why = f" — {t['blocked_reason']}" if t.get("blocked_reason") else ""
             out.append(f"{stem}{branch} {TASK_MARK[t['status']]} {t['id']} {t['title']}{why}")
     if more:

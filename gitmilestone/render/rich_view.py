@@ -20,6 +20,7 @@ from gitmilestone.activity import clean
 from gitmilestone.render.dashboard import (
     LEVEL_MARK,
     STATE_MARK,
+    TASK_LINES,
     chain_lines,
     due_label,
     focus_line,
@@ -146,6 +147,7 @@ def _active_tree(data: Mapping[str, Any]) -> Tree:
     tree = Tree(Text("ACTIVE MILESTONES", style="bold"))
     heads = [clean(f"{r['id']}: {r['title']}") for r in data["active"]]
     title_w = min(max(map(len, heads), default=10), 40)
+    budget = TASK_LINES
     for r in data["active"]:
         row = Table.grid(padding=(0, 1))
         row.add_column(width=title_w, no_wrap=True, overflow="ellipsis")
@@ -155,7 +157,9 @@ def _active_tree(data: Mapping[str, Any]) -> Tree:
             Text(f"{r['progress']:3.0f}%"), due,
         )  # fmt: skip
         branch = tree.add(row)
-        for t in r["open_tasks"]:
+        shown = r["open_tasks"][:budget]
+        budget -= len(shown)
+        for t in shown:
             why = f" — {t['blocked_reason']}" if t.get("blocked_reason") else ""
             style = STATUS_STYLE.get(t["status"], "")
             branch.add(_t(f"{t['status']}: {t['id']} {t['title']}{why}", style))

@@ -34,7 +34,12 @@ def write_plan(root: Path, count: int, tasks: int = 2) -> None:
         defaults = {"priority": "medium", "category": "feature", "estimated_hours": 0}
         data = plans.milestone_template(mid, spec, defaults | {"buffer_percentage": 0}, ())
         data["tasks"] = [
-            {"id": f"task-{t:03d}", "title": f"Task {t}", "estimated_hours": 4, "status": "pending"}
+            {
+                "id": f"task-{t:03d}",
+                "title": f"Task {t}",
+                "estimated_hours": 4,
+                "status": "in_progress" if t == 1 else "pending",
+            }
             for t in range(1, tasks + 1)
         ]
         path = store.paths.milestones / "active" / f"{mid}.yaml"
@@ -95,6 +100,7 @@ def test_a_large_plan_stays_on_one_screen(
     lines = run_cli("dashboard", "--level", "simple").output.splitlines()
 
     assert "└── and 50 more (git milestone list)" in lines
+    assert sum("[~] task-001" in x for x in lines) == 8  # the most urgent ones' open tasks
     assert len(lines) < 50
     assert len(run_cli("dashboard", "--top", "3").output.splitlines()) < 40
 
