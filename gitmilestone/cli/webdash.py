@@ -10,6 +10,8 @@ import click
 from gitmilestone.serve import LOOPBACK
 
 if TYPE_CHECKING:
+    from http.server import ThreadingHTTPServer
+
     from gitmilestone.storage.store import Store
 
 
@@ -44,6 +46,20 @@ def web(store: Store, options: dict[str, Any]) -> None:
 
 
 def serve(store: Store, host: str | None, port: int, open_: bool) -> None:
+    httpd, url = serving(store, host, port)
+    click.echo(f"Serving {url} (Ctrl-C stops)", err=True)
+    if open_:
+        import webbrowser
+
+        webbrowser.open(url)
+    try:
+        httpd.serve_forever(poll_interval=0.5)
+    finally:
+        httpd.server_close()
+
+
+def serving(store: Store, host: str | None, port: int) -> tuple[ThreadingHTTPServer, str]:
+    """The server, bound (127.0.0.1 unless `host` says otherwise), and its URL."""
     from gitmilestone.serve import Page, server
     from gitmilestone.storage.store import Store
     from gitmilestone.watch import fingerprint
@@ -62,16 +78,7 @@ def serve(store: Store, host: str | None, port: int, open_: bool) -> None:
     )
     httpd = server(page, host, port)
     shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{httpd.server_address[1]}/"
-    click.echo(f"Serving {url} (Ctrl-C stops)", err=True)
-    if open_:
-        import webbrowser
-
-        webbrowser.open(url)
-    try:
-        httpd.serve_forever(poll_interval=0.5)
-    finally:
-        httpd.server_close()
+    return httpd, f"http://{shown}:{httpd.server_address[1]}/"
 
 
 def watch(store: Store, options: dict[str, Any]) -> None:

@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from gitmilestone.cli.webdash import serving
 from gitmilestone.repo import discover
 from gitmilestone.serve import Page, server
+from gitmilestone.storage.store import Store
 from gitmilestone.watch import changes
 from tests.conftest import git
 
@@ -233,3 +235,22 @@ def test_the_page_lists_gates_waiting_for_approval(
     gates = html[html.index('<section id="gates"') :]
     gates = gates[: gates.index("</section>")]
     assert "<b>M-001/task-001</b> Login API: design done, gate design_to_spec waits for" in gates
+
+
+def test_the_served_page_follows_the_plan(
+    initialized: Path, run_cli: Callable[..., Result]
+) -> None:
+    run_cli("new", "Launch", "--end", "2027-01-01", "--hours", "8")
+    httpd, url = serving(Store.open(initialized), None, 0)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        first = urllib.request.urlopen(f"{url}version").read().decode()
+        assert url.startswith("http://127.0.0.1:")
+        assert f'data-version="{first}"' in urllib.request.urlopen(url).read().decode()
+        run_cli("new", "Second launch", "--end", "2027-02-01", "--hours", "8")
+        second = urllib.request.urlopen(f"{url}version").read().decode()
+        assert second != first
+        assert "Second launch" in urllib.request.urlopen(url).read().decode()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
