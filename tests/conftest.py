@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -22,27 +23,65 @@ settings.register_profile("ci", deadline=None, suppress_health_check=[HealthChec
 settings.load_profile("ci")
 
 
+def sealed_env(home: Path) -> dict[str, str]:
+    """No user or system git config, a fixed identity and fixed dates, our venv's bin on PATH."""
+    (home / ".gitconfig").write_text(
+        "[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n"
+    )
+    return {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "Test User",
+        "GIT_AUTHOR_EMAIL": "test@example.com",
+        "GIT_COMMITTER_NAME": "Test User",
+        "GIT_COMMITTER_EMAIL": "test@example.com",
+        "GIT_AUTHOR_DATE": "2026-11-02T10:00:00Z",
+        "GIT_COMMITTER_DATE": "2026-11-02T10:00:00Z",
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+    }
+
+
+def _seal(mp: pytest.MonkeyPatch, home: Path) -> None:
+    for name, value in sealed_env(home).items():
+        mp.setenv(name, value)
+    for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "EDITOR", "VISUAL", "GIT_EDITOR"):
+        mp.delenv(var, raising=False)
+
+
 @pytest.fixture(autouse=True)
 def hermetic_seal(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No user or system git config, fixed identity and dates, our venv's bin on PATH."""
-    home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_AUTHOR_NAME", "Test User")
-    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "test@example.com")
-    monkeypatch.setenv("GIT_COMMITTER_NAME", "Test User")
-    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "test@example.com")
-    monkeypatch.setenv("GIT_AUTHOR_DATE", "2026-11-02T10:00:00Z")
-    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-11-02T10:00:00Z")
-    monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ['PATH']}")
-    for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "EDITOR", "VISUAL", "GIT_EDITOR"):
-        monkeypatch.delenv(var, raising=False)
-    (home / ".gitconfig").write_text(
-        "[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n"
-    )
+    _seal(monkeypatch, tmp_path_factory.mktemp("home"))
+
+
+@pytest.fixture(scope="session")
+def demo_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The `git milestone demo` repository, built once: read it, or copy it to change it."""
+    target = tmp_path_factory.mktemp("demo-build") / "demo"
+    with pytest.MonkeyPatch.context() as mp:
+        _seal(mp, tmp_path_factory.mktemp("home"))
+        result = CliRunner().invoke(cli, ["demo", "--dir", str(target)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return target
+
+
+@pytest.fixture
+def demo(repo: Path, demo_repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shared demo repository as the working directory: only for reading."""
+    monkeypatch.chdir(demo_repo)
+    return demo_repo
+
+
+@pytest.fixture
+def own_demo(repo: Path, demo_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the demo repository, to change, as the working directory."""
+    target = tmp_path / "demo"
+    shutil.copytree(demo_repo, target, symlinks=True)
+    monkeypatch.chdir(target)
+    return target
 
 
 def git(cwd: Path, *args: str, check: bool = True) -> str:

@@ -172,13 +172,13 @@ def test_the_cache_is_rebuilt_from_the_notes(paused: Path) -> None:
 
 
 def test_resume_points_are_the_last_pause_of_each_paused_session() -> None:
-    points = resume_state.resume_points(sessions.fold(LIFE))
+    points = sessions.resume_points(sessions.fold(LIFE))
 
     assert list(points) == ["feature"]
     assert points["feature"]["notes"] == "nearly"
     assert points["feature"]["task_ref"] == "M-001/task-001"
     ended = sessions.fold([*LIFE, ev("session_ended", "15:00", "e1")])
-    assert resume_state.resume_points(ended) == {}
+    assert sessions.resume_points(ended) == {}
 
 
 # -- wired into the real hooks ------------------------------------------------------------------

@@ -358,8 +358,8 @@ def test_config_merges_the_file_over_the_template_defaults(initialized: Path) ->
 def test_a_missing_config_file_means_the_defaults(initialized: Path) -> None:
     (initialized / ".milestones" / CONFIG_FILES["ui-config"][0]).unlink()
     assert Store.open(initialized).config("ui-config")["thresholds"] == {
-        "rich": 10,
-        "dashboard": 50,
+        "rich": {"milestones": 25, "tasks": 250},
+        "dashboard": {"milestones": 100, "tasks": 1000},
     }
 
 

@@ -9,7 +9,7 @@ tasks and closed milestones take no time. Deadlines are each milestone's estimat
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -75,9 +75,13 @@ def _deadline(cal: WorkCalendar, node: Node) -> int | None:
 # -- reading the result ------------------------------------------------------------------------
 
 
-def items(net: Network, result: cpm.Cpm) -> list[dict[str, Any]]:
-    """Every milestone and task with its dates and float, in topological order, as JSON."""
-    return [_item(net, result, i) for i in net.graph.order if net.graph.nodes[i].kind != START]
+def items(
+    net: Network, result: cpm.Cpm, only: Collection[int] | None = None
+) -> list[dict[str, Any]]:
+    """Every milestone and task (or those of `only`) with its dates and float, in topological
+    order, as JSON."""
+    order = net.graph.order if only is None else [i for i in net.graph.order if i in only]
+    return [_item(net, result, i) for i in order if net.graph.nodes[i].kind != START]
 
 
 def _item(net: Network, r: cpm.Cpm, i: int) -> dict[str, Any]:

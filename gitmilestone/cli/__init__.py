@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "list": ("views", "list_cmd", "List milestones, filtered by status, priority or category."),
     "show": ("views", "show_cmd", "Show one milestone in full."),
     "status": ("views", "status_cmd", "Progress of every milestone at a glance."),
+    "dashboard": ("dashboard", "dashboard_cmd", "The plan on one screen; --web for the web page."),
     "validate": ("views", "validate_cmd", "Check every milestone and config file."),
     "fix-ids": ("views", "fix_ids_cmd", "Renumber duplicate milestone and task IDs."),
     "install": ("hooks", "install_cmd", "Install the git hooks that track progress from commits."),

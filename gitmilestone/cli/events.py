@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import click
 
 from gitmilestone.cli import emit_json, emit_lines, workspace
-
-if TYPE_CHECKING:
-    from gitmilestone.core.events import Event
 
 EVENT_TYPES = [
     "milestone_created",
@@ -27,6 +23,9 @@ EVENT_TYPES = [
     "criterion_added",
     "deliverable_added",
     "fields_set",
+    "risk_identified",
+    "phase_approved",
+    "session_paused",
 ]
 
 
@@ -79,7 +78,9 @@ def log_cmd(
     elif as_json:
         emit_json([json.loads(e.to_json()) for e in found])
     else:
-        emit_lines([_log_line(e) for e in found] or ["No events."])
+        from gitmilestone.core.activity import log_line
+
+        emit_lines([log_line(e) for e in found] or ["No events."])
 
 
 def _event_types(value: tuple[str, ...]) -> tuple[str, ...]:
@@ -89,16 +90,6 @@ def _event_types(value: tuple[str, ...]) -> tuple[str, ...]:
             known = ", ".join(EVENT_TYPES)
             raise click.BadParameter(f"'{kind}' is not an event type (such as {known})")
     return value
-
-
-def _log_line(e: Event) -> str:
-    ref = f"{e.milestone_id or '-'}" + (f"/{e.task_id}" if e.task_id else "")
-    blockers = "; ".join(e.details.get("blockers_encountered") or ())
-    what = e.details.get("trailer") or e.details.get("notes") or blockers
-    who = (e.author or "?").split(" <")[0]
-    where = f"{e.commit[:8]}, " if e.commit else ""
-    stamp = e.timestamp[:16].replace("T", " ")
-    return f"{stamp}  {e.event_type:<18} {ref:<24} {what}  ({where}{who})"
 
 
 @click.command("apply")

@@ -53,26 +53,28 @@ def init_cmd(as_json: bool, no_hooks: bool) -> None:
 )
 def demo_cmd(target: Path | None) -> None:
     """Build a sample repository with milestones, tasks, dependencies, risks and commits,
-    then print its status. Your current repository is not touched.
+    then print its dashboard. Your current repository is not touched.
 
     \b
     Example:
       git milestone demo
       cd <the folder it prints> && git milestone show M-002
     """
-    from gitmilestone.cli.views import status_report
+    from gitmilestone.cli.dashview import demo_dashboard
     from gitmilestone.commands.demo import build_demo
-    from gitmilestone.commands.status import status
     from gitmilestone.workspace import Workspace
 
     root = build_demo(target)
     click.echo(f"Demo repository: {root}\n")
-    emit_lines(status_report(status(Workspace.open(root))))
-    click.echo(f"\nExplore it:  cd {root}")
+    click.echo(f"Explore it:  cd {root}")
     emit_lines([f"  git milestone {cmd:<28} # {why}" for cmd, why in DEMO_TOUR])
+    click.echo()
+    emit_lines(demo_dashboard(Workspace.open(root)))
 
 
 DEMO_TOUR = (
+    ("status", "every milestone with bars, due dates and time spent"),
+    ("dashboard --web --open", "Gantt chart, dependency graph, burndown in a browser"),
     ("resume", "where the checkout work was paused, and what is ready"),
     ("critical-path", "the chain that decides the end date"),
     ("schedule --what-if M-002+5d", "what moves if payments slip a week"),

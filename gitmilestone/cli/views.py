@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from gitmilestone.cli import emit_json, emit_lines, workspace
+from gitmilestone.cli.options import color_option, level_option, width_option
 
 STATUSES = ["planned", "in_progress", "blocked", "completed", "cancelled"]
 PRIORITIES = ["critical", "high", "medium", "low"]
@@ -80,16 +81,26 @@ def show_cmd(milestone_id: str, as_json: bool) -> None:
 
 @click.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def status_cmd(as_json: bool) -> None:
+@level_option
+@color_option
+@width_option
+def status_cmd(as_json: bool, **options: Any) -> None:
     """Progress of every milestone: a bar, task counts and the due date; once time is tracked,
     the hours spent, the estimate and the efficiency ratio (earned hours / hours spent).
 
     Progress weighs tasks by their estimated hours; the project total weighs milestones by
-    theirs.
+    theirs. The look scales with the plan (ui-config.yaml): plain lines, a rich table from 25
+    milestones, the one-screen dashboard from 100; --level picks one for this call.
     """
     from gitmilestone.commands.status import status
 
-    data = status(workspace())
+    ws = workspace()
+    if not as_json:
+        from gitmilestone.cli.dashview import status_view
+
+        if status_view(ws, options):  # the rich or dashboard level, where chosen
+            return
+    data = status(ws)
     if as_json:
         emit_json(data.as_json())
     else:

@@ -226,14 +226,30 @@ migration:
 """
 
 UI_CONFIG = """\
-# How much git-milestone shows. auto picks the level from the number of milestones.
+# How `git milestone status` and `git milestone dashboard` show the plan in a terminal.
 schema_version: 1
 
+# simple: plain text lines. rich: tables, coloured bars and panels. dashboard: `status` shows
+# the one-screen dashboard (the most urgent milestones first) and points at the web view.
+# auto picks the level from the size of the plan; --level overrides it for one call.
 level: auto       # auto | simple | rich | dashboard
+
+# For auto: a plan with at least this many milestones, or this many tasks, gets the level.
 thresholds:
-  rich: 10        # from this many milestones on, use the rich terminal view
-  dashboard: 50   # from this many, suggest the web dashboard
-color: auto       # auto | always | never
+  rich:
+    milestones: 25
+    tasks: 250
+  dashboard:
+    milestones: 100
+    tasks: 1000
+
+# Colours of the rich level: auto (on a terminal, unless NO_COLOR is set) | always | never.
+# --color overrides it. Piped output is always plain text unless colour is forced.
+color: auto
+
+dashboard:
+  top: 10         # active milestones listed; the rest are counted ("and 990 more")
+  activity: 8     # latest events under RECENT ACTIVITY
 """
 
 LESSONS_LEARNED = """\

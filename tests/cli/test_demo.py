@@ -19,19 +19,21 @@ def demo(repo: Path, tmp_path: Path, run_cli: Callable[..., Result]) -> tuple[Pa
     return target, run_cli("demo", "--dir", str(target))
 
 
-def test_demo_builds_a_repository_and_prints_its_status(demo: tuple[Path, Result]) -> None:
+def test_demo_builds_a_repository_and_ends_with_its_dashboard(
+    demo: tuple[Path, Result],
+) -> None:
     target, result = demo
 
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == f"Demo repository: {target.resolve()}"
-    assert "Project: " in lines[2] and "1 of 5 milestones completed" in lines[2]
-    assert "ACTIVE MILESTONES" in lines
-    assert any(line.startswith("  M-002  Payments API") for line in lines)
-    assert "COMPLETED: M-001" in lines
-    assert f"Explore it:  cd {target.resolve()}" in lines
-    assert lines[-1].startswith("  git milestone lint")
-    assert "RISK ALERTS" in lines
+    assert lines[2] == f"Explore it:  cd {target.resolve()}"
+    assert any(line.startswith("  git milestone lint") for line in lines)
+    dash = lines[lines.index("MILESTONE PROGRESS DASHBOARD") :]
+    assert "(1 of 5 milestones completed, 6/16 tasks done)" in dash[3]
+    assert any(line.startswith("├── M-002: Payments API") for line in dash)
+    assert "RISK ALERTS:" in dash
+    assert dash[-1].startswith("- ")  # the latest activity closes it
 
 
 def test_demo_repository_has_history_and_a_valid_plan(
