@@ -121,8 +121,10 @@ def actual_hours(
     now: str,
     rules: TimeRules,
     commit_hours: Mapping[str, float],
+    links: Mapping[str, set[Key]] | None = None,
 ) -> dict[Key, Spent]:
-    """Time spent per (milestone, task): sessions, else logged, else estimated from commits."""
+    """Time spent per (milestone, task): sessions, else logged, else estimated from commits.
+    `links`: linked_commits(events), where the caller has it already."""
     events = list(events)
     measured = _by_session(sessions, now, rules)
     logged: dict[Key, float] = {}
@@ -131,7 +133,7 @@ def actual_hours(
             key = (e.milestone_id, e.task_id)
             logged[key] = logged.get(key, 0.0) + float(e.details.get("time_spent") or 0)
     estimated: dict[Key, float] = {}
-    for commit, keys in linked_commits(events).items():
+    for commit, keys in (linked_commits(events) if links is None else links).items():
         for key in keys:
             share = commit_hours.get(commit, 0.0) / len(keys)
             estimated[key] = estimated.get(key, 0.0) + share
@@ -150,12 +152,17 @@ def _by_session(sessions: Iterable[Session], now: str, rules: TimeRules) -> dict
     return out
 
 
-def needs_estimate(events: Iterable[Event], sessions: Iterable[Session]) -> set[str]:
-    """Commits whose time must be estimated: linked to work no session or log accounts for."""
+def needs_estimate(
+    events: Iterable[Event],
+    sessions: Iterable[Session],
+    links: Mapping[str, set[Key]] | None = None,
+) -> set[str]:
+    """Commits whose time must be estimated: linked to work no session or log accounts for.
+    `links`: linked_commits(events), where the caller has it already."""
     events = list(events)
     known = {(s.milestone_id, s.task_id) for s in sessions}
     known |= {(e.milestone_id, e.task_id) for e in events if e.event_type == "time_logged"}
-    links = linked_commits(events)
+    links = linked_commits(events) if links is None else links
     return {c for c, keys in links.items() if any(k not in known for k in keys)}
 
 

@@ -108,11 +108,12 @@ def _timesheet(ws: Workspace) -> TimeSheet:
     found = work_sessions(ws)
     rules = TimeRules.from_config(ws.store.config())
     now = clock.stamp()
-    wanted = timeaccount.needs_estimate(events, found)
+    links = timeaccount.linked_commits(events)
+    wanted = timeaccount.needs_estimate(events, found, links)
     commit_hours = (
         timeaccount.gap_estimate(_commit_times(ws, events, wanted, rules), rules) if wanted else {}
     )
-    by_key = timeaccount.actual_hours(events, found, now, rules, commit_hours)
+    by_key = timeaccount.actual_hours(events, found, now, rules, commit_hours, links)
     return TimeSheet(by_key, found, now, rules)
 
 
@@ -131,7 +132,8 @@ def _commit_times(
 ) -> list[tuple[str, str, int]]:
     """(commit, author e-mail, time) of every commit since shortly before the first one
     wanted, so each wanted commit's gap to its author's previous commit is known."""
-    first = min(clock.parse_stamp(e.timestamp) for e in events if e.commit in wanted)
+    # Timestamps are UTC text of one form, so the earliest sorts first: parse only that one.
+    first = clock.parse_stamp(min(e.timestamp for e in events if e.commit in wanted))
     since = first - dt.timedelta(minutes=rules.session_gap_minutes + 1)
     fmt = "--format=%H%x1f%ae%x1f%at"
     out = ws.git("log", "--no-merges", fmt, f"--since={since.isoformat()}", "HEAD", "--")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -141,6 +142,9 @@ def _event_problem(data: Any) -> str | None:
     return None
 
 
+_TIME_ORDER = attrgetter("timestamp", "id")
+
+
 def merge(*streams: Iterable[Event]) -> list[Event]:
     """All events, each id once, in time order (ties broken by id, so every clone agrees)."""
     seen: dict[str, Event] = {}
@@ -148,7 +152,7 @@ def merge(*streams: Iterable[Event]) -> list[Event]:
         for e in stream:
             if e.id not in seen or (seen[e.id].source == "note" and e.source == "trailer"):
                 seen[e.id] = e
-    return sorted(seen.values(), key=lambda e: (e.timestamp, e.id))
+    return sorted(seen.values(), key=_TIME_ORDER)
 
 
 @dataclass(frozen=True)
@@ -164,26 +168,27 @@ class TaskFacts:
 
 def task_facts(events: Iterable[Event]) -> dict[tuple[str, str], TaskFacts]:
     """Fold events into per-task facts. Order and duplicates do not change the result."""
-    facts: dict[tuple[str, str], TaskFacts] = {}
+    # Plain lists while folding, one TaskFacts per task at the end: a history holds
+    # hundreds of thousands of events, and a frozen copy per event would dominate a read.
+    acc: dict[tuple[str, str], list[Any]] = {}
     for e in merge(events):
         if not (e.milestone_id and e.task_id):
             continue
-        key = (e.milestone_id, e.task_id)
-        f = facts.get(key, TaskFacts())
-        if e.event_type == "task_completed":
-            f = replace(f, completed=True)
-        elif e.event_type in ("task_worked", "task_started"):
-            f = replace(f, started=True)
-        elif e.event_type == "progress_updated" and "progress_percentage" in e.details:
-            f = replace(f, started=True, progress=float(e.details["progress_percentage"]))
-        elif e.event_type == "time_logged":
-            f = replace(
-                f, time_spent=round(f.time_spent + float(e.details.get("time_spent", 0)), 4)
-            )
-        elif e.event_type == "blocker_reported":
-            f = replace(f, blockers=f.blockers + tuple(e.details.get("blockers_encountered", ())))
-        facts[key] = f
-    return facts
+        f = acc.get((e.milestone_id, e.task_id))
+        if f is None:
+            f = acc[(e.milestone_id, e.task_id)] = [False, False, None, 0.0, []]
+        kind = e.event_type
+        if kind == "task_completed":
+            f[0] = True
+        elif kind in ("task_worked", "task_started"):
+            f[1] = True
+        elif kind == "progress_updated" and "progress_percentage" in e.details:
+            f[1], f[2] = True, float(e.details["progress_percentage"])
+        elif kind == "time_logged":
+            f[3] = round(f[3] + float(e.details.get("time_spent", 0)), 4)
+        elif kind == "blocker_reported":
+            f[4].extend(e.details.get("blockers_encountered", ()))
+    return {k: TaskFacts(c, s, p, t, tuple(b)) for k, (c, s, p, t, b) in acc.items()}
 
 
 def overlay(milestones: Iterable[Any], facts: Mapping[tuple[str, str], TaskFacts]) -> list[Any]:

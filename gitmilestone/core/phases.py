@@ -186,37 +186,46 @@ def check_start(ref: str, raw_task: Mapping[str, Any], phase: str, gates: list[G
             )
 
 
+# Where a phase must be for an action, and what the action says when it is elsewhere.
+_WANTED = {
+    "complete": ("in_progress", "shows where it is"),
+    "approve": ("completed", "shows who approved it"),
+}
+_NOT_YET = {
+    ("complete", "pending"): ("has not started", "start it with `git milestone phase start {}`"),
+    ("approve", "pending"): (
+        "has not started: there is nothing to approve",
+        "start it with `git milestone phase start {}`",
+    ),
+    ("approve", "in_progress"): (
+        "is still in progress",
+        "complete it first: `git milestone phase complete {}`",
+    ),
+}
+
+
 def check_complete(ref: str, raw_task: Mapping[str, Any], phase: str) -> None:
-    status = status_of(raw_task, phase)
-    if status == "pending":
-        raise MilestoneError(
-            f"phase {phase} of {ref} has not started",
-            f"start it with `git milestone phase start {ref} {phase}`",
-        )
-    if status != "in_progress":
-        raise ConflictError(
-            f"phase {phase} of {ref} is already {status}",
-            f"`git milestone phase status {ref}` shows where it is",
-        )
+    _check("complete", ref, raw_task, phase)
 
 
 def check_approve(ref: str, raw_task: Mapping[str, Any], phase: str) -> None:
+    _check("approve", ref, raw_task, phase)
+
+
+def _check(action: str, ref: str, raw_task: Mapping[str, Any], phase: str) -> None:
     status = status_of(raw_task, phase)
-    if status == "pending":
+    wanted, shows = _WANTED[action]
+    if status == wanted:
+        return
+    early = _NOT_YET.get((action, status))
+    if early is not None:
         raise MilestoneError(
-            f"phase {phase} of {ref} has not started: there is nothing to approve",
-            f"start it with `git milestone phase start {ref} {phase}`",
+            f"phase {phase} of {ref} {early[0]}", early[1].format(f"{ref} {phase}")
         )
-    if status == "in_progress":
-        raise MilestoneError(
-            f"phase {phase} of {ref} is still in progress",
-            f"complete it first: `git milestone phase complete {ref} {phase}`",
-        )
-    if status != "completed":
-        raise ConflictError(
-            f"phase {phase} of {ref} is already {status}",
-            f"`git milestone phase status {ref}` shows who approved it",
-        )
+    raise ConflictError(
+        f"phase {phase} of {ref} is already {status}",
+        f"`git milestone phase status {ref}` {shows}",
+    )
 
 
 def default_phase(action: str, raw_task: Mapping[str, Any], ref: str) -> str:
