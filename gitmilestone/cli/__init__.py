@@ -148,4 +148,8 @@ def emit_json(data: Any) -> None:
 
 
 def emit_lines(lines: list[str]) -> None:
-    click.echo("\n".join(lines))
+    """Print rendered lines. Titles, trailers and notes come from other people's commits and
+    files: control characters are shown escaped, never sent to the terminal."""
+    from gitmilestone.core.untrusted import printable
+
+    click.echo(printable("\n".join(lines), one_line=False))

@@ -9,6 +9,7 @@ import click
 
 from gitmilestone.cli import emit_json, emit_lines
 from gitmilestone.cli.views import _store
+from gitmilestone.core.untrusted import printable
 
 if TYPE_CHECKING:
     from gitmilestone.core.events import Event
@@ -103,7 +104,8 @@ def _log_line(e: Event) -> str:
     who = (e.author or "?").split(" <")[0]
     where = f"{e.commit[:8]}, " if e.commit else ""
     stamp = e.timestamp[:16].replace("T", " ")
-    return f"{stamp}  {e.event_type:<18} {ref:<24} {what}  ({where}{who})"
+    line = f"{stamp}  {e.event_type:<18} {ref:<24} {what}  ({where}{who})"
+    return printable(line)  # trailers and notes are anyone's text: no terminal escapes
 
 
 @click.command("apply")
@@ -115,7 +117,9 @@ def apply_cmd(dry_run: bool) -> None:
     """
     from gitmilestone.commands.apply import apply
 
-    changes = apply(_store(), dry_run)
+    changes, problems = apply(_store(), dry_run)
+    for problem in problems:
+        click.echo(f"warning: {problem} (skipped)", err=True)
     if not changes:
         click.echo("The files already match the event log.")
     verb = "would set" if dry_run else "set"

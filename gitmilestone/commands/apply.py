@@ -12,8 +12,10 @@ from gitmilestone.storage.yamledit import Document
 Change = tuple[str, str, Any, Any]  # path, field, old, new
 
 
-def apply(store: Store, dry_run: bool = False) -> list[Change]:
-    folded, _ = current(store)
+def apply(store: Store, dry_run: bool = False) -> tuple[list[Change], list[str]]:
+    """The changes made (or, with dry_run, that would be), and the problems met reading the
+    event log (events skipped)."""
+    folded, problems = current(store)
     changes: list[Change] = []
     for before, after in zip(store.milestones(), folded, strict=True):
         found = _task_changes(before, after)
@@ -22,7 +24,7 @@ def apply(store: Store, dry_run: bool = False) -> list[Change]:
         changes += [
             (before.path, f"{before.id}/{tid}.{key}", old, new) for tid, key, old, new in found
         ]
-    return changes
+    return changes, problems
 
 
 def _task_changes(before: Milestone, after: Milestone) -> list[tuple[str, str, Any, Any]]:

@@ -16,6 +16,7 @@ from gitmilestone.commands.sessions import Session
 from gitmilestone.commands.timeaccount import TimeRules, hours_today
 from gitmilestone.core.events import Event, overlay, task_facts
 from gitmilestone.core.model import Milestone, Settings, Task, milestone_status
+from gitmilestone.core.untrusted import is_object_id
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
 from gitmilestone.git import eventlog, snapshot
 
@@ -270,10 +271,12 @@ def _plain(current: snapshot.Changes) -> str:
 
 def _since(paths: RepoPaths, pause: Event | None) -> dict[str, Any]:
     head = pause.details.get("head") if pause else None
-    if not isinstance(head, str):
+    if not is_object_id(head):  # a note is anyone's text: only a commit id reaches git
         return {"head": None, "known": False, "commits": [], "count": 0}
     fmt = "--format=%H%x1f%an%x1f%aI%x1f%s"
-    proc = eventlog.git(paths.root, "log", fmt, f"{head}..HEAD", "--", check=False)
+    proc = eventlog.git(
+        paths.root, "log", fmt, "--end-of-options", f"{head}..HEAD", "--", check=False
+    )
     if proc.returncode != 0:  # the paused commit is not in this clone (not fetched, or gone)
         return {"head": head, "known": False, "commits": [], "count": 0}
     rows = [line.split("\x1f", 3) for line in proc.stdout.splitlines() if line]

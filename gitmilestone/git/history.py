@@ -71,7 +71,7 @@ def _stream(root: Path, revs: list[str], each: Callable[[str], None]) -> bool:
 
     env = {k: v for k, v in os.environ.items() if k != "GIT_INDEX_FILE"}
     env["TZ"] = "UTC"
-    cmd = ["git", "log", DATE_FORMAT, f"--format={HISTORY_FORMAT}", *revs, "--"]
+    cmd = ["git", "log", DATE_FORMAT, f"--format={HISTORY_FORMAT}", "--end-of-options", *revs, "--"]
     chunks: queue.SimpleQueue[bytes] = queue.SimpleQueue()
     with subprocess.Popen(
         cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env

@@ -41,9 +41,7 @@ def carry(root: Path, groups: dict[str, list[str]]) -> int:
         missing = _missing(new, group, notes, infos)
         if missing:
             lines = "".join(e.to_json() + "\n" for e in missing)
-            eventlog.git(
-                root, "notes", f"--ref={eventlog.NOTES_REF}", "append", "-F", "-", new, stdin=lines
-            )
+            eventlog.append_note(root, new, lines)
             carried += len(missing)
     return carried
 
@@ -88,7 +86,7 @@ def commit_infos(root: Path, shas: list[str]) -> dict[str, CommitInfo]:
     """Author, date and trailers of the given commits, in one `git log --no-walk`."""
     fmt = "%H%x1f%ad%x1f%an <%ae>%x1f%(trailers:only,unfold)%x1e"
     args = ("--no-walk=unsorted", history.DATE_FORMAT, f"--format={fmt}")
-    proc = eventlog.git(root, "log", *args, *shas, check=False)
+    proc = eventlog.git(root, "log", *args, "--end-of-options", *shas, check=False)
     infos = {}
     for record in proc.stdout.split("\x1e"):
         record = record.strip("\n")

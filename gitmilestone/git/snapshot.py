@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from gitmilestone.core.untrusted import is_object_id
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
 from gitmilestone.git import eventlog
 from gitmilestone.git.repo import RepoPaths
@@ -212,18 +213,27 @@ def create(paths: RepoPaths, session: str, head: str, message: str, found: Chang
 
 
 def _verify(paths: RepoPaths, rev: str) -> str | None:
-    out = git(paths.root, "rev-parse", "-q", "--verify", rev + "^{commit}", check=False)
+    out = git(
+        paths.root,
+        "rev-parse",
+        "-q",
+        "--verify",
+        "--end-of-options",
+        rev + "^{commit}",
+        check=False,
+    )
     return out.strip() or None
 
 
 def resolve(paths: RepoPaths, commit: str | None) -> str | None:
     """The snapshot a pause recorded, if its commit is in this clone; None when it is gone
-    (pruned, or not fetched from the clone that paused)."""
-    return _verify(paths, commit) if commit else None
+    (pruned, or not fetched from the clone that paused). Only a commit id is looked up: the
+    pause note that names it may come from anyone's clone."""
+    return _verify(paths, commit) if commit and is_object_id(commit) else None
 
 
 def _tree(paths: RepoPaths, rev: str) -> str:
-    return git(paths.root, "rev-parse", rev + "^{tree}").strip()
+    return git(paths.root, "rev-parse", "--verify", "--end-of-options", rev + "^{tree}").strip()
 
 
 def _untracked(paths: RepoPaths, parents: list[str]) -> str | None:
@@ -233,7 +243,9 @@ def _untracked(paths: RepoPaths, parents: list[str]) -> str | None:
 
 
 def _parents(paths: RepoPaths, commit: str) -> list[str]:
-    return git(paths.root, "rev-list", "--parents", "-n", "1", commit).split()[1:]
+    return git(paths.root, "rev-list", "--parents", "-n", "1", "--end-of-options", commit).split()[
+        1:
+    ]
 
 
 def state(paths: RepoPaths, commit: str) -> str:
