@@ -29,15 +29,7 @@ def record(
 ) -> None:
     """Record what a command changed as a note event (attached to HEAD), as part of the work
     session open in this work tree, if any."""
-    from gitmilestone.git.localstate import active_session
+    from gitmilestone.commands.recording import Pending, build
 
-    session = active_session(store.paths.common_dir, store.paths.git_dir)
-    event = eventlog.new_event(
-        store.paths.root,
-        event_type,
-        milestone_id,
-        task_id,
-        dict(details),
-        session_id=session.get("session_id") if session else None,
-    )
+    event = build(store, Pending(event_type, milestone_id, task_id, dict(details)))
     eventlog.record(store.paths.root, store.paths.common_dir, [event])

@@ -113,6 +113,11 @@ def _fetch(root: Path, remote: str, result: SyncResult) -> bool:
     return True
 
 
+# How git reports a push that lost to another push: the remote moved on, or its ref was
+# locked by a push landing at that moment.
+_LOST_RACE = ("fetch first", "non-fast-forward", "failed to update ref", "failed to lock")
+
+
 def _lost_lock(stderr: str) -> bool:
     """git's words when another process held the ref (a sync running at the same time)."""
     return "cannot lock ref" in stderr or ("Unable to create" in stderr and ".lock" in stderr)
@@ -179,7 +184,11 @@ def _merged(root: Path, ours: str, theirs: str) -> str:
 
 def _push(root: Path, remote: str, result: SyncResult) -> bool:
     """Push notes and snapshots without force. False when the remote moved on meanwhile."""
-    specs = [f"{NOTES_REF}:{NOTES_REF}"] if _has_ref(root, NOTES_REF) else []
+    # The commit pushed, not the ref: events recorded during the push are not on the remote,
+    # and the tracking ref must name only what the remote has (or fetches stop being
+    # fast-forwards).
+    ours = _git(root, "rev-parse", "-q", "--verify", NOTES_REF, check=False).stdout.strip()
+    specs = [f"{ours}:{NOTES_REF}"] if ours else []
     if _git(root, "for-each-ref", "--count=1", "refs/milestones/wip/").stdout.strip():
         specs.append(f"{WIP_GLOB}:{WIP_GLOB}")
     if not specs:
@@ -189,7 +198,7 @@ def _push(root: Path, remote: str, result: SyncResult) -> bool:
     proc = _git(root, "push", "--porcelain", remote, *specs, check=False, env=env)
     for flag, ref, summary in _porcelain(proc.stdout, 3):
         if ref.endswith(f":{NOTES_REF}") and flag == "!":
-            if "fetch first" in summary or "non-fast-forward" in summary or "lock" in summary:
+            if any(word in summary for word in _LOST_RACE):
                 return False  # lost a race: merge what the other clone pushed, try again
             raise _net_error("pushing to", remote, proc)
         if ref.endswith(f":{NOTES_REF}") and flag != "=":
@@ -204,7 +213,7 @@ def _push(root: Path, remote: str, result: SyncResult) -> bool:
         raise _net_error("pushing to", remote, proc)
     if result.pushed:
         result.sent = len(_ids(root, NOTES_REF) - theirs)
-        _git(root, "update-ref", tracking_ref(remote), NOTES_REF, check=False)
+        _git(root, "update-ref", tracking_ref(remote), ours, check=False)
     return True
 
 

@@ -26,6 +26,8 @@ class Store:
         self._texts: dict[str, str] = {}
         self._configs: dict[str, dict[str, Any]] = {}
         self._valid: set[str] | None = None
+        # Runs just before a write becomes visible (commands.recording queues its event).
+        self.before_write: Callable[[], None] | None = None
 
     @classmethod
     def open(cls, start: Path | None = None) -> Store:
@@ -175,10 +177,21 @@ class Store:
 
     def edit(self, m: Milestone, change: Callable[[Document], None]) -> str:
         """Apply `change` to the file's YAML in place, check the result, write it atomically.
-        Returns the new text; on any error the file is left exactly as it was."""
+        Returns the new text; on any error the file is left exactly as it was. When another
+        writer changed the file since this command read it, `change` is applied to the text
+        that writer left: the file is locked while it is read, changed and written."""
         path = self.paths.root / m.path
         atomic.check_writable(path, m.path)
-        old = self.text_of(m)
+        with atomic.locked(path, m.path):
+            old = self.read_text(path)
+            new = self._changed(m, change, old)
+            if new != old:
+                atomic.replace(path, new, before=self.before_write)
+        self._texts[m.path] = new
+        self._milestones = None
+        return new
+
+    def _changed(self, m: Milestone, change: Callable[[Document], None], old: str) -> str:
         doc = Document(old)
         try:
             change(doc)
@@ -194,16 +207,12 @@ class Store:
                 path=m.path,
                 field="id",
             )
-        if new != old:
-            atomic.write_text(path, new, m.path, expected=old)
-        self._texts[m.path] = new
-        self._milestones = None
         return new
 
     def write_new(self, path: Path, text: str) -> None:
         shown = self.paths.rel(path)
         self.parse("milestone", text, shown)
-        atomic.create_text(path, text, shown)
+        atomic.create_text(path, text, shown, before=self.before_write)
         self._milestones = None
 
     # -- the validation cache (.git/milestones/validated) -----------------------------------
