@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, settings
 
 from gitmilestone.cli import cli
+from gitmilestone.storage import atomic
 
 BIN = Path(sys.executable).parent
 
@@ -38,6 +39,8 @@ def hermetic_seal(
     monkeypatch.setenv("GIT_AUTHOR_DATE", "2026-11-02T10:00:00Z")
     monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-11-02T10:00:00Z")
     monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(atomic, "_ROOTS", [])  # each test opens its own repository
+    monkeypatch.setattr(atomic, "_TEMP", [])
     for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "EDITOR", "VISUAL", "GIT_EDITOR"):
         monkeypatch.delenv(var, raising=False)
     (home / ".gitconfig").write_text(

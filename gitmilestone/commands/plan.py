@@ -43,7 +43,10 @@ def init(store: Store) -> list[tuple[str, bool]]:
     root = store.paths.milestones
     store.inside_repo(root)
     report: list[tuple[str, bool]] = []
-    for sub in ("config", "active", "completed", "deliverables"):
+    subs = ("config", "active", "completed", "deliverables")
+    for sub in subs:  # all checked before the first write: a clone may hold symlinks
+        store.inside_repo(root / sub)
+    for sub in subs:
         folder = root / sub
         report.append((store.paths.rel(folder) + "/", not folder.is_dir()))
         folder.mkdir(parents=True, exist_ok=True)

@@ -150,7 +150,10 @@ def check_settled(paths: RepoPaths, action: str) -> Changes:
 @contextmanager
 def _temp_index(paths: RepoPaths, copy: bool) -> Iterator[Path]:
     """A private index file next to the real one; the real one is only ever read."""
-    fd, name = tempfile.mkstemp(prefix="milestone-wip-index.", dir=paths.git_dir)
+    # In .git/milestones/tmp, where `git milestone doctor` finds any a crash left behind.
+    folder = paths.local_dir / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix="milestone-wip-index.", dir=folder)
     os.close(fd)
     tmp = Path(name)
     real = paths.git_dir / "index"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -11,6 +12,37 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from gitmilestone.errors import ConflictError, MilestoneError
+
+# Where writes may land: the work tree and the git directories of the repository a command
+# runs in (set when it opens the repository). A cloned repository may hold a directory
+# symlink (`.milestones/active -> /home/you`); nothing is ever written through it.
+_ROOTS: list[Path] = []
+# Where a file is written before it is renamed into place: inside the git directory, so a
+# crash never leaves a temporary file that `git add -A` would commit.
+_TEMP: list[Path] = []
+
+
+def confine(*roots: Path, temp: Path | None = None) -> None:
+    """Allow writes only under `roots` (resolved) from now on in this process; write
+    temporary files in `temp`."""
+    _ROOTS[:] = [Path(os.path.realpath(r)) for r in roots]
+    _TEMP[:] = [temp] if temp is not None else []
+
+
+def check_inside(path: Path, shown: str) -> None:
+    """Refuse a write to `path` when its folder (symlinks resolved) is outside every root."""
+    if not _ROOTS:
+        return
+    real = Path(os.path.realpath(path.parent)) / path.name
+    if os.path.islink(path):
+        real = Path(os.path.realpath(path))
+    if not any(real.is_relative_to(root) for root in _ROOTS):
+        raise MilestoneError(
+            f"leads outside the repository (to {real}); nothing was written",
+            "a symlink in the repository points elsewhere: replace it with a folder or file "
+            "inside the repository",
+            path=shown,
+        )
 
 
 class StaleFileError(ConflictError):
@@ -24,6 +56,7 @@ LOCK_WAIT = 10.0  # seconds a writer waits for another one to finish
 def locked(path: Path, shown: str, wait: float | None = None) -> Iterator[None]:
     """Hold `<path>.lock` the way git holds index.lock: one writer at a time. Another writer's
     lock is waited for (up to `wait` seconds); a lock whose process is gone is taken over."""
+    check_inside(path, shown)
     lock = path.with_name(path.name + ".lock")
     wait = LOCK_WAIT if wait is None else wait
     deadline = time.monotonic() + wait
@@ -124,8 +157,9 @@ def replace(path: Path, text: str, before: Callable[[], None] | None = None) -> 
 
 
 def _replace(path: Path, text: str, before: Callable[[], None] | None = None) -> None:
+    check_inside(path, str(path))
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temp_file(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
@@ -134,6 +168,36 @@ def _replace(path: Path, text: str, before: Callable[[], None] | None = None) ->
         os.chmod(tmp, mode)
         if before is not None:
             before()
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            os.unlink(tmp)  # the git directory is on another file system: write beside
+            _replace_beside(path, text, mode)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _temp_file(path: Path) -> tuple[int, str]:
+    prefix = f".{path.name}."
+    for folder in _TEMP:
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+            return tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
+    return tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
+
+
+def _replace_beside(path: Path, text: str, mode: int) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -16,12 +16,16 @@ from gitmilestone.storage.templates import CONFIG_FILES
 from gitmilestone.storage.yamledit import Document
 
 LOCATIONS = ("active", "completed")
+TEMP_FOLDER = "tmp"  # .git/milestones/tmp: files being written, renamed into place
 T = TypeVar("T")
 
 
 class Store:
     def __init__(self, paths: RepoPaths) -> None:
         self.paths = paths
+        atomic.confine(
+            paths.root, paths.git_dir, paths.common_dir, temp=paths.local_dir / TEMP_FOLDER
+        )
         self._milestones: list[Milestone] | None = None
         self._texts: dict[str, str] = {}
         self._configs: dict[str, dict[str, Any]] = {}
@@ -93,6 +97,8 @@ class Store:
                 path=shown,
                 line=1,
             )
+        for where in schema.non_finite(data):  # also in files validated before this rule
+            raise schema.not_finite(where, text, shown)
         digest = self._digest(kind, text)
         if digest not in self._validated():
             schema.check(kind, data, text, shown)
@@ -211,6 +217,7 @@ class Store:
 
     def write_new(self, path: Path, text: str) -> None:
         shown = self.paths.rel(path)
+        self.inside_repo(path.parent)
         self.parse("milestone", text, shown)
         atomic.create_text(path, text, shown, before=self.before_write)
         self._milestones = None
