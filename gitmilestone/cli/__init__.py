@@ -52,6 +52,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "schedule": ("analysis", "schedule_cmd", "Earliest dates, slips, PERT odds; --what-if."),
     "forecast": ("analysis", "forecast_cmd", "Monte Carlo completion dates from history."),
     "burndown": ("analysis", "burndown_cmd", "Burndown and burn-up from the event history."),
+    "doctor": ("doctor", "doctor_cmd", "Invalid events, stale locks and temp files, hooks."),
     "sync": ("sync", "sync_cmd", "Exchange milestone notes with a remote (fetch, merge, push)."),
 }
 

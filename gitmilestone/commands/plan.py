@@ -249,6 +249,9 @@ def add_deliverable(
     m = store.resolve(ref)
     item: dict[str, Any] = {"name": name, "type": kind, "acceptance_criteria": list(accept)}
     if path:
+        from gitmilestone.core.phases import inside
+
+        inside(store.paths.root, path, field="path")  # as `phase complete` checks it
         item["path"] = path
     with recording(store, "deliverable_added", m.id, notes=name):
         store.edit(m, lambda doc: doc.append(["deliverables"], item))

@@ -12,7 +12,7 @@ def current(store: Store) -> tuple[list[Milestone], list[str]]:
     """Milestones with every event laid over them, and the problems met reading the log."""
     milestones = store.milestones()
     events, problems = eventlog.all_events(store.paths.root, cache_dir=store.paths.local_dir)
-    return overlay(milestones, task_facts(events)), problems
+    return overlay(milestones, task_facts(events)), store.problems + problems
 
 
 def events(store: Store) -> tuple[list[Event], list[str]]:

@@ -125,12 +125,13 @@ def _orphans(path: str) -> list[str]:
     except OSError:
         return []
     for other in names:
-        if other.startswith(name + TAKEN_MARK) and not _alive(other[len(name + TAKEN_MARK) :]):
+        if other.startswith(name + TAKEN_MARK) and not alive(other[len(name + TAKEN_MARK) :]):
             found.append(os.path.join(folder, other))
     return sorted(found)
 
 
-def _alive(tag: str) -> bool:
+def alive(tag: str) -> bool:
+    """Whether the process whose id `tag` starts with (`<pid>-...`) still runs."""
     pid = tag.split("-", 1)[0]
     if not pid.isdigit():
         return False

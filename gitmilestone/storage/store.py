@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from gitmilestone.core.model import Milestone, Settings, Task
+from gitmilestone.core.trailers import is_id
 from gitmilestone.errors import InvalidFileError, MilestoneError, NotFoundError
 from gitmilestone.git.repo import RepoPaths, discover
 from gitmilestone.storage import atomic, schema
@@ -16,6 +17,7 @@ from gitmilestone.storage.templates import CONFIG_FILES
 from gitmilestone.storage.yamledit import Document
 
 LOCATIONS = ("active", "completed")
+MAX_ID_LENGTH = 200  # longer is no file name on most file systems: never an ID of ours
 TEMP_FOLDER = "tmp"  # .git/milestones/tmp: files being written, renamed into place
 T = TypeVar("T")
 
@@ -32,6 +34,7 @@ class Store:
         self._valid: set[str] | None = None
         # Runs just before a write becomes visible (commands.recording queues its event).
         self.before_write: Callable[[], None] | None = None
+        self.problems: list[str] = []  # met while reading the plan, shown as warnings
 
     @classmethod
     def open(cls, start: Path | None = None) -> Store:
@@ -113,8 +116,20 @@ class Store:
         return Milestone.from_dict(data, path=shown, location=location)
 
     def milestones(self) -> list[Milestone]:
+        """Every milestone once: a second file with the same ID (say, in both active/ and
+        completed/ after a merge) is not counted twice; `problems` says which was left out."""
         if self._milestones is None:
-            self._milestones = [self.load(p, loc) for p, loc in self.files()]
+            seen: dict[str, Milestone] = {}
+            for p, loc in self.files():
+                m = self.load(p, loc)
+                if m.id in seen:
+                    self.problems.append(
+                        f"{m.path}: milestone {m.id} is also in {seen[m.id].path}; only that "
+                        "one is counted (delete one of the two)"
+                    )
+                    continue
+                seen[m.id] = m
+            self._milestones = list(seen.values())
         return self._milestones
 
     def text_of(self, m: Milestone) -> str:
@@ -155,8 +170,8 @@ class Store:
     def _by_file_name(self, ref: str) -> Milestone | None:
         """The milestone in `<ref>.yaml` when its ID is exactly `ref`: read alone, so a broken
         file elsewhere in the plan does not stop work on this one."""
-        if self._milestones is not None or "/" in ref or ref.startswith("."):
-            return None
+        if self._milestones is not None or not is_id(ref) or len(ref) > MAX_ID_LENGTH:
+            return None  # not a file name an ID could have: look it up among the milestones
         self.require_initialized()
         for location in LOCATIONS:
             path = self.paths.milestones / location / f"{ref}.yaml"
