@@ -261,8 +261,15 @@ def _snapshot_info(
         "commit": recorded,
         "ref": snapshot.ref_name(s.id),
         "available": sha is not None,
-        "worktree": snapshot.state(paths, sha) if sha else "unknown",
+        "worktree": _state(paths, sha),
     }
+
+
+def _state(paths: RepoPaths, sha: str | None) -> str:
+    try:
+        return snapshot.state(paths, sha) if sha else "unknown"
+    except MilestoneError:  # not a snapshot at all: --restore says so
+        return "unknown"
 
 
 def _plain(current: snapshot.Changes) -> str:

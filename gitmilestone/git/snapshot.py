@@ -246,9 +246,16 @@ def _untracked(paths: RepoPaths, parents: list[str]) -> str | None:
 
 
 def _parents(paths: RepoPaths, commit: str) -> list[str]:
-    return git(paths.root, "rev-list", "--parents", "-n", "1", "--end-of-options", commit).split()[
-        1:
-    ]
+    """A snapshot's parents: HEAD at the pause, the index, and maybe the untracked files. A
+    commit of another shape (a pause note names any commit it likes) is refused."""
+    out = git(paths.root, "rev-list", "--parents", "-n", "1", "--end-of-options", commit)
+    parents = out.split()[1:]
+    if len(parents) < 2:
+        raise MilestoneError(
+            f"{commit[:10]} is not a snapshot a pause made (it has {len(parents)} parents)",
+            "the pause note that names it is damaged or crafted; nothing was changed",
+        )
+    return parents
 
 
 def state(paths: RepoPaths, commit: str) -> str:
