@@ -69,6 +69,12 @@ def parse_yaml(text: str, path: str) -> Any:
             return None
         _bound_aliases(node, path, text)
         return loader.construct_document(node)
+    except (ValueError, RecursionError) as exc:  # a 5000-digit number, nesting 10k deep
+        raise InvalidFileError(
+            f"not a value git-milestone reads: {str(exc)[:80]}",
+            "write plain numbers (at most a few digits) and shallow lists and mappings",
+            path=path,
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -85,11 +91,11 @@ def parse_yaml(text: str, path: str) -> Any:
         loader.dispose()
 
 
-def check_aliases(text: str, path: str) -> None:
-    """Refuse an alias bomb before another parser (ruamel) expands it. Free for files without
-    aliases, which are almost all."""
-    if "*" in text:
-        parse_yaml(text, path)
+def check_parsable(text: str, path: str) -> None:
+    """Refuse an alias bomb, a number of thousands of digits or nesting too deep before
+    another parser (ruamel, for edits) meets it: the C loader reads a plan file in a
+    millisecond."""
+    parse_yaml(text, path)
 
 
 def _bound_aliases(root: yaml.Node, path: str, text: str) -> None:
