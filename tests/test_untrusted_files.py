@@ -141,7 +141,7 @@ def test_a_milestone_in_active_and_completed_is_counted_once_with_a_warning(
     result = run_cli("status", "--json")
 
     assert result.exit_code == 0
-    assert "also in .milestones/active/M-001.yaml" in result.stderr
+    assert "also in .milestones/completed/M-001.yaml" in result.stderr
     assert len(json.loads(result.stdout)["milestones"]) == 1
 
 

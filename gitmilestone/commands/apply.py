@@ -17,7 +17,7 @@ def apply(store: Store, dry_run: bool = False) -> tuple[list[Change], list[str]]
     event log (events skipped)."""
     folded, problems = current(store)
     changes: list[Change] = []
-    for before, after in zip(store.milestones(), folded, strict=True):
+    for before, after in zip(store.counted()[0], folded, strict=True):
         found = _task_changes(before, after)
         if found and not dry_run:
             store.edit(before, _setter(found))

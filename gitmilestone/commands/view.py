@@ -10,9 +10,9 @@ from gitmilestone.storage.store import Store
 
 def current(store: Store) -> tuple[list[Milestone], list[str]]:
     """Milestones with every event laid over them, and the problems met reading the log."""
-    milestones = store.milestones()
+    milestones, doubled = store.counted()
     events, problems = eventlog.all_events(store.paths.root, cache_dir=store.paths.local_dir)
-    return overlay(milestones, task_facts(events)), store.problems + problems
+    return overlay(milestones, task_facts(events)), doubled + problems
 
 
 def events(store: Store) -> tuple[list[Event], list[str]]:

@@ -34,7 +34,6 @@ class Store:
         self._valid: set[str] | None = None
         # Runs just before a write becomes visible (commands.recording queues its event).
         self.before_write: Callable[[], None] | None = None
-        self.problems: list[str] = []  # met while reading the plan, shown as warnings
 
     @classmethod
     def open(cls, start: Path | None = None) -> Store:
@@ -116,21 +115,26 @@ class Store:
         return Milestone.from_dict(data, path=shown, location=location)
 
     def milestones(self) -> list[Milestone]:
-        """Every milestone once: a second file with the same ID (say, in both active/ and
-        completed/ after a merge) is not counted twice; `problems` says which was left out."""
         if self._milestones is None:
-            seen: dict[str, Milestone] = {}
-            for p, loc in self.files():
-                m = self.load(p, loc)
-                if m.id in seen:
-                    self.problems.append(
-                        f"{m.path}: milestone {m.id} is also in {seen[m.id].path}; only that "
-                        "one is counted (delete one of the two)"
-                    )
-                    continue
-                seen[m.id] = m
-            self._milestones = list(seen.values())
+            self._milestones = [self.load(p, loc) for p, loc in self.files()]
         return self._milestones
+
+    def counted(self) -> tuple[list[Milestone], list[str]]:
+        """The milestones to count in a view: one that is in both active/ and completed/
+        (after a merge) counts once, as completed, with a warning. (`validate` reports
+        duplicate IDs; `fix-ids` renumbers them.)"""
+        everything = self.milestones()
+        done = {m.id: m for m in everything if m.location == "completed"}
+        kept, problems = [], []
+        for m in everything:
+            if m.location != "completed" and m.id in done:
+                problems.append(
+                    f"{m.path}: milestone {m.id} is also in {done[m.id].path}; only that "
+                    "one is counted (delete one of the two)"
+                )
+                continue
+            kept.append(m)
+        return kept, problems
 
     def text_of(self, m: Milestone) -> str:
         return self._texts.get(m.path) or self.read_text(self.paths.root / m.path)
