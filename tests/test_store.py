@@ -397,3 +397,16 @@ def test_os_replace_is_atomic_on_this_platform(target: Path) -> None:
         atomic.write_text(target, "new\n", "M-001.yaml")
         assert reader.read() == ORIGINAL
     assert os.stat(target).st_size == len("new\n")
+
+
+def test_a_file_being_written_is_never_beside_the_plan(target: Path, tmp_path: Path) -> None:
+    temp = tmp_path / "git-tmp"
+    atomic.confine(tmp_path, temp=temp)
+    seen: list[list[str]] = []
+
+    atomic.write_text(
+        target, "new\n", "M-001.yaml", before=lambda: seen.append(listing(target.parent))
+    )
+
+    assert seen == [["M-001.yaml", "M-001.yaml.lock"]]  # the new text waits in git-tmp
+    assert listing(temp) == [] and target.read_text() == "new\n"

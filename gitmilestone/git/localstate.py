@@ -184,7 +184,9 @@ def checkout_summary(root: StrPath, git_dir: StrPath, branch: str) -> list[str]:
         lines.append("  " + " · ".join(facts))
     restore = " (--restore brings the saved work back)" if files else ""
     lines.append(f"  `git milestone resume` to continue{restore}")
-    return lines
+    from gitmilestone.core.untrusted import printable  # notes are anyone's text
+
+    return [printable(line) for line in lines]
 
 
 def _commits_since(root: StrPath, head: object) -> int:
