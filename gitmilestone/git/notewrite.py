@@ -23,26 +23,39 @@ NOTES_REF = "refs/notes/milestones"
 TMP_PREFIX = "refs/notes/milestones-tmp/"
 PENDING_NAME = "pending-events.jsonl"
 TAKEN_MARK = ".taken-"
-_ATTEMPTS = 50  # 20 writers at once settle within a few rounds; each round takes ~10 ms
+_PATIENCE = 30.0  # seconds of racing other writers (20 at once settle in well under one)
+_STUCK = 2.0  # seconds the ref may stay locked without moving
 
 
 def append_note(run: Run, commit: str, lines: str) -> str | None:
     """Append `lines` to the note on `commit`, losing no concurrent writer's events. Returns
-    None on success, else what stopped it."""
+    None on success, else what stopped it (the notes ref stayed locked, say)."""
+    import time
+
     tmp = f"{TMP_PREFIX}{os.getpid()}-{os.urandom(4).hex()}"
-    problem: str | None = "the notes ref kept changing"
-    for attempt in range(_ATTEMPTS):
-        rc, out = run("rev-parse", "-q", "--verify", "--end-of-options", NOTES_REF)
-        old = out.strip() if rc == 0 else ""
-        problem = _build(run, tmp, old, commit, lines)
-        if problem is None:
-            rc, _ = run("update-ref", "--stdin", stdin=_swap(tmp, old))
-            if rc == 0:
+    moved = started = time.monotonic()
+    old, problem, attempt = None, None, 0
+    try:
+        while True:
+            now = _tip(run)
+            if now != old or problem is not None:  # another writer moved it: build again
+                old, problem, moved = now, _build(run, tmp, now, commit, lines), time.monotonic()
+            if problem is None and run("update-ref", "--stdin", stdin=_swap(tmp, old))[0] == 0:
                 return None
-            problem = "another writer moved the notes ref"
+            # Writers that keep moving the ref are waited for; a ref that stays locked
+            # without moving is another git command stuck (or killed) holding it.
+            clock = time.monotonic()
+            if clock - moved > _STUCK or clock - started > _PATIENCE:
+                return problem or "the notes ref stayed locked by another git command"
+            _pause(attempt)
+            attempt += 1
+    finally:
         run("update-ref", "-d", "--", tmp)
-        _pause(attempt)
-    return problem
+
+
+def _tip(run: Run) -> str:
+    rc, out = run("rev-parse", "-q", "--verify", "--end-of-options", NOTES_REF)
+    return out.strip() if rc == 0 else ""
 
 
 def _build(run: Run, tmp: str, old: str, commit: str, lines: str) -> str | None:
@@ -66,7 +79,7 @@ def _pause(attempt: int) -> None:
     import time
 
     # Random, growing waits, so racing writers do not meet again in step.
-    time.sleep(min(0.2, 0.005 * (attempt + 1)) * (0.5 + os.urandom(1)[0] / 255))
+    time.sleep(min(0.05, 0.003 * (attempt + 1)) * (0.5 + os.urandom(1)[0] / 255))
 
 
 # -- the pending-events file -----------------------------------------------------------------
