@@ -156,10 +156,12 @@ def replace(path: Path, text: str, before: Callable[[], None] | None = None) -> 
     _replace(path, text, before)
 
 
-def _replace(path: Path, text: str, before: Callable[[], None] | None = None) -> None:
+def _replace(
+    path: Path, text: str, before: Callable[[], None] | None = None, beside: bool = False
+) -> None:
     check_inside(path, str(path))
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = _temp_file(path)
+    fd, tmp = _temp_file(path, beside)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
@@ -171,38 +173,23 @@ def _replace(path: Path, text: str, before: Callable[[], None] | None = None) ->
         try:
             os.replace(tmp, path)
         except OSError as exc:
-            if exc.errno != errno.EXDEV:
+            if exc.errno != errno.EXDEV or beside:
                 raise
             os.unlink(tmp)  # the git directory is on another file system: write beside
-            _replace_beside(path, text, mode)
+            _replace(path, text, beside=True)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
 
 
-def _temp_file(path: Path) -> tuple[int, str]:
+def _temp_file(path: Path, beside: bool) -> tuple[int, str]:
     prefix = f".{path.name}."
-    for folder in _TEMP:
+    for folder in [] if beside else _TEMP:
         with contextlib.suppress(OSError):
             folder.mkdir(parents=True, exist_ok=True)
             return tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
     return tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
-
-
-def _replace_beside(path: Path, text: str, mode: int) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def create_text(
