@@ -78,16 +78,27 @@ class Workspace:
         scoped = merge(trailers, [e for e in notes if in_history(e.commit)], waiting)
         every = merge(trailers, notes, waiting)
         found = problems + bad + unread
-        if self._report is not None:
-            for problem in found:
-                self._report(problem)
+        for problem in found:
+            self.warn(problem)
         return EventLog(scoped, every, found)
 
     # -- the plan with the facts laid over it ----------------------------------------------
 
     def plan(self) -> list[Milestone]:
-        """Every milestone with the facts of this branch's history laid over it."""
-        return self.memo("plan", lambda: overlay(self.store.milestones(), self.facts))
+        """Every milestone with the facts of this branch's history laid over it (a milestone
+        in both active/ and completed/ once, as completed, with a warning)."""
+        return self.memo("plan", self._plan)
+
+    def _plan(self) -> list[Milestone]:
+        milestones, doubled = self.store.counted()
+        for problem in doubled:
+            self.warn(problem)
+        return overlay(milestones, self.facts)
+
+    def warn(self, problem: str) -> None:
+        """Report a problem met reading the plan or its history (once: callers read once)."""
+        if self._report is not None:
+            self._report(problem)
 
     def milestone(self, ref: str) -> Milestone:
         """One milestone (any unique prefix of its ID) with the facts laid over it; the

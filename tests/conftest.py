@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, settings
 
 from gitmilestone.cli import cli
+from gitmilestone.storage import atomic
 
 BIN = Path(sys.executable).parent
 
@@ -45,6 +46,8 @@ def sealed_env(home: Path) -> dict[str, str]:
 def _seal(mp: pytest.MonkeyPatch, home: Path) -> None:
     for name, value in sealed_env(home).items():
         mp.setenv(name, value)
+    mp.setattr(atomic, "_ROOTS", [])  # each test opens its own repository
+    mp.setattr(atomic, "_TEMP", [])
     for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "EDITOR", "VISUAL", "GIT_EDITOR"):
         mp.delenv(var, raising=False)
 

@@ -18,7 +18,13 @@ from gitmilestone.core.events import (
     task_facts,
 )
 from gitmilestone.core.model import Milestone, Task
-from gitmilestone.core.trailers import TrailerError, check_trailer, parse_duration, to_json
+from gitmilestone.core.trailers import (
+    MAX_TRAILER_HOURS,
+    TrailerError,
+    check_trailer,
+    parse_duration,
+    to_json,
+)
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "schemas/event.schema.json").read_text())
 
@@ -199,7 +205,13 @@ def test_durations_follow_the_documented_syntax(text: str) -> None:
     match = re.match(DURATION, text.strip())
     if text.strip() and match and any(match.groups()):
         days, hours, minutes = (float(g) if g else 0.0 for g in match.groups())
-        assert parse_duration(text) == round(days * 8 + hours + minutes / 60, 4)
+        total = days * 8 + hours + minutes / 60
+        digits = max(len(part) for g in match.groups() if g for part in g.split("."))
+        if total <= MAX_TRAILER_HOURS and digits <= 12:
+            assert parse_duration(text) == round(total, 4)
+        else:  # bounded: a typo, or a value crafted to overflow every sum
+            with pytest.raises(TrailerError, match=r"more than|not a duration"):
+                parse_duration(text)
     else:
         with pytest.raises(TrailerError):
             parse_duration(text)

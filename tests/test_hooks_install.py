@@ -1,4 +1,4 @@
-"""gitmilestone.hooks.install and gitmilestone.hooks.run, called in-process on real repos."""
+"""gitmilestone.commands.install and gitmilestone.hooks.run, called in-process on real repos."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from gitmilestone.commands import install
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
-from gitmilestone.hooks import install, run
+from gitmilestone.hooks import run
 from tests.conftest import git
 
 FOREIGN = b"#!/bin/sh\necho 'Reviewed-by: me' >> \"$1\"\n"

@@ -59,15 +59,26 @@ def test_write_keeps_line_endings_as_given(target: Path) -> None:
     assert target.read_bytes() == b"a: 1\r\nb: 2\r\n"
 
 
-def test_a_held_lock_is_a_conflict_and_the_file_is_untouched(target: Path) -> None:
+def test_a_lock_held_too_long_is_a_conflict_and_the_file_is_untouched(
+    target: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(atomic, "LOCK_WAIT", 0.2)
     lock = target.with_name("M-001.yaml.lock")
-    lock.write_text("")
+    lock.write_text(f"{os.getpid()}\n")  # a live process holds it
     with pytest.raises(ConflictError) as info:
         atomic.write_text(target, "new\n", ".milestones/active/M-001.yaml")
     assert target.read_text() == ORIGINAL
     assert lock.exists()  # another process's lock is not ours to remove
     assert "M-001.yaml.lock" in info.value.hint
     assert listing(target.parent) == ["M-001.yaml", "M-001.yaml.lock"]
+
+
+def test_a_lock_whose_process_is_gone_is_taken_over(target: Path) -> None:
+    lock = target.with_name("M-001.yaml.lock")
+    lock.write_text(f"{2**22 + 7}\n")  # beyond pid_max: no such process
+    atomic.write_text(target, "new\n", "M-001.yaml")
+    assert target.read_text() == "new\n"
+    assert listing(target.parent) == ["M-001.yaml"]
 
 
 def test_compare_and_swap_refuses_a_file_changed_since_it_was_read(target: Path) -> None:
@@ -325,14 +336,16 @@ def test_edit_of_a_read_only_file_changes_nothing(initialized: Path) -> None:
     assert "priority" not in path.read_text()
 
 
-def test_edit_refuses_when_another_writer_changed_the_file(initialized: Path) -> None:
+def test_edit_reapplies_the_change_when_another_writer_changed_the_file(
+    initialized: Path,
+) -> None:
     path = write_milestone(initialized, "M-001")
     store = Store.open(initialized)
     [m] = store.milestones()
     path.write_text(path.read_text() + "description: written meanwhile\n")
-    with pytest.raises(ConflictError):
-        store.edit(m, lambda doc: doc.set(["priority"], "high"))
-    assert path.read_text().endswith("description: written meanwhile\n")
+    store.edit(m, lambda doc: doc.set(["priority"], "high"))
+    text = path.read_text()
+    assert "description: written meanwhile\n" in text and "priority: high" in text
 
 
 # -- config ---------------------------------------------------------------------------------
@@ -384,3 +397,16 @@ def test_os_replace_is_atomic_on_this_platform(target: Path) -> None:
         atomic.write_text(target, "new\n", "M-001.yaml")
         assert reader.read() == ORIGINAL
     assert os.stat(target).st_size == len("new\n")
+
+
+def test_a_file_being_written_is_never_beside_the_plan(target: Path, tmp_path: Path) -> None:
+    temp = tmp_path / "git-tmp"
+    atomic.confine(tmp_path, temp=temp)
+    seen: list[list[str]] = []
+
+    atomic.write_text(
+        target, "new\n", "M-001.yaml", before=lambda: seen.append(listing(target.parent))
+    )
+
+    assert seen == [["M-001.yaml", "M-001.yaml.lock"]]  # the new text waits in git-tmp
+    assert listing(temp) == [] and target.read_text() == "new\n"

@@ -64,6 +64,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "schedule": ("analysis", "schedule_cmd", "Earliest dates, slips, PERT odds; --what-if."),
     "forecast": ("analysis", "forecast_cmd", "Monte Carlo completion dates from history."),
     "burndown": ("analysis", "burndown_cmd", "Burndown and burn-up from the event history."),
+    "doctor": ("doctor", "doctor_cmd", "Invalid events, stale locks and temp files, hooks."),
     "sync": ("sync", "sync_cmd", "Exchange milestone notes with a remote (fetch, merge, push)."),
     "carry": ("merge", "carry_cmd", "Carry a squashed or rebased branch's facts onto main."),
     "merge-file": ("merge", "merge_file_cmd", "The merge driver for milestone files (for git)."),
@@ -163,7 +164,11 @@ def emit_json(data: Any) -> None:
 
 
 def emit_lines(lines: list[str]) -> None:
-    click.echo("\n".join(lines))
+    """Print rendered lines. Titles, trailers and notes come from other people's commits and
+    files: control characters are shown escaped, never sent to the terminal."""
+    from gitmilestone.core.untrusted import printable
+
+    click.echo(printable("\n".join(lines), one_line=False))
 
 
 def workspace() -> Workspace:
@@ -179,4 +184,6 @@ def workspace() -> Workspace:
 
 
 def _skipped(problem: str) -> None:
-    click.echo(f"warning: {problem} (skipped)", err=True)
+    from gitmilestone.core.untrusted import printable
+
+    click.echo(f"warning: {printable(problem)} (skipped)", err=True)

@@ -23,7 +23,7 @@ def install_cmd(pre_push: bool) -> None:
       git milestone install
       git milestone install --pre-push
     """
-    from gitmilestone.hooks import install
+    from gitmilestone.commands import install
 
     emit_lines(install.install(install.locate(), pre_push=pre_push))
 
@@ -37,6 +37,6 @@ def uninstall_cmd() -> None:
     Example:
       git milestone uninstall
     """
-    from gitmilestone.hooks import install
+    from gitmilestone.commands import install
 
     emit_lines(install.uninstall(install.locate()))

@@ -25,8 +25,7 @@ def init_cmd(as_json: bool, no_hooks: bool) -> None:
       git milestone init
       git milestone init --no-hooks
     """
-    from gitmilestone.commands import plan
-    from gitmilestone.hooks import install, mergeconfig
+    from gitmilestone.commands import install, mergeconfig, plan
     from gitmilestone.storage.store import Store
 
     store = Store.open()

@@ -16,7 +16,7 @@ def apply(ws: Workspace, dry_run: bool = False) -> list[Change]:
     store = ws.store
     folded = ws.plan()
     changes: list[Change] = []
-    for before, after in zip(store.milestones(), folded, strict=True):
+    for before, after in zip(store.counted()[0], folded, strict=True):
         found = _task_changes(before, after)
         if found and not dry_run:
             store.edit(before, _setter(found))

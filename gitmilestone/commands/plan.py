@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from gitmilestone.commands.journal import record
+from gitmilestone.commands.recording import recording
 from gitmilestone.core import clock, phases
 from gitmilestone.core.model import Milestone, Task, next_id, random_suffix
 from gitmilestone.errors import ConflictError, MilestoneError
@@ -24,7 +25,10 @@ def init(store: Store) -> list[tuple[str, bool]]:
     root = store.paths.milestones
     store.inside_repo(root)
     report: list[tuple[str, bool]] = []
-    for sub in ("config", "active", "completed", "deliverables"):
+    subs = ("config", "active", "completed", "deliverables")
+    for sub in subs:  # all checked before the first write: a clone may hold symlinks
+        store.inside_repo(root / sub)
+    for sub in subs:
         folder = root / sub
         report.append((store.paths.rel(folder) + "/", not folder.is_dir()))
         folder.mkdir(parents=True, exist_ok=True)
@@ -71,9 +75,9 @@ def new_milestone(store: Store, spec: NewMilestone) -> Milestone:
         data, template, _id_maker(store, "task"), _id_maker(store, "risk"), clock.seconds()
     )
     path = store.paths.milestones / "active" / f"{mid}.yaml"
-    store.write_new(path, dump_new(data, MILESTONE_HEADER.format(id=mid)))
     extra = {"template": spec.template} if spec.template else {}
-    record(store, "milestone_created", mid, notes=spec.title, **extra)
+    with recording(store, "milestone_created", mid, notes=spec.title, **extra):
+        store.write_new(path, dump_new(data, MILESTONE_HEADER.format(id=mid)))
     return store.load(path, "active")
 
 
@@ -136,8 +140,8 @@ def set_values(store: Store, ref: str, assignments: list[str]) -> Milestone:
         for key, value in pairs:
             doc.set(parse_path(key), parse_value(value))
 
-    store.edit(m, change)
-    record(store, "fields_set", m.id, fields=[k for k, _ in pairs])
+    with recording(store, "fields_set", m.id, fields=[k for k, _ in pairs]):
+        store.edit(m, change)
     return store.resolve(m.id)
 
 
@@ -166,14 +170,8 @@ def add_task(store: Store, ref: str, spec: NewTask) -> tuple[Milestone, Task]:
     m = store.resolve(ref)
     ids = store.config()["ids"]
     depends = [_dependency_id(store, m, d) for d in spec.depends]
-    tid = next_id(
-        ids["task_prefix"],
-        ids["digits"],
-        [t.id for t in m.tasks],
-        random_suffix(ids["suffix_length"]),
-    )
     task: dict[str, Any] = {
-        "id": tid,
+        "id": "",
         "title": spec.title,
         "estimated_hours": spec.hours,
         "status": "pending",
@@ -182,9 +180,19 @@ def add_task(store: Store, ref: str, spec: NewTask) -> tuple[Milestone, Task]:
     task |= {k: list(v) for k, v in (("skills", spec.skills), ("labels", spec.labels)) if v}
     if spec.phases:
         task["kiro_workflow"] = phases.phase_template()
-    store.edit(m, lambda doc: doc.append(["tasks"], task))
-    record(store, "task_added", m.id, tid, notes=spec.title)
-    return store.resolve_task(tid, m.id)
+
+    with recording(store, "task_added", m.id, notes=spec.title) as event:
+
+        def change(doc: Document) -> None:
+            # The ID is chosen from the file as it is when written: another `task add`
+            # may have added one since this command read it.
+            known = [str(t.get("id")) for t in doc.get(["tasks"]) or [] if hasattr(t, "get")]
+            suffix = random_suffix(ids["suffix_length"])
+            task["id"] = event.task_id = next_id(ids["task_prefix"], ids["digits"], known, suffix)
+            doc.append(["tasks"], task)
+
+        store.edit(m, change)
+    return store.resolve_task(task["id"], m.id)
 
 
 def _dependency_id(store: Store, m: Milestone, ref: str) -> str:
@@ -212,10 +220,11 @@ def set_task_status(
         updates["blocked_reason"] = reason or "blocked"
     elif task.blocked_reason:
         updates["blocked_reason"] = None
-    store.edit(m, _task_updater(task.id, updates))
     kind = {"in_progress": "task_started", "blocked": "task_blocked", "completed": "task_completed"}
     extra = {"blockers_encountered": [reason]} if status == "blocked" and reason else {}
-    record(store, kind.get(status, "task_updated"), m.id, task.id, **extra)
+    with recording(store, kind.get(status, "task_updated"), m.id, **extra) as event:
+        event.task_id = task.id
+        store.edit(m, _task_updater(task.id, updates))
     m2, t2 = store.resolve_task(task.id, m.id)
     return m2, t2, True
 
@@ -232,8 +241,8 @@ def add_criterion(store: Store, ref: str, text: str) -> Milestone:
     m = store.resolve(ref)
     if not text.strip():
         raise MilestoneError("a success criterion cannot be empty", "describe a measurable outcome")
-    store.edit(m, lambda doc: doc.append(["success_criteria"], text.strip()))
-    record(store, "criterion_added", m.id, notes=text.strip())
+    with recording(store, "criterion_added", m.id, notes=text.strip()):
+        store.edit(m, lambda doc: doc.append(["success_criteria"], text.strip()))
     return store.resolve(m.id)
 
 
@@ -243,9 +252,12 @@ def add_deliverable(
     m = store.resolve(ref)
     item: dict[str, Any] = {"name": name, "type": kind, "acceptance_criteria": list(accept)}
     if path:
+        from gitmilestone.core.phases import inside
+
+        inside(store.paths.root, path, field="path")  # as `phase complete` checks it
         item["path"] = path
-    store.edit(m, lambda doc: doc.append(["deliverables"], item))
-    record(store, "deliverable_added", m.id, notes=name)
+    with recording(store, "deliverable_added", m.id, notes=name):
+        store.edit(m, lambda doc: doc.append(["deliverables"], item))
     return store.resolve(m.id)
 
 

@@ -18,6 +18,7 @@ from gitmilestone.commands.status import work_sessions
 from gitmilestone.core import clock
 from gitmilestone.core.events import Event, task_facts
 from gitmilestone.core.model import Milestone, Settings, Task, milestone_status
+from gitmilestone.core.untrusted import is_object_id
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
 from gitmilestone.git import eventlog, runner, snapshot
 
@@ -254,8 +255,15 @@ def _snapshot_info(
         "commit": recorded,
         "ref": snapshot.ref_name(s.id),
         "available": sha is not None,
-        "worktree": snapshot.state(paths, sha) if sha else "unknown",
+        "worktree": _state(paths, sha),
     }
+
+
+def _state(paths: RepoPaths, sha: str | None) -> str:
+    try:
+        return snapshot.state(paths, sha) if sha else "unknown"
+    except MilestoneError:  # not a snapshot at all: --restore says so
+        return "unknown"
 
 
 def _plain(current: snapshot.Changes) -> str:
@@ -264,10 +272,12 @@ def _plain(current: snapshot.Changes) -> str:
 
 def _since(paths: RepoPaths, pause: Event | None) -> dict[str, Any]:
     head = pause.details.get("head") if pause else None
-    if not isinstance(head, str):
+    if not is_object_id(head):  # a note is anyone's text: only a commit id reaches git
         return {"head": None, "known": False, "commits": [], "count": 0}
     fmt = "--format=%H%x1f%an%x1f%aI%x1f%s"
-    proc = runner.git(paths.root, "log", fmt, f"{head}..HEAD", "--", check=False)
+    proc = runner.git(
+        paths.root, "log", fmt, "--end-of-options", f"{head}..HEAD", "--", check=False
+    )
     if proc.returncode != 0:  # the paused commit is not in this clone (not fetched, or gone)
         return {"head": head, "known": False, "commits": [], "count": 0}
     rows = [line.split("\x1f", 3) for line in proc.stdout.splitlines() if line]

@@ -3,7 +3,6 @@ plan. Pure and stdlib-only (the trailer vocabulary itself is in trailers.py)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from operator import attrgetter
@@ -107,39 +106,23 @@ class CommitInfo:
 
 
 def parse_note(text: str, commit: str, where: str = "") -> tuple[list[Event], list[str]]:
-    """One note: JSON Lines. Bad lines are reported and skipped; the rest stays readable.
-    `where` names the text in those reports (default: the note on `commit`)."""
+    """One note: JSON Lines. Every line is checked against the event format (see
+    core/untrusted.py); bad lines are reported and skipped, the rest stays readable. `where`
+    names the text in those reports (default: the note on `commit`)."""
+    from gitmilestone.core.untrusted import decode_line, event_problem
+
     where = where or f"refs/notes/milestones: note on {commit[:10]}"
     events, problems = [], []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        try:
-            data = json.loads(line)
-            problem = _event_problem(data)
-        except json.JSONDecodeError as exc:
-            problem = f"not JSON ({exc.msg})"
+        data, problem = decode_line(line)
+        problem = problem or event_problem(data, FORMAT_VERSION)
         if problem:
             problems.append(f"{where} line {number}: {problem}")
             continue
         events.append(Event.from_dict(data))
     return events, problems
-
-
-def _event_problem(data: Any) -> str | None:
-    """The event schema's required core, checked without jsonschema (hooks must stay fast)."""
-    if not isinstance(data, dict):
-        return "not a JSON object"
-    for key, kind in (("id", str), ("timestamp", str), ("event_type", str), ("v", int)):
-        if not isinstance(data.get(key), kind):
-            return f"field '{key}' is missing or not a {kind.__name__}"
-    if data["v"] > FORMAT_VERSION:
-        return (
-            f"event format v{data['v']} is newer than this git-milestone reads (v{FORMAT_VERSION})"
-        )
-    if not isinstance(data.get("details", {}), dict):
-        return "field 'details' is not an object"
-    return None
 
 
 _TIME_ORDER = attrgetter("timestamp", "id")

@@ -60,6 +60,10 @@ _SHA1: Any = None
 
 
 _UNITS = (("d", 8.0, True), ("h", 1.0, True), ("m", 1 / 60, False))
+# One Time-Spent trailer states at most this many hours: more is a typo (or a crafted value
+# that would overflow every sum read from history), refused by commit-msg, skipped on reading.
+MAX_TRAILER_HOURS = 1000.0
+_MAX_DIGITS = 12
 
 
 def parse_duration(text: str) -> float:
@@ -71,7 +75,9 @@ def parse_duration(text: str) -> float:
         if number and tail.startswith(unit):
             total, rest, found = total + float(number) * scale, tail[1:], True
     if rest.strip() or not found:
-        raise TrailerError(f"'{text}' is not a duration like 1h30m, 2h or 45m")
+        raise TrailerError(f"'{text[:40]}' is not a duration like 1h30m, 2h or 45m")
+    if not 0 <= total <= MAX_TRAILER_HOURS:  # also NaN, which compares false
+        raise TrailerError(f"'{text[:40]}' is more than {MAX_TRAILER_HOURS:g}h in one trailer")
     return round(total, 4)
 
 
@@ -82,6 +88,8 @@ def _leading_number(text: str, decimal: bool) -> tuple[str, str]:
         end += 1
     whole, dot, fraction = text[:end].partition(".")
     if not whole or (dot and not fraction) or "." in fraction:
+        return "", text
+    if len(whole) > _MAX_DIGITS or len(fraction) > _MAX_DIGITS:
         return "", text
     return text[:end], text[end:]
 

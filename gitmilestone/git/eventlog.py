@@ -4,6 +4,7 @@ only: post-rewrite and pre-push use it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -11,13 +12,13 @@ from pathlib import Path
 from gitmilestone.core import clock
 from gitmilestone.core.events import Event, merge, parse_note
 from gitmilestone.core.trailers import event_id
+from gitmilestone.git import notewrite
+from gitmilestone.git.notewrite import NOTES_REF as NOTES_REF
 from gitmilestone.git.runner import git, head
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from gitmilestone.git.repo import RepoPaths
-
-NOTES_REF = "refs/notes/milestones"
 
 
 def note_texts(
@@ -41,7 +42,9 @@ def note_texts(
         pairs = [(blob, commit) for blob, commit in pairs if commit in wanted]
     if not pairs:
         return {}
-    batch = git(root, "cat-file", "--batch", stdin="".join(f"{blob}\n" for blob, _ in pairs))
+    wanted_blobs = "".join(f"{blob}\n" for blob, _ in pairs)
+    # surrogateescape: sizes stay byte-exact, and parse_note names the lines not in UTF-8
+    batch = git(root, "cat-file", "--batch", stdin=wanted_blobs, errors="surrogateescape")
     texts = split_batch(batch.stdout)
     return {commit: text for (_, commit), text in zip(pairs, texts, strict=False)}
 
@@ -73,12 +76,12 @@ def attached(events: Iterable[Event], commit: str) -> list[Event]:
 
 def split_batch(out: str) -> Iterable[str]:
     """Contents from `git cat-file --batch` output (`<sha> <type> <size>\\n<content>\\n`)."""
-    data = out.encode("utf-8")
+    data = out.encode("utf-8", "surrogateescape")
     pos = 0
     while pos < len(data):
         end = data.index(b"\n", pos)
         size = int(data[pos:end].split()[2])
-        yield data[end + 1 : end + 1 + size].decode("utf-8", "replace")
+        yield data[end + 1 : end + 1 + size].decode("utf-8", "surrogateescape")
         pos = end + 1 + size + 1
 
 
@@ -102,18 +105,30 @@ def all_events(
     if scoped:
         notes = [e for e in notes if in_history(e.commit)]
     waiting, unread = pending_events(cache_dir.parent) if cache_dir is not None else ([], [])
-    return merge(from_trailers, notes, waiting), problems + bad + unread
+    return merge(from_trailers, notes, waiting), _once(problems + bad + unread)
+
+
+def _once(problems: list[str]) -> list[str]:
+    """Each problem once, however often the same bad line was read, and safe to print (it
+    may quote a trailer: anyone's text)."""
+    from gitmilestone.core.untrusted import printable
+
+    return list(dict.fromkeys(map(printable, problems)))
 
 
 def pending_events(common_dir: Path) -> tuple[list[Event], list[str]]:
     """Events waiting in the pending file: recorded before the first commit, or while the
-    notes were locked by another git command (see record)."""
-    path = pending_file(common_dir)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return [], []
-    return parse_note(text, "", where=str(path))
+    notes were locked by another git command (see record), or by a command between its
+    file change and its note."""
+    events: list[Event] = []
+    problems: list[str] = []
+    for path in notewrite.waiting_files(common_dir):
+        with contextlib.suppress(OSError):
+            text = Path(path).read_bytes().decode("utf-8", "surrogateescape")
+            found, bad = parse_note(text, "", where=path)
+            events += found
+            problems += bad
+    return events, problems
 
 
 def identity(root: Path) -> str:
@@ -151,82 +166,73 @@ def new_event(
 
 
 def pending_file(common_dir: Path) -> Path:
-    return common_dir / "milestones" / "pending-events.jsonl"
+    return Path(notewrite.pending_path(common_dir))
 
 
 class EventDeferred(UserWarning):
     """An event could not be written to the notes yet; it waits in the pending file."""
 
 
-_RETRIES = (0.05, 0.1, 0.2, 0.4)  # seconds to wait for another git command's notes lock
-
-
 def record(root: Path, common_dir: Path, events: list[Event]) -> str | None:
     """Attach events (and any still waiting) to HEAD's note. Returns the commit, or None when
     they wait in .git/milestones/pending-events.jsonl: on an unborn branch (the first commit's
-    post-commit hook attaches them), or when the notes ref stays locked by another git
-    command (the next event recorded or commit made attaches them; a warning says so)."""
-    if not events:
-        return None
-    commit = events[0].commit or head(root)
-    lines = "".join(e.to_json() + "\n" for e in events)
+    post-commit hook attaches them), or when the notes cannot be written (the next event
+    recorded or commit made attaches them; a warning says so)."""
+    if events:
+        queue(common_dir, events)
+    return flush(root, common_dir, events[0].commit if events else None)
+
+
+def queue(common_dir: Path, events: list[Event]) -> None:
+    """Keep events durably in the pending file (before the change they describe is made
+    visible, so a crash in between loses no event)."""
+    notewrite.queue(common_dir, "".join(e.to_json() + "\n" for e in events))
+
+
+def flush(root: Path, common_dir: Path, commit: str | None = None) -> str | None:
+    """Move every waiting event into the note on `commit` (default HEAD)."""
+    commit = commit or head(root)
     if commit is None:
-        _queue(common_dir, lines)
         return None
-    waiting = _take_pending(common_dir)
-    problem = _append_note(root, commit, (waiting[1] if waiting else "") + lines)
-    if problem is None:
-        if waiting:
-            waiting[0].unlink(missing_ok=True)
+    taken, lines = notewrite.take(common_dir)
+    if not lines.strip():
+        notewrite.forget(taken)
         return commit
-    _queue(common_dir, (waiting[1] if waiting else "") + lines)
-    if waiting:
-        waiting[0].unlink(missing_ok=True)
+    problem = notewrite.append_note(_runner(root), commit, lines)
+    if problem is None:
+        notewrite.forget(taken)
+        return commit
+    notewrite.queue(common_dir, lines)
+    notewrite.forget(taken)
     import warnings
 
-    where = pending_file(common_dir)
     warnings.warn(
         EventDeferred(
-            f"the event could not be written to {NOTES_REF} ({problem}); it is kept in {where} "
-            "and attached with the next event or commit"
+            f"the event could not be written to {NOTES_REF} ({problem}); it is kept in "
+            f"{pending_file(common_dir)} and attached with the next event or commit"
         ),
         stacklevel=2,
     )
     return None
 
 
-def _append_note(root: Path, commit: str, lines: str) -> str | None:
-    """Append to the commit's note, waiting a little for a lock another git command holds.
-    Returns git's complaint when it does not succeed."""
-    import time
+def append_note(root: Path, commit: str, lines: str) -> None:
+    """Append lines to `commit`'s note by compare-and-swap (see notewrite)."""
+    problem = notewrite.append_note(_runner(root), commit, lines)
+    if problem is not None:
+        from gitmilestone.errors import MilestoneError
 
-    for pause in (*_RETRIES, None):
-        proc = git(root, "notes", f"--ref={NOTES_REF}", "append", "-F", "-", commit,
-                   stdin=lines, check=False)  # fmt: skip
-        if proc.returncode == 0:
-            return None
-        if pause is None or "lock" not in proc.stderr:
-            break
-        time.sleep(pause)
-    return next((x for x in proc.stderr.splitlines() if x.strip()), "git notes failed")
+        raise MilestoneError(
+            f"cannot write to {NOTES_REF}: {problem}", "check the repository with `git fsck`"
+        )
 
 
-def _queue(common_dir: Path, lines: str) -> None:
-    path = pending_file(common_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(lines)
+def _runner(root: Path) -> notewrite.Run:
+    def run(*args: str, stdin: str | None = None) -> tuple[int, str]:
+        proc = git(root, *args, stdin=stdin, check=False)
+        return proc.returncode, proc.stdout
 
-
-def _take_pending(common_dir: Path) -> tuple[Path, str] | None:
-    """Move the pending file aside (so lines queued meanwhile are not lost) and read it."""
-    path = pending_file(common_dir)
-    taken = path.with_name(f"{path.name}.{os.getpid()}")
-    try:
-        os.replace(path, taken)
-    except OSError:
-        return None
-    return taken, taken.read_text(encoding="utf-8")
+    return run
 
 
 def record_event(

@@ -67,7 +67,7 @@ def _stream(root: Path, revs: list[str], each: Callable[[str], None]) -> bool:
     import threading
 
     env = environment()
-    cmd = ["git", "log", LOG_DATE, f"--format={HISTORY_FORMAT}", *revs, "--"]
+    cmd = ["git", "log", LOG_DATE, f"--format={HISTORY_FORMAT}", "--end-of-options", *revs, "--"]
     chunks: queue.SimpleQueue[bytes] = queue.SimpleQueue()
     with subprocess.Popen(
         cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env

@@ -180,13 +180,17 @@ def checkout_summary(root: StrPath, git_dir: StrPath, branch: str) -> list[str]:
         lines.append("  " + " · ".join(facts))
     restore = " (--restore brings the saved work back)" if files else ""
     lines.append(f"  `git milestone resume` to continue{restore}")
-    return lines
+    from gitmilestone.core.untrusted import printable  # notes are anyone's text
+
+    return [printable(line) for line in lines]
 
 
 def _commits_since(root: StrPath, head: object) -> int:
-    if not isinstance(head, str) or not head:
+    from gitmilestone.core.untrusted import is_object_id
+
+    if not is_object_id(head):  # the cache is rebuilt from notes: never an option or a range
         return 0
     from gitmilestone.git.spawn import git  # spawns git without importing subprocess
 
-    rc, out = git(os.fspath(root), "rev-list", "--count", f"{head}..HEAD")
+    rc, out = git(os.fspath(root), "rev-list", "--count", "--end-of-options", f"{head}..HEAD")
     return int(out.strip()) if rc == 0 and out.strip().isdigit() else 0

@@ -22,7 +22,7 @@ from typing import Any
 from gitmilestone.core.events import FIELDS, Event
 from gitmilestone.git import history, runner
 
-VERSION = 1
+VERSION = 2
 KEEP = 3  # tips remembered: the branches someone switches between
 CACHE_NAME = "eventlog.cache"
 
@@ -55,7 +55,9 @@ def trailer_log_at(
 
 
 def _resolve(root: Path, rev: str) -> str | None:
-    proc = runner.git(root, "rev-parse", "-q", "--verify", f"{rev}^{{commit}}", check=False)
+    proc = runner.git(
+        root, "rev-parse", "-q", "--verify", "--end-of-options", f"{rev}^{{commit}}", check=False
+    )
     return proc.stdout.strip() or None
 
 
@@ -67,8 +69,10 @@ def _scan_all(root: Path, tip: str) -> Entry:
 def _extend(root: Path, tip: str, base: Entry) -> Entry:
     """`base` moved to `tip`: add what tip's history has and base's lacks, drop the reverse."""
     old_tip, shas, rows, problems = base
-    new_rows, new_problems, added = history.scan_rows(root, [tip, "--not", old_tip])
-    gone = runner.git(root, "rev-list", old_tip, "--not", tip, check=False).stdout.split()
+    new_rows, new_problems, added = history.scan_rows(root, [tip, f"^{old_tip}"])
+    gone = runner.git(
+        root, "rev-list", "--end-of-options", old_tip, f"^{tip}", check=False
+    ).stdout.split()
     if gone:
         dropped, short = set(gone), {g[:10] for g in gone}
         rows = [r for r in rows if r[FIELDS.index("commit")] not in dropped]

@@ -43,9 +43,7 @@ def carry(root: Path, groups: dict[str, list[str]], folded: bool = False) -> int
         missing = _missing(new, group, notes, infos, folded)
         if missing:
             lines = "".join(e.to_json() + "\n" for e in missing)
-            runner.git(
-                root, "notes", f"--ref={eventlog.NOTES_REF}", "append", "-F", "-", new, stdin=lines
-            )
+            eventlog.append_note(root, new, lines)
             carried += len(missing)
     return carried
 
@@ -90,7 +88,7 @@ def commit_infos(root: Path, shas: list[str]) -> dict[str, CommitInfo]:
     """Author, date and trailers of the given commits, in one `git log --no-walk`."""
     fmt = COMMIT_FIELDS + "%(trailers:only,unfold)%x1e"
     args = ("--no-walk=unsorted", LOG_DATE, f"--format={fmt}")
-    proc = runner.git(root, "log", *args, *shas, check=False)
+    proc = runner.git(root, "log", *args, "--end-of-options", *shas, check=False)
     infos = {}
     for record in proc.stdout.split("\x1e"):
         record = record.strip("\n")

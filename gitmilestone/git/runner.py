@@ -35,9 +35,12 @@ def git(
     stdin: str | None = None,
     check: bool = True,
     env: Mapping[str, str] | None = None,
+    errors: str = "replace",
 ) -> subprocess.CompletedProcess[str]:
     """`git ARGS` in `root` (None: the current directory). With `check`, a failure raises
-    CalledProcessError, which the CLI turns into one `Error:` line naming the git command."""
+    CalledProcessError, which the CLI turns into one `Error:` line naming the git command.
+    Output that is not UTF-8 (commit messages and notes are anyone's bytes) is decoded with
+    `errors`."""
     import subprocess
 
     proc = subprocess.run(
@@ -46,6 +49,7 @@ def git(
         input=stdin,
         capture_output=True,
         text=True,
+        errors=errors,
         check=False,
         env=environment(env),
     )

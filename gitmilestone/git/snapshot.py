@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from gitmilestone.core.untrusted import is_object_id
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
 from gitmilestone.git import runner
 from gitmilestone.git.repo import RepoPaths
@@ -148,7 +149,10 @@ def check_settled(paths: RepoPaths, action: str) -> Changes:
 @contextmanager
 def _temp_index(paths: RepoPaths, copy: bool) -> Iterator[Path]:
     """A private index file next to the real one; the real one is only ever read."""
-    fd, name = tempfile.mkstemp(prefix="milestone-wip-index.", dir=paths.git_dir)
+    # In .git/milestones/tmp, where `git milestone doctor` finds any a crash left behind.
+    folder = paths.local_dir / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix="milestone-wip-index.", dir=folder)
     os.close(fd)
     tmp = Path(name)
     real = paths.git_dir / "index"
@@ -211,18 +215,27 @@ def create(paths: RepoPaths, session: str, head: str, message: str, found: Chang
 
 
 def _verify(paths: RepoPaths, rev: str) -> str | None:
-    out = git(paths.root, "rev-parse", "-q", "--verify", rev + "^{commit}", check=False)
+    out = git(
+        paths.root,
+        "rev-parse",
+        "-q",
+        "--verify",
+        "--end-of-options",
+        rev + "^{commit}",
+        check=False,
+    )
     return out.strip() or None
 
 
 def resolve(paths: RepoPaths, commit: str | None) -> str | None:
     """The snapshot a pause recorded, if its commit is in this clone; None when it is gone
-    (pruned, or not fetched from the clone that paused)."""
-    return _verify(paths, commit) if commit else None
+    (pruned, or not fetched from the clone that paused). Only a commit id is looked up: the
+    pause note that names it may come from anyone's clone."""
+    return _verify(paths, commit) if commit and is_object_id(commit) else None
 
 
 def _tree(paths: RepoPaths, rev: str) -> str:
-    return git(paths.root, "rev-parse", rev + "^{tree}").strip()
+    return git(paths.root, "rev-parse", "--verify", "--end-of-options", rev + "^{tree}").strip()
 
 
 def _untracked(paths: RepoPaths, parents: list[str]) -> str | None:
@@ -232,7 +245,16 @@ def _untracked(paths: RepoPaths, parents: list[str]) -> str | None:
 
 
 def _parents(paths: RepoPaths, commit: str) -> list[str]:
-    return git(paths.root, "rev-list", "--parents", "-n", "1", commit).split()[1:]
+    """A snapshot's parents: HEAD at the pause, the index, and maybe the untracked files. A
+    commit of another shape (a pause note names any commit it likes) is refused."""
+    out = git(paths.root, "rev-list", "--parents", "-n", "1", "--end-of-options", commit)
+    parents = out.split()[1:]
+    if len(parents) < 2:
+        raise MilestoneError(
+            f"{commit[:10]} is not a snapshot a pause made (it has {len(parents)} parents)",
+            "the pause note that names it is damaged or crafted; nothing was changed",
+        )
+    return parents
 
 
 def state(paths: RepoPaths, commit: str) -> str:

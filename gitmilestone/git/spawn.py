@@ -8,12 +8,17 @@ import os
 from gitmilestone.git.runner import environment
 
 
-def git(cwd: str, *args: str, stdin: str | None = None) -> tuple[int, str]:
+def git(cwd: str, *args: str, stdin: str | None = None, quiet: bool = False) -> tuple[int, str]:
     """`git ARGS` in `cwd`: (exit code, stdout). stderr goes where the hook's stderr goes, so
-    git's own message reaches the user when something fails."""
+    git's own message reaches the user when something fails (unless `quiet`)."""
     out_r, out_w = os.pipe()
     in_r, in_w = os.pipe() if stdin is not None else (None, None)
-    actions = [(os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_CLOSE, out_r)]
+    actions: list[tuple[object, ...]] = [
+        (os.POSIX_SPAWN_DUP2, out_w, 1),
+        (os.POSIX_SPAWN_CLOSE, out_r),
+    ]
+    if quiet:
+        actions.append((os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0))
     if in_r is not None and in_w is not None:
         actions += [(os.POSIX_SPAWN_DUP2, in_r, 0), (os.POSIX_SPAWN_CLOSE, in_w)]
     env = environment({"PWD": cwd})

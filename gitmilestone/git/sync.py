@@ -9,17 +9,19 @@ opt-in pre-push hook runs this.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
-from gitmilestone.git import eventlog, runner
+from gitmilestone.git import eventlog, notewrite, runner
 
 NOTES_REF = eventlog.NOTES_REF
 WIP_GLOB = "refs/milestones/wip/*"
-ATTEMPTS = 3  # pushes that lose a race to another clone are retried this often
+ATTEMPTS = 8  # pushes that lose a race (to another clone, or a sync here) are retried
 
 
 @dataclass
@@ -44,11 +46,12 @@ def sync(root: Path, git_dir: Path, remote: str | None = None, push: bool = True
     result = SyncResult(remote)
     before = _ids(root, NOTES_REF)
     for attempt in range(ATTEMPTS):
-        _fetch(root, remote, result)
+        fetched = _fetch(root, remote, result)
         if attempt == 0:
             result.carried = _carry_landings(root, remote, result)
-        if not push or _push(root, remote, result):
+        if fetched and (not push or _push(root, remote, result)):
             break
+        time.sleep(0.05 * (attempt + 1) * (0.5 + os.urandom(1)[0] / 255))
     else:
         raise ConflictError(
             f"sync incomplete: {remote} kept changing while we pushed ({ATTEMPTS} tries); "
@@ -120,8 +123,9 @@ def _refuse_pending_merge(git_dir: Path) -> None:
         )
 
 
-def _fetch(root: Path, remote: str, result: SyncResult) -> None:
-    """Fetch what the remote has (notes ref and snapshots) and merge its notes into ours."""
+def _fetch(root: Path, remote: str, result: SyncResult) -> bool:
+    """Fetch what the remote has (notes ref and snapshots) and merge its notes into ours.
+    False when another sync here held the tracking ref's lock: try again."""
     listed = _git_net(root, "ls-remote", remote, NOTES_REF, WIP_GLOB).stdout.split()
     has_notes = NOTES_REF in listed
     specs = [f"{NOTES_REF}:{tracking_ref(remote)}"] if has_notes else []
@@ -129,9 +133,22 @@ def _fetch(root: Path, remote: str, result: SyncResult) -> None:
         specs.append(f"{WIP_GLOB}:{WIP_GLOB}")
     if specs:
         proc = _git(root, "fetch", "--no-tags", remote, *specs, check=False)
+        if proc.returncode != 0 and _lost_lock(proc.stderr):
+            return False
         _fetch_outcome(proc, remote, result)
     if has_notes:
         merge_notes(root, tracking_ref(remote))
+    return True
+
+
+# How git reports a push that lost to another push: the remote moved on, or its ref was
+# locked by a push landing at that moment.
+_LOST_RACE = ("fetch first", "non-fast-forward", "failed to update ref", "failed to lock")
+
+
+def _lost_lock(stderr: str) -> bool:
+    """git's words when another process held the ref (a sync running at the same time)."""
+    return "cannot lock ref" in stderr or ("Unable to create" in stderr and ".lock" in stderr)
 
 
 def _fetch_outcome(proc: subprocess.CompletedProcess[str], remote: str, result: SyncResult) -> None:
@@ -160,24 +177,46 @@ def _fetched_refs(stderr: str) -> list[tuple[str, str]]:
 
 
 def merge_notes(root: Path, ref: str) -> None:
-    """Merge `ref`'s notes into ours: every line of both sides, each once."""
-    if not _has_ref(root, NOTES_REF):
-        theirs = _git(root, "rev-parse", ref).stdout.strip()
-        _git(root, "update-ref", NOTES_REF, theirs, "")  # "": only if we still have none
-        return
-    args = ("notes", f"--ref={NOTES_REF}", "merge", "-q", "-s", "cat_sort_uniq", ref)
-    proc = _git(root, *args, check=False)
-    if proc.returncode != 0:
-        raise MilestoneError(
-            f"merging the milestone notes failed: {_first_line(proc.stderr)}",
-            "fix what git says (often: set user.name and user.email), then sync again; "
-            "nothing was lost",
-        )
+    """Merge `ref`'s notes into ours: every line of both sides, each once. The merge is made
+    on a private ref and swapped in only if no event was recorded meanwhile (else merged
+    again), so a command recording an event during a sync loses nothing."""
+    theirs = _git(root, "rev-parse", "--verify", "--end-of-options", ref).stdout.strip()
+    for _ in range(50):
+        old = _git(root, "rev-parse", "-q", "--verify", NOTES_REF, check=False).stdout.strip()
+        new = _merged(root, old, theirs) if old else theirs
+        zero = "0" * len(theirs)
+        if _git(root, "update-ref", "--", NOTES_REF, new, old or zero, check=False).returncode == 0:
+            return
+    raise ConflictError(
+        f"{NOTES_REF} kept changing while sync merged it; nothing was lost",
+        "run git milestone sync again",
+    )
+
+
+def _merged(root: Path, ours: str, theirs: str) -> str:
+    tmp = f"{notewrite.TMP_PREFIX}sync-{os.getpid()}-{os.urandom(4).hex()}"
+    _git(root, "update-ref", "--", tmp, ours)
+    try:
+        args = ("notes", f"--ref={tmp}", "merge", "-q", "-s", "cat_sort_uniq", theirs)
+        proc = _git(root, *args, check=False)
+        if proc.returncode != 0:
+            raise MilestoneError(
+                f"merging the milestone notes failed: {_first_line(proc.stderr)}",
+                "fix what git says (often: set user.name and user.email), then sync again; "
+                "nothing was lost",
+            )
+        return _git(root, "rev-parse", "--verify", tmp).stdout.strip()
+    finally:
+        _git(root, "update-ref", "-d", "--", tmp, check=False)
 
 
 def _push(root: Path, remote: str, result: SyncResult) -> bool:
     """Push notes and snapshots without force. False when the remote moved on meanwhile."""
-    specs = [f"{NOTES_REF}:{NOTES_REF}"] if _has_ref(root, NOTES_REF) else []
+    # The commit pushed, not the ref: events recorded during the push are not on the remote,
+    # and the tracking ref must name only what the remote has (or fetches stop being
+    # fast-forwards).
+    ours = _git(root, "rev-parse", "-q", "--verify", NOTES_REF, check=False).stdout.strip()
+    specs = [f"{ours}:{NOTES_REF}"] if ours else []
     if _git(root, "for-each-ref", "--count=1", "refs/milestones/wip/").stdout.strip():
         specs.append(f"{WIP_GLOB}:{WIP_GLOB}")
     if not specs:
@@ -187,7 +226,7 @@ def _push(root: Path, remote: str, result: SyncResult) -> bool:
     proc = _git(root, "push", "--porcelain", remote, *specs, check=False, env=env)
     for flag, ref, summary in _porcelain(proc.stdout, 3):
         if ref.endswith(f":{NOTES_REF}") and flag == "!":
-            if "fetch first" in summary or "non-fast-forward" in summary:
+            if any(word in summary for word in _LOST_RACE):
                 return False  # lost a race: merge what the other clone pushed, try again
             raise _net_error("pushing to", remote, proc)
         if ref.endswith(f":{NOTES_REF}") and flag != "=":
@@ -197,10 +236,12 @@ def _push(root: Path, remote: str, result: SyncResult) -> bool:
         elif flag == "!":
             result.warnings.append(f"{remote} kept its own {ref.split(':')[-1]} ({summary})")
     if proc.returncode != 0 and not result.warnings:
+        if _lost_lock(proc.stderr) or "failed to lock" in proc.stdout + proc.stderr:
+            return False  # the remote ref was being updated by another push: try again
         raise _net_error("pushing to", remote, proc)
     if result.pushed:
         result.sent = len(_ids(root, NOTES_REF) - theirs)
-        _git(root, "update-ref", tracking_ref(remote), NOTES_REF)
+        _git(root, "update-ref", tracking_ref(remote), ours, check=False)
     return True
 
 

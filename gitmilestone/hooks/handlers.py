@@ -23,6 +23,10 @@ from gitmilestone.git.where import (
 )
 from gitmilestone.git.where import root as plan_root
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from gitmilestone.git import notewrite
+
 KEYS = ("milestone:", "task:", "completes:", "progress:", "time-spent:", "blocker:")
 LINKING = ("Milestone", "Task", "Completes", "Progress")
 
@@ -117,16 +121,25 @@ def post_commit(args: list[str], stdin: bytes) -> int:
     fmt = COMMIT_FIELDS + "%(trailers:only,unfold)"
     _, out = git(root, "log", "-1", LOG_DATE, f"--format={fmt}", "HEAD")
     sha, stamp, author, block = out.strip("\n").split("\x1f", 3)
-    lines = _pending_lines(root)
+    from gitmilestone.git import notewrite
+
+    common = os.environ.get("GIT_COMMON_DIR") or common_dir(root)
+    taken, lines = notewrite.take(common)
     if any(key in block.lower() for key in KEYS):
         lines += _trailer_lines(sha, stamp, author, block)
-    if lines:
-        rc, _ = git(
-            root, "notes", "--ref=refs/notes/milestones", "append", "-F", "-", sha, stdin=lines
-        )
-        if rc == 0:
-            _forget_pending(root)
+    if lines.strip() and notewrite.append_note(_quiet_git(root), sha, lines) is not None:
+        notewrite.queue(common, lines)  # kept for the next event or commit
+    notewrite.forget(taken)
     return 0
+
+
+def _quiet_git(root: str) -> notewrite.Run:
+    """git for the notes writer: a lost race is retried, so git's complaint is not shown."""
+
+    def run(*args: str, stdin: str | None = None) -> tuple[int, str]:
+        return git(root, *args, stdin=stdin, quiet=True)
+
+    return run
 
 
 def _trailer_lines(sha: str, stamp: str, author: str, block: str) -> str:
@@ -136,25 +149,6 @@ def _trailer_lines(sha: str, stamp: str, author: str, block: str) -> str:
     for problem in problems:
         print(f"git-milestone: {problem} (not recorded)", file=sys.stderr)
     return "".join(to_json(r) + "\n" for r in records)
-
-
-def _pending_path(root: str) -> str:
-    common = os.environ.get("GIT_COMMON_DIR") or common_dir(root)
-    return os.path.join(common, "milestones", "pending-events.jsonl")
-
-
-def _pending_lines(root: str) -> str:
-    try:
-        with open(_pending_path(root), encoding="utf-8") as fh:
-            return fh.read()
-    except OSError:
-        return ""
-
-
-def _forget_pending(root: str) -> None:
-    path = _pending_path(root)
-    if os.path.exists(path):  # contextlib.suppress would cost the hook an import
-        os.unlink(path)
 
 
 def post_checkout(args: list[str], stdin: bytes) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -52,12 +53,29 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+# A plan file expands to a few thousand nodes; aliases (`*name`, used by `<<:` merges) may
+# repeat a part, but a file whose aliases expand it beyond this is an alias bomb.
+MAX_EXPANDED_NODES = 100_000
+
+
 def parse_yaml(text: str, path: str) -> Any:
-    """Parse YAML text safely; syntax errors become InvalidFileError with the line, and a
-    file left half merged says so."""
+    """Parse YAML text safely; syntax errors become InvalidFileError with the line, a file
+    left half merged says so, and aliases that would expand the file beyond
+    MAX_EXPANDED_NODES are refused before any expansion happens."""
     _refuse_conflict_markers(text, path)
+    loader = _Loader(text)
     try:
-        return yaml.load(text, Loader=_Loader)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _bound_aliases(node, path, text)
+        return loader.construct_document(node)
+    except (ValueError, RecursionError) as exc:  # a 5000-digit number, nesting 10k deep
+        raise InvalidFileError(
+            f"not a value git-milestone reads: {str(exc)[:80]}",
+            "write plain numbers (at most a few digits) and shallow lists and mappings",
+            path=path,
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -70,6 +88,50 @@ def parse_yaml(text: str, path: str) -> Any:
             path=path,
             line=mark.line + 1 if mark is not None else None,
         ) from None
+    finally:
+        loader.dispose()
+
+
+def check_parsable(text: str, path: str) -> None:
+    """Refuse an alias bomb, a number of thousands of digits or nesting too deep before
+    another parser (ruamel, for edits) meets it: the C loader reads a plan file in a
+    millisecond."""
+    parse_yaml(text, path)
+
+
+def _bound_aliases(root: yaml.Node, path: str, text: str) -> None:
+    """Count the nodes the document expands to, each shared (aliased) node once per use,
+    without expanding anything (memoised per node, iterative)."""
+    if "*" not in text:
+        return
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if not done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+            continue
+        size = 1 + sum(sizes.get(id(c), 0) for c in children)
+        sizes[id(node)] = size
+        if size > MAX_EXPANDED_NODES:
+            raise InvalidFileError(
+                f"YAML aliases expand this file beyond {MAX_EXPANDED_NODES} values",
+                "write the values out instead of repeating them with &anchor / *alias",
+                path=path,
+                line=node.start_mark.line + 1,
+            )
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
 
 
 def _refuse_conflict_markers(text: str, path: str) -> None:
@@ -197,4 +259,29 @@ def iter_file_errors(kind: str, data: Any, text: str, path: str) -> Iterator[Inv
     """Every schema violation in file order: sorting by path alone put `priority` (line 20)
     before `tasks[0]` (line 5)."""
     errors = [to_file_error(err, text, path, kind) for err in schema_errors(kind, data)]
+    errors += [not_finite(where, text, path) for where in non_finite(data)]
     yield from sorted(errors, key=lambda e: e.line or 0)
+
+
+def non_finite(data: Any) -> Iterator[list[Any]]:
+    """Where `data` holds NaN or an infinity (`.nan`, `.inf`): JSON Schema's number accepts
+    them, and every sum and percentage they reach turns into nan."""
+    stack: list[tuple[Any, list[Any]]] = [(data, [])]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            yield where
+        elif isinstance(value, dict):
+            stack.extend((v, [*where, k]) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, [*where, i]) for i, v in enumerate(value))
+
+
+def not_finite(where: list[Any], text: str, path: str) -> InvalidFileError:
+    return InvalidFileError(
+        "not a finite number (NaN and infinity count nothing)",
+        "write a number such as 4 or 2.5",
+        path=path,
+        line=line_of(text, where),
+        field=field_name(where),
+    )

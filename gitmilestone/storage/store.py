@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from gitmilestone.core import clock
 from gitmilestone.core.model import Milestone, Settings, Task
+from gitmilestone.core.trailers import is_id
 from gitmilestone.errors import InvalidFileError, MilestoneError, NotFoundError
 from gitmilestone.git.repo import RepoPaths, discover
 from gitmilestone.storage import atomic, schema
@@ -17,16 +18,23 @@ from gitmilestone.storage.templates import CONFIG_FILES
 from gitmilestone.storage.yamledit import Document
 
 LOCATIONS = ("active", "completed")
+MAX_ID_LENGTH = 200  # longer is no file name on most file systems: never an ID of ours
+TEMP_FOLDER = "tmp"  # .git/milestones/tmp: files being written, renamed into place
 T = TypeVar("T")
 
 
 class Store:
     def __init__(self, paths: RepoPaths) -> None:
         self.paths = paths
+        atomic.confine(
+            paths.root, paths.git_dir, paths.common_dir, temp=paths.local_dir / TEMP_FOLDER
+        )
         self._milestones: list[Milestone] | None = None
         self._texts: dict[str, str] = {}
         self._configs: dict[str, dict[str, Any]] = {}
         self._valid: set[str] | None = None
+        # Runs just before a write becomes visible (commands.recording queues its event).
+        self.before_write: Callable[[], None] | None = None
 
     @classmethod
     def open(cls, start: Path | None = None) -> Store:
@@ -90,6 +98,8 @@ class Store:
                 path=shown,
                 line=1,
             )
+        for where in schema.non_finite(data):  # also in files validated before this rule
+            raise schema.not_finite(where, text, shown)
         digest = self._digest(kind, text)
         if digest not in self._validated():
             schema.check(kind, data, text, shown)
@@ -107,6 +117,23 @@ class Store:
         if self._milestones is None:
             self._milestones = [self.load(p, loc) for p, loc in self.files()]
         return self._milestones
+
+    def counted(self) -> tuple[list[Milestone], list[str]]:
+        """The milestones to count in a view: one that is in both active/ and completed/
+        (after a merge) counts once, as completed, with a warning. (`validate` reports
+        duplicate IDs; `fix-ids` renumbers them.)"""
+        everything = self.milestones()
+        done = {m.id: m for m in everything if m.location == "completed"}
+        kept, problems = [], []
+        for m in everything:
+            if m.location != "completed" and m.id in done:
+                problems.append(
+                    f"{m.path}: milestone {m.id} is also in {done[m.id].path}; only that "
+                    "one is counted (delete one of the two)"
+                )
+                continue
+            kept.append(m)
+        return kept, problems
 
     def text_of(self, m: Milestone) -> str:
         return self._texts.get(m.path) or self.read_text(self.paths.root / m.path)
@@ -146,8 +173,8 @@ class Store:
     def _by_file_name(self, ref: str) -> Milestone | None:
         """The milestone in `<ref>.yaml` when its ID is exactly `ref`: read alone, so a broken
         file elsewhere in the plan does not stop work on this one."""
-        if self._milestones is not None or "/" in ref or ref.startswith("."):
-            return None
+        if self._milestones is not None or not is_id(ref) or len(ref) > MAX_ID_LENGTH:
+            return None  # not a file name an ID could have: look it up among the milestones
         self.require_initialized()
         for location in LOCATIONS:
             path = self.paths.milestones / location / f"{ref}.yaml"
@@ -174,10 +201,21 @@ class Store:
 
     def edit(self, m: Milestone, change: Callable[[Document], None]) -> str:
         """Apply `change` to the file's YAML in place, check the result, write it atomically.
-        Returns the new text; on any error the file is left exactly as it was."""
+        Returns the new text; on any error the file is left exactly as it was. When another
+        writer changed the file since this command read it, `change` is applied to the text
+        that writer left: the file is locked while it is read, changed and written."""
         path = self.paths.root / m.path
         atomic.check_writable(path, m.path)
-        old = self.text_of(m)
+        with atomic.locked(path, m.path):
+            old = self.read_text(path)
+            new = self._changed(m, change, old)
+            if new != old:
+                atomic.replace(path, new, before=self.before_write)
+        self._texts[m.path] = new
+        self._milestones = None
+        return new
+
+    def _changed(self, m: Milestone, change: Callable[[Document], None], old: str) -> str:
         doc = Document(old)
         try:
             change(doc)
@@ -193,16 +231,13 @@ class Store:
                 path=m.path,
                 field="id",
             )
-        if new != old:
-            atomic.write_text(path, new, m.path, expected=old)
-        self._texts[m.path] = new
-        self._milestones = None
         return new
 
     def write_new(self, path: Path, text: str) -> None:
         shown = self.paths.rel(path)
+        self.inside_repo(path.parent)
         self.parse("milestone", text, shown)
-        atomic.create_text(path, text, shown)
+        atomic.create_text(path, text, shown, before=self.before_write)
         self._milestones = None
 
     def reload(self) -> None:

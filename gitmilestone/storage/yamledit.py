@@ -43,6 +43,9 @@ class Document:
         from ruamel.yaml.error import YAMLError
         from ruamel.yaml.util import load_yaml_guess_indent
 
+        from gitmilestone.storage.schema import check_parsable
+
+        check_parsable(text, "the file")
         # ruamel guesses one indent: a sequence's when the file has one. Mappings get their own
         # guess, or the first edit of a file with indented lists re-indents every mapping.
         try:

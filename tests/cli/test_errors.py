@@ -3,12 +3,14 @@ exit 1, no traceback, and leaves every file under .milestones/ exactly as it was
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
+from gitmilestone.storage import atomic
 from tests.cli.helpers import assert_user_error, ms_file
 from tests.conftest import tree_snapshot
 
@@ -247,15 +249,16 @@ def test_another_writer_holds_the_lock(
     args: tuple[str, ...],
 ) -> None:
     monkeypatch.setenv("EDITOR", "sed -i s/medium/high/")
+    monkeypatch.setattr(atomic, "LOCK_WAIT", 0.3)  # a writer waits this long, then gives up
     lock = ms_file(two, "M-001").with_name("M-001.yaml.lock")
-    lock.write_text("")
+    lock.write_text(f"{os.getpid()}\n")  # held by a live process
     unchanged()
 
     lines = assert_user_error(run_cli(*args))
 
     assert lines[0] == (
         "Error: .milestones/active/M-001.yaml: "
-        "the file is being changed by another git-milestone process"
+        "the file is being changed by another git-milestone process (0.3s)"
     )
     assert "remove .milestones/active/M-001.yaml.lock" in lines[-1]
     assert lock.exists(), "the other writer's lock must not be taken away"

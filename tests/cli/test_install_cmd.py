@@ -15,7 +15,7 @@ import pytest
 from click.testing import Result
 
 import gitmilestone
-from gitmilestone.hooks import install
+from gitmilestone.commands import install
 from tests.conftest import git
 
 PACKAGE = Path(gitmilestone.__file__).parent

@@ -86,7 +86,7 @@ class Change:
 
 def install(paths: RepoPaths, *, pre_push: bool = False, python: str | None = None) -> list[str]:
     """Install the shims (pre-push only with `pre_push`), then the notes and merge config."""
-    from gitmilestone.hooks.mergeconfig import configure_driver
+    from gitmilestone.commands.mergeconfig import configure_driver
 
     changes = install_hooks(paths, pre_push=pre_push, python=python)
     return [c.line for c in changes] + configure_notes(paths) + configure_driver(paths, python)
@@ -108,7 +108,7 @@ def install_hooks(
 def uninstall(paths: RepoPaths) -> list[str]:
     """Remove our shims and put back what each one replaced, exactly as it was; then the
     merge driver's config and .gitattributes line."""
-    from gitmilestone.hooks.mergeconfig import remove_attribute, remove_driver
+    from gitmilestone.commands.mergeconfig import remove_attribute, remove_driver
 
     folder = hooks_dir(paths)
     shown = paths.rel
