@@ -55,6 +55,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "schedule": ("analysis", "schedule_cmd", "Earliest dates, slips, PERT odds; --what-if."),
     "forecast": ("analysis", "forecast_cmd", "Monte Carlo completion dates from history."),
     "burndown": ("analysis", "burndown_cmd", "Burndown and burn-up from the event history."),
+    "diff": ("diff", "diff_cmd", "What changed in the plan between two revisions (for reviews)."),
     "sync": ("sync", "sync_cmd", "Exchange milestone notes with a remote (fetch, merge, push)."),
 }
 

@@ -1,0 +1,56 @@
+"""The plan at a revision, read from blobs: no checkout, so it works in a bare repository.
+
+Each file is parsed and checked by the same code as the work tree's (Store.parse, the same
+schemas). A blob is parsed once per command: two revisions share most of their files, and an
+unchanged blob is the same milestone on both sides.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gitmilestone.core.model import Milestone
+from gitmilestone.errors import InvalidFileError
+from gitmilestone.git.objects import Objects
+from gitmilestone.git.repo import MILESTONES_DIR
+from gitmilestone.storage.store import LOCATIONS, Store
+from gitmilestone.storage.templates import CONFIG_FILES
+
+
+class RevisionPlans:
+    """Milestones and config at commits, parsed once per blob."""
+
+    def __init__(self, store: Store, objects: Objects) -> None:
+        self.store = store
+        self.objects = objects
+        self._parsed: dict[tuple[str, str], Milestone] = {}
+
+    def milestones(self, commit: str) -> list[Milestone]:
+        out: list[Milestone] = []
+        for location in LOCATIONS:
+            folder = f"{MILESTONES_DIR}/{location}"
+            blobs = self.objects.blobs(commit, folder)
+            for path in sorted(blobs):
+                if path.endswith(".yaml") and not path.rsplit("/", 1)[-1].startswith("."):
+                    out.append(self._milestone(blobs[path], path, location))
+        return out
+
+    def _milestone(self, blob: str, path: str, location: str) -> Milestone:
+        key = (blob, path)
+        if key not in self._parsed:
+            data = self.store.parse("milestone", self._text(blob, path), path)
+            self._parsed[key] = Milestone.from_dict(data, path=path, location=location)
+        return self._parsed[key]
+
+    def config(self, commit: str, kind: str = "milestone-config") -> dict[str, Any]:
+        """The config file at `commit` over the defaults; the defaults alone without one."""
+        path = f"{MILESTONES_DIR}/{CONFIG_FILES[kind][0]}"
+        blob = self.objects.blob_at(commit, path)
+        text = self._text(blob, path) if blob else None
+        return self.store.config_from(kind, text, path)
+
+    def _text(self, blob: str, path: str) -> str:
+        try:
+            return self.objects.read(blob).decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidFileError("not UTF-8 text", "save the file as UTF-8", path=path) from None
