@@ -67,7 +67,8 @@ def diff_cmd(
     else:
         from gitmilestone.render.diff import text_lines
 
-        emit_lines(text_lines(data, sys.stdout.isatty() if colour is None else colour))
+        colour = sys.stdout.isatty() if colour is None else colour
+        click.echo("\n".join(text_lines(data, colour)), color=colour)
     if exit_code and data["changed"]:
         ctx.exit(1)
 
