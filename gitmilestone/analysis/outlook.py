@@ -14,7 +14,7 @@ from gitmilestone.core.events import Event
 from gitmilestone.core.model import Milestone, Settings, project_progress
 from gitmilestone.errors import CycleError, MilestoneError
 
-TRIALS = 2000
+TRIALS = 500  # enough for a P85 to the day; both sides use the same seed
 SEED = 1
 
 

@@ -23,6 +23,7 @@ TIMELINE = (
     "most_likely_hours",
     "pessimistic_hours",
 )
+Facts = Mapping[tuple[str, str], list[Event]]
 ESTIMATES = ("estimated_hours", "optimistic_hours", "most_likely_hours", "pessimistic_hours")
 FIELDS = ("title", "priority", "category", "declared_status", "location")
 
@@ -43,7 +44,7 @@ def milestone_changes(before: Side, after: Side) -> list[dict[str, Any]]:
     old = {m.id: m for m in before.milestones}
     new = {m.id: m for m in after.milestones}
     fresh = {e.id for e in before.events}
-    added_facts = [e for e in after.events if e.id not in fresh]
+    added_facts = _completions([e for e in after.events if e.id not in fresh])
     out = []
     for mid in sorted(old.keys() | new.keys()):
         a, b = old.get(mid), new.get(mid)
@@ -60,7 +61,7 @@ def _entry(
     b: Milestone | None,
     sa: Settings,
     sb: Settings,
-    facts: Sequence[Event],
+    facts: Facts,
 ) -> dict[str, Any] | None:
     shown = b or a
     assert shown is not None
@@ -105,9 +106,7 @@ def _list_change(a: Sequence[str], b: Sequence[str]) -> dict[str, list[str]]:
 # -- tasks ---------------------------------------------------------------------------------
 
 
-def _tasks(
-    a: Milestone | None, b: Milestone | None, facts: Sequence[Event]
-) -> list[dict[str, Any]]:
+def _tasks(a: Milestone | None, b: Milestone | None, facts: Facts) -> list[dict[str, Any]]:
     old = {t.id: t for t in (a.tasks if a else ())}
     new = {t.id: t for t in (b.tasks if b else ())}
     shown = b or a
@@ -128,7 +127,7 @@ def _task_row(t: Task, change: str, **extra: Any) -> dict[str, Any]:
     return {"id": t.id, "title": t.title, "change": change, **extra}
 
 
-def _task_changes(mid: str, x: Task, y: Task, facts: Sequence[Event]) -> list[dict[str, Any]]:
+def _task_changes(mid: str, x: Task, y: Task, facts: Facts) -> list[dict[str, Any]]:
     out = []
     if y.status == "completed" and x.status != "completed":
         out.append(_task_row(y, "completed", **_completed_by(mid, y.id, facts)))
@@ -145,11 +144,21 @@ def _task_changes(mid: str, x: Task, y: Task, facts: Sequence[Event]) -> list[di
     return out
 
 
-def _completed_by(mid: str, tid: str, facts: Sequence[Event]) -> dict[str, Any]:
+def _completions(facts: Sequence[Event]) -> Facts:
+    """The facts of the compared range by task: the first completion (which commit did it)
+    and the phase approvals."""
+    out: dict[tuple[str, str], list[Event]] = {}
+    for e in facts:
+        if e.event_type in ("task_completed", "phase_approved") and e.milestone_id and e.task_id:
+            out.setdefault((e.milestone_id, e.task_id), []).append(e)
+    return out
+
+
+def _completed_by(mid: str, tid: str, facts: Facts) -> dict[str, Any]:
     """Which fact on the compared range completed the task: a trailer's or a note's commit;
     none when the plan file itself says so."""
-    for e in facts:
-        if e.event_type == "task_completed" and (e.milestone_id, e.task_id) == (mid, tid):
+    for e in facts.get((mid, tid), ()):
+        if e.event_type == "task_completed":
             return {"by": e.source, "commit": e.commit, "author": e.author}
     return {"by": "plan", "commit": None, "author": None}
 
@@ -194,7 +203,7 @@ def _risk_change(x: Risk | None, y: Risk | None) -> str | None:
     return "re-scored" if x.score != y.score else None
 
 
-def _phases(a: Milestone | None, b: Milestone, facts: Sequence[Event]) -> list[dict[str, Any]]:
+def _phases(a: Milestone | None, b: Milestone, facts: Facts) -> list[dict[str, Any]]:
     out = []
     for y in b.tasks:
         x = a.task(y.id) if a else None
@@ -209,13 +218,12 @@ def _phases(a: Milestone | None, b: Milestone, facts: Sequence[Event]) -> list[d
     return out
 
 
-def _approvers(mid: str, tid: str, phase: str, facts: Sequence[Event]) -> list[str]:
+def _approvers(mid: str, tid: str, phase: str, facts: Facts) -> list[str]:
     return sorted(
         {
             str(e.details.get("approver") or e.author or "unknown")
-            for e in facts
-            if e.event_type == "phase_approved"
-            and (e.milestone_id, e.task_id, e.details.get("phase")) == (mid, tid, phase)
+            for e in facts.get((mid, tid), ())
+            if e.event_type == "phase_approved" and e.details.get("phase") == phase
         }
     )
 

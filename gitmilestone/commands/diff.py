@@ -120,6 +120,7 @@ def diff(ws: Workspace, objects: Objects, revs: tuple[str, ...], start: dt.date)
         after, config_b = work_tree_side(ws)
     else:
         after, config_b = side_at(ws, plans, rng.after, rng.after_label)
+    plans.cache.save()
     return compare(before, after, (config_a, config_b), start)
 
 

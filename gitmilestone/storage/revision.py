@@ -13,6 +13,7 @@ from gitmilestone.core.model import Milestone
 from gitmilestone.errors import InvalidFileError
 from gitmilestone.git.objects import Objects
 from gitmilestone.git.repo import MILESTONES_DIR
+from gitmilestone.storage.blobcache import BlobCache
 from gitmilestone.storage.store import LOCATIONS, Store
 from gitmilestone.storage.templates import CONFIG_FILES
 
@@ -24,6 +25,7 @@ class RevisionPlans:
         self.store = store
         self.objects = objects
         self._parsed: dict[tuple[str, str], Milestone] = {}
+        self.cache = BlobCache(store.paths.local_dir)
 
     def milestones(self, commit: str) -> list[Milestone]:
         out: list[Milestone] = []
@@ -38,7 +40,10 @@ class RevisionPlans:
     def _milestone(self, blob: str, path: str, location: str) -> Milestone:
         key = (blob, path)
         if key not in self._parsed:
-            data = self.store.parse("milestone", self._text(blob, path), path)
+            data = self.cache.get(blob)
+            if data is None:
+                data = self.store.parse("milestone", self._text(blob, path), path)
+                self.cache.put(blob, data)
             self._parsed[key] = Milestone.from_dict(data, path=path, location=location)
         return self._parsed[key]
 
