@@ -10,8 +10,9 @@ progress, and the facts on A..B are what the after side holds and the before sid
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from gitmilestone.analysis.outlook import outlook
 from gitmilestone.analysis.plandiff import Side, gates_waiting, milestone_changes
@@ -23,9 +24,12 @@ from gitmilestone.storage.revision import RevisionPlans
 from gitmilestone.storage.store import settings_of
 from gitmilestone.workspace import Workspace
 
+T = TypeVar("T")
+
 WORK_TREE = "work tree"
 DEFAULT_BRANCHES = ("refs/remotes/origin/HEAD", "main", "master")
 FACT_TYPES = ("task_completed", "progress_updated", "task_started")
+PARALLEL_FROM = 2000  # tasks: below this a second process costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -125,9 +129,12 @@ def diff(ws: Workspace, objects: Objects, revs: tuple[str, ...], start: dt.date)
 
 
 def compare(before: Side, after: Side, configs: tuple[Any, Any], start: dt.date) -> dict[str, Any]:
+    a, b = both(
+        lambda: outlook(before.milestones, before.events, configs[0], before.settings, start),
+        lambda: outlook(after.milestones, after.events, configs[1], after.settings, start),
+        parallel=sum(len(m.tasks) for m in after.milestones) >= PARALLEL_FROM,
+    )
     milestones = milestone_changes(before, after)
-    a = outlook(before.milestones, before.events, configs[0], before.settings, start)
-    b = outlook(after.milestones, after.events, configs[1], after.settings, start)
     data: dict[str, Any] = {
         "from": {"label": before.label, "commit": before.commit},
         "to": {"label": after.label, "commit": after.commit},
@@ -183,3 +190,32 @@ def _facts(before: Side, after: Side) -> list[dict[str, Any]]:
         for e in after.events
         if e.id not in known and e.event_type in FACT_TYPES
     ]
+
+
+def both(first: Callable[[], T], second: Callable[[], T], parallel: bool) -> tuple[T, T]:
+    """first() and second(), on two cores where there are: first() in a forked child that
+    sends its result back through a pipe. Both are pure computations over data already in
+    memory; should the child fail, first() runs here instead."""
+    import os
+    import pickle
+
+    if not parallel or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        return first(), second()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, leave without running the parent's cleanup
+        os.close(read)
+        try:
+            with os.fdopen(write, "wb") as out:
+                pickle.dump(first(), out, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            os._exit(0)
+    os.close(write)
+    mine = second()
+    with os.fdopen(read, "rb") as got:
+        try:
+            theirs: T = pickle.load(got)
+        except (EOFError, pickle.UnpicklingError):
+            theirs = first()
+    os.waitpid(pid, 0)
+    return theirs, mine

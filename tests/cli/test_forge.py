@@ -3,6 +3,7 @@ clone of a reviewed branch, give annotations, a Code Quality report and the stor
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -81,3 +82,23 @@ def test_the_github_workflow_and_the_gitlab_job(checkout: Path) -> None:
     assert isinstance(report[0]["location"]["lines"]["begin"], int)
     assert len({r["fingerprint"] for r in report}) == len(report)
     assert (checkout / "plan-diff.md").read_text() == EXPECTED.read_text()
+
+
+def test_annotations_escape_what_would_end_a_property_or_a_message() -> None:
+    from gitmilestone.analysis.quality import Finding
+    from gitmilestone.render.forge import codeclimate, github_lines
+
+    f = Finding("MS002", "error", "M-1", ".milestones/active/a,b:c.yaml", ["title"],
+                "100% wrong\nreally", "fix it", line=3)  # fmt: skip
+
+    [line] = github_lines([f])
+    [issue] = codeclimate([f])
+
+    assert line == (
+        "::error file=.milestones/active/a%2Cb%3Ac.yaml,line=3,"
+        "title=MS002 no-success-criteria (M-1)::100%25 wrong%0Areally (hint: fix it)"
+    )
+    assert issue["severity"] == "major"
+    assert issue["location"] == {"path": ".milestones/active/a,b:c.yaml", "lines": {"begin": 3}}
+    moved = codeclimate([dataclasses.replace(f, line=9)])
+    assert moved[0]["fingerprint"] == issue["fingerprint"]  # lines above it moved: same issue
