@@ -11,7 +11,9 @@ rounds (the order alternating), times as subprocesses
 
   git diff --stat      `git diff --stat A B -- .milestones` (the peer)
   git log trailers     `git log --format=%(trailers) A..B` (what reading the facts costs git)
-  diff (cold cache)    `git milestone diff A B --format json`, event-log cache removed
+  diff (fresh clone)   `git milestone diff A B --format json`, every local cache removed
+                       (.git/milestones: parsed files, validation, event log), as in CI
+  diff (cold log)      the same with only the event-log cache removed
   diff (warm)          the same, with the cache of the previous run
   diff markdown        `git milestone diff A B --format markdown`, warm
 
@@ -119,11 +121,12 @@ def timed(cmd: list[str], root: Path, label: str = "") -> float:
 
 def rounds(root: Path, a: str, b: str, count: int) -> dict[str, list[float]]:
     exe = str(BIN / "git-milestone")
-    cache = root / ".git" / "milestones" / "eventlog.cache"
+    local = root / ".git" / "milestones"
     commands = {
         "git diff --stat": ["git", "diff", "--stat", a, b, "--", ".milestones"],
         "git log trailers": ["git", "log", "--format=%(trailers)", f"{a}..{b}"],
-        "diff (cold cache)": [exe, "diff", a, b, "--format", "json"],
+        "diff (fresh clone)": [exe, "diff", a, b, "--format", "json"],
+        "diff (cold log)": [exe, "diff", a, b, "--format", "json"],
         "diff (warm)": [exe, "diff", a, b, "--format", "json"],
         "diff markdown": [exe, "diff", a, b, "--format", "markdown"],
     }
@@ -133,8 +136,10 @@ def rounds(root: Path, a: str, b: str, count: int) -> dict[str, list[float]]:
     for n in range(count):
         order = list(commands) if n % 2 == 0 else list(reversed(commands))
         for label in order:
-            if label == "diff (cold cache)":
-                cache.unlink(missing_ok=True)
+            if label == "diff (fresh clone)":  # every local cache gone, as in CI
+                shutil.rmtree(local, ignore_errors=True)
+            if label == "diff (cold log)":  # parsed files cached, the trailers read again
+                (local / "eventlog.cache").unlink(missing_ok=True)
             results[label].append(timed(commands[label], root, label))
     return results
 

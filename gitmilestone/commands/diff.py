@@ -10,21 +10,19 @@ progress, and the facts on A..B are what the after side holds and the before sid
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from gitmilestone.analysis.outlook import outlook
 from gitmilestone.analysis.plandiff import Side, gates_waiting, milestone_changes
 from gitmilestone.core.events import Event, merge, overlay, task_facts
 from gitmilestone.errors import MilestoneError
 from gitmilestone.git import eventlog, logcache
+from gitmilestone.git.fork import both
 from gitmilestone.git.objects import Objects
 from gitmilestone.storage.revision import RevisionPlans
 from gitmilestone.storage.store import settings_of
 from gitmilestone.workspace import Workspace
-
-T = TypeVar("T")
 
 WORK_TREE = "work tree"
 DEFAULT_BRANCHES = ("refs/remotes/origin/HEAD", "main", "master")
@@ -119,6 +117,7 @@ def work_tree_side(ws: Workspace) -> tuple[Side, Any]:
 def diff(ws: Workspace, objects: Objects, revs: tuple[str, ...], start: dt.date) -> dict[str, Any]:
     rng = parse_range(objects, revs)
     plans = RevisionPlans(ws.store, objects)
+    plans.prefetch([c for c in (rng.before, rng.after) if c is not None])
     before, config_a = side_at(ws, plans, rng.before, rng.before_label)
     if rng.after is None:
         after, config_b = work_tree_side(ws)
@@ -190,32 +189,3 @@ def _facts(before: Side, after: Side) -> list[dict[str, Any]]:
         for e in after.events
         if e.id not in known and e.event_type in FACT_TYPES
     ]
-
-
-def both(first: Callable[[], T], second: Callable[[], T], parallel: bool) -> tuple[T, T]:
-    """first() and second(), on two cores where there are: first() in a forked child that
-    sends its result back through a pipe. Both are pure computations over data already in
-    memory; should the child fail, first() runs here instead."""
-    import os
-    import pickle
-
-    if not parallel or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-        return first(), second()
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: compute, send, leave without running the parent's cleanup
-        os.close(read)
-        try:
-            with os.fdopen(write, "wb") as out:
-                pickle.dump(first(), out, protocol=pickle.HIGHEST_PROTOCOL)
-        finally:
-            os._exit(0)
-    os.close(write)
-    mine = second()
-    with os.fdopen(read, "rb") as got:
-        try:
-            theirs: T = pickle.load(got)
-        except (EOFError, pickle.UnpicklingError):
-            theirs = first()
-    os.waitpid(pid, 0)
-    return theirs, mine

@@ -139,7 +139,13 @@ def text_lines(data: dict[str, Any], colour: bool = False) -> list[str]:
     out = [title_line(data)]
     if not data["changed"]:
         return [*out, "No plan changes."]
-    out += [f"  {label}: {before} {ARROW} {after}" for label, before, after in summary_rows(data)]
+    for label, before, after in summary_rows(data):
+        if label != "Critical path":
+            out.append(f"  {label}: {before} {ARROW} {after}")
+        elif before == after:
+            out.append(f"  {label} (unchanged): {after}")
+        else:
+            out += [f"  {label} before: {before}", f"  {label} after:  {after}"]
     for m in data["milestones"]:
         out += ["", paint("~", headline(m))]
         out += [f"  {paint(line[0], line)}" for line in detail_lines(m, data["gates_waiting"])]

@@ -193,3 +193,11 @@ def test_a_new_cycle_is_shown(reviewed: Path, run_cli: Callable[..., Result]) ->
         data["project"]["new_cycle"]
     ) == {"M-001", "M-002"}
     assert data["project"]["finish"]["after"] is None
+
+
+def test_both_sides_on_two_cores_give_what_one_core_gives() -> None:
+    from gitmilestone.git.fork import both
+
+    first, second = both(lambda: {"p85": "2027-01-04"}, lambda: [1, 2], parallel=True)
+
+    assert (first, second) == ({"p85": "2027-01-04"}, [1, 2])
