@@ -171,7 +171,6 @@ def main() -> int:
             print(
                 f"| {label} | {med:.3f} s | {p90(times):.3f} s | {med / peer:.1f}x | {cpu:.3f} s |"
             )
-    shutil.rmtree(base, ignore_errors=True) if not args.keep else None
     return 0
 
 
