@@ -44,7 +44,11 @@ def milestone_changes(before: Side, after: Side) -> list[dict[str, Any]]:
     old = {m.id: m for m in before.milestones}
     new = {m.id: m for m in after.milestones}
     fresh = {e.id for e in before.events}
-    added_facts = _completions([e for e in after.events if e.id not in fresh])
+    # Completions on the range say which commit completed a task; an approval may have been
+    # recorded before the file said so, hence every approval the after side holds.
+    added_facts = _completions(
+        [e for e in after.events if e.id not in fresh or e.event_type == "phase_approved"]
+    )
     out = []
     for mid in sorted(old.keys() | new.keys()):
         a, b = old.get(mid), new.get(mid)

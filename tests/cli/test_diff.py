@@ -201,3 +201,24 @@ def test_both_sides_on_two_cores_give_what_one_core_gives() -> None:
     first, second = both(lambda: {"p85": "2027-01-04"}, lambda: [1, 2], parallel=True)
 
     assert (first, second) == ({"p85": "2027-01-04"}, [1, 2])
+
+
+def test_phases_started_completed_approved_and_the_gate_now_waiting(
+    reviewed: Path, run_cli: Callable[..., Result]
+) -> None:
+    for args in (
+        ("task", "add", "M-002", "Diagrams", "--phases"),
+        ("phase", "start", "M-002/task-003"),
+        ("phase", "complete", "M-002/task-003"),
+    ):
+        assert run_cli(*args).exit_code == 0
+    commit(reviewed, "Design the diagrams")
+    waiting = json.loads(run_cli("diff", "main...feature", "--json").output)
+    assert run_cli("phase", "approve", "M-002/task-003").exit_code == 0
+    commit(reviewed, "Approve the design")
+
+    approved = run_cli("diff", "feature~1", "feature").output
+
+    assert {"milestone": "M-002", "task": "task-003", "gate": "design_to_spec",
+            "phase": "design"} in waiting["gates_waiting"]  # fmt: skip
+    assert "~ task-003 design approved by test@example.com" in approved
