@@ -78,10 +78,14 @@ class Workspace:
         scoped = merge(trailers, [e for e in notes if in_history(e.commit)], waiting)
         every = merge(trailers, notes, waiting)
         found = problems + bad + unread
-        if self._report is not None:
-            for problem in found:
-                self._report(problem)
+        self.warn(found)
         return EventLog(scoped, every, found)
+
+    def warn(self, problems: list[str]) -> None:
+        """Tell the user about lines of history that were skipped."""
+        if self._report is not None:
+            for problem in problems:
+                self._report(problem)
 
     # -- the plan with the facts laid over it ----------------------------------------------
 

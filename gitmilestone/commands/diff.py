@@ -89,14 +89,15 @@ def facts_at(ws: Workspace, commit: str) -> list[Event]:
         ws.paths.root, ws.paths.local_dir, commit
     )
     notes = ws.memo("diff.notes", lambda: eventlog.note_events(ws.paths.root))
-    ws.memo(f"diff.problems.{commit}", lambda: _report(ws, problems + notes[1]))
+    _report(ws, problems + notes[1])
     return merge(trailers, [e for e in notes[0] if in_history(e.commit)])
 
 
 def _report(ws: Workspace, problems: list[str]) -> None:
-    if ws._report is not None:
-        for problem in dict.fromkeys(problems):
-            ws._report(problem)
+    """Each skipped line of history once, although both sides' histories hold most of it."""
+    told: set[str] = ws.memo("diff.told", set)
+    ws.warn([p for p in dict.fromkeys(problems) if p not in told])
+    told.update(problems)
 
 
 def side_at(ws: Workspace, plans: RevisionPlans, commit: str, label: str) -> tuple[Side, Any]:

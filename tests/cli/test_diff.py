@@ -222,3 +222,16 @@ def test_phases_started_completed_approved_and_the_gate_now_waiting(
     assert {"milestone": "M-002", "task": "task-003", "gate": "design_to_spec",
             "phase": "design"} in waiting["gates_waiting"]  # fmt: skip
     assert "~ task-003 design approved by test@example.com" in approved
+
+
+def test_a_bad_trailer_is_skipped_with_one_warning(
+    reviewed: Path, run_cli: Callable[..., Result]
+) -> None:
+    commit(reviewed, "Oops\n\nProgress: M-001/task-003 500\n", allow_empty=True)
+
+    result = run_cli("diff", "main...feature")
+
+    assert result.exit_code == 0
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1, result.output
+    assert "(skipped)" in warnings[0]
