@@ -21,6 +21,7 @@ from pathlib import Path
 from benchlib import p90, workspace
 
 from gitmilestone.commands import plan
+from gitmilestone.core.phases import phase_template
 from gitmilestone.git.repo import discover
 from gitmilestone.storage.store import Store
 from gitmilestone.storage.templates import MILESTONE_HEADER
@@ -57,7 +58,7 @@ def task(m: int, t: int) -> dict[str, object]:
     if status == "blocked":
         data["blocked_reason"] = "Waiting for review"
     if t % 3 == 0:
-        workflow = plan.phase_template()
+        workflow = phase_template()
         for i, phase in enumerate(workflow["phases"].values()):
             phase["status"] = PHASE_STATES[(m + t + i) % len(PHASE_STATES)]
         data["kiro_workflow"] = workflow

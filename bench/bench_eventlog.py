@@ -29,9 +29,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from benchlib import workspace
-
 from bench_cli import milestone
+from benchlib import workspace
 
 from gitmilestone.commands import plan
 from gitmilestone.git import eventlog

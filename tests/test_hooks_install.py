@@ -187,7 +187,8 @@ def test_uninstall_restores_exactly_what_was_there(repo: Path) -> None:
     assert after == before
     assert lines[0] == "restored  .git/hooks/commit-msg (from commit-msg.legacy)"
     assert "removed  .git/hooks/pre-push" in lines
-    assert len(lines) == len(install.ALL_HOOKS)
+    assert len(lines) == len(install.ALL_HOOKS) + 1
+    assert lines[-1] == "git config: removed merge.milestone"
 
 
 def test_uninstall_with_nothing_installed_says_so(repo: Path) -> None:

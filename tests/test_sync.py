@@ -242,6 +242,8 @@ def test_pre_push_syncs_notes_and_never_blocks_the_push(clones: Clones) -> None:
 def test_post_merge_warns_about_task_ids_both_sides_created(clones: Clones) -> None:
     a = start_project(clones)
     assert clones.run(a, "install").exit_code == 0
+    # Without the merge driver (which would rename one of them), as in a clone set up by hand.
+    git(a, "config", "--remove-section", "merge.milestone")
     git(a, "checkout", "-q", "-b", "side")
     assert clones.run(a, "task", "add", "M-001", "Side task").exit_code == 0
     git(a, "commit", "-q", "-am", "Side task")

@@ -307,6 +307,28 @@ def _paths(m: Milestone, ctx: Context) -> Iterator[Raw]:
             yield "MS017", where, err.message, err.hint
 
 
+def _stakeholders(m: Milestone, ctx: Context) -> Iterator[Raw]:
+    """A critical milestone names who has a stake in it and what each of them expects."""
+    if m.priority != "critical":
+        return
+    people = [s for s in m.raw.get("stakeholders") or () if isinstance(s, Mapping)]
+    if not people:
+        yield (
+            "MS019",
+            ("priority",),
+            "critical milestone without stakeholders and their expectations",
+            f'git milestone stakeholder add {m.id} "Name" --role ... --expects ...',
+        )
+    for i, s in enumerate(people):
+        if not str(s.get("expectations") or "").strip():
+            yield (
+                "MS019",
+                ("stakeholders", i),
+                f"stakeholder {s.get('name')} has no expectations written down",
+                f"ask them, then: git milestone set {m.id} 'stakeholders[{i}].expectations=...'",
+            )
+
+
 CHECKS: tuple[Check, ...] = (
     _duration,
     _criteria,
@@ -315,4 +337,5 @@ CHECKS: tuple[Check, ...] = (
     _tasks,
     _plan_fields,
     _paths,
+    _stakeholders,
 )

@@ -1,55 +1,25 @@
-"""`analyze`: one report from several perspectives (timeline, dependencies and risk, integration
-across milestones, quality). Each section is produced on its own from the same inputs, so a
+"""`analyze`: one report from several perspectives (timeline, decomposition, dependencies and
+risk, integration across milestones, progress, domains, quality; the new three are in
+`perspectives`). Each section is produced on its own from the same inputs, so a
 section that cannot be produced says why and the others still appear. Pure; no I/O."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from gitmilestone.analysis import graph
+from gitmilestone.analysis import graph, perspectives
 from gitmilestone.analysis.calendar import WorkCalendar
 from gitmilestone.analysis.effort import ThreePoint
 from gitmilestone.analysis.quality import LintSettings, counts, duration_weeks, lint, plural
 from gitmilestone.analysis.risk import Thresholds, by_score, exposure, risks_of
-from gitmilestone.core import clock
+from gitmilestone.analysis.sections import Entry as Entry
+from gitmilestone.analysis.sections import Inputs as Inputs
+from gitmilestone.analysis.sections import Section as Section
+from gitmilestone.analysis.sections import day as _day
+from gitmilestone.analysis.workload import window_capacity
 from gitmilestone.core.model import Milestone, Settings, milestone_progress, milestone_status
 from gitmilestone.errors import MilestoneError
-
-
-@dataclass(frozen=True)
-class Inputs:
-    targets: Sequence[Milestone]  # what the report is about
-    everyone: Sequence[Milestone]  # the whole plan, for cross-milestone views
-    config: Mapping[str, Any]
-    settings: Settings
-    today: dt.date
-    root: Path | None = None
-
-
-@dataclass
-class Entry:
-    subject: str  # a milestone ID, or "project"
-    notes: list[str] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Section:
-    key: str
-    title: str
-    entries: list[Entry] = field(default_factory=list)
-    error: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "error": self.error,
-            "entries": [{"subject": e.subject, "notes": e.notes, **e.data} for e in self.entries],
-        }
 
 
 def analyze(inputs: Inputs) -> list[Section]:
@@ -88,25 +58,40 @@ def _timeline_entry(m: Milestone, inp: Inputs) -> Entry:
             f"tasks add up to {task_hours:g} h, {abs(task_hours - hours):g} h {side} the estimate"
         )
     e.notes += _capacity(m, needed, inp, e.data)
+    e.notes += _projected(m, inp, e.data)
     e.notes += _pace(m, inp, e.data)
     e.notes += _pert(m, e.data)
     return e
 
 
 def _capacity(m: Milestone, needed: float, inp: Inputs, data: dict[str, Any]) -> list[str]:
+    """The hours of the people on the milestone between its dates (workload.window_capacity)."""
     if not (m.estimated_start and m.estimated_end and needed):
         return []
     start, end = _day(m.estimated_start), _day(m.estimated_end)
     if start is None or end is None or end < start:
         return []
     cal = WorkCalendar.from_config(inp.config, start)
-    days = cal.days_through(end)
-    capacity = round(days * cal.hours_per_day, 1)
-    data["capacity_hours"] = capacity
-    head = f"{days} working days x {cal.hours_per_day:g} h = {capacity:g} h"
-    if needed <= capacity:
-        return [f"{head}: fits ({capacity - needed:g} h spare)"]
-    return [f"{head}: {needed - capacity:g} h short for one person"]
+    notes, found = window_capacity(m, cal, end, needed, inp.config)
+    data |= found
+    return notes
+
+
+def _projected(m: Milestone, inp: Inputs, data: dict[str, Any]) -> list[str]:
+    """Where the capacity-aware schedule (each person's hours, tasks never overlapping) puts
+    the milestone's end, against its estimated_end."""
+    row = inp.projected.get(m.id)
+    if not row or not row.get("finish"):
+        return []
+    data["projected_finish"] = row["finish"]
+    how = "with each person's hours" if row.get("levelled") else "by dependencies alone"
+    head = f"schedule {how}: done {row['finish']}"
+    slip = row.get("slip_days")
+    if slip is None:
+        return [head]
+    if slip > 0:
+        return [f"{head}, {slip:g} working days after its end"]
+    return [f"{head}, on time ({-slip:g} working days to spare)"]
 
 
 def _pace(m: Milestone, inp: Inputs, data: dict[str, Any]) -> list[str]:
@@ -138,13 +123,6 @@ def _pert(m: Milestone, data: dict[str, Any]) -> list[str]:
     te, sigma = estimate.expected, estimate.sigma
     data["pert"] = {"expected_hours": round(te, 1), "sigma_hours": round(sigma, 1)}
     return [f"PERT: expected {te:.1f} h ± {sigma:.1f} h (O {o:g}, M {ml:g}, P {p:g})"]
-
-
-def _day(text: str | None) -> dt.date | None:
-    try:
-        return clock.parse_day(text) if text else None
-    except ValueError:
-        return None
 
 
 # -- dependencies and risk ------------------------------------------------------------------------
@@ -294,7 +272,10 @@ def quality(inp: Inputs) -> list[Entry]:
 
 PERSPECTIVES: tuple[tuple[str, str, Callable[[Inputs], list[Entry]]], ...] = (
     ("timeline", "Timeline", timeline),
+    ("decomposition", "Decomposition", perspectives.decomposition),
     ("dependencies_and_risk", "Dependencies and risk", dependencies_and_risk),
     ("integration", "Integration across milestones", integration),
+    ("progress", "Progress", perspectives.progress),
+    ("domains", "Domains", perspectives.domains),
     ("quality", "Quality checklist", quality),
 )

@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("setup", "init_cmd", "Create .milestones/ in this repository."),
     "demo": ("setup", "demo_cmd", "Build a sample repository and show its status."),
     "new": ("plan", "new_cmd", "Create a milestone from the template."),
+    "template": ("template", "template_grp", "Milestone templates: list, show (new --template)."),
     "set": ("plan", "set_cmd", "Change fields of a milestone: key.path=value ..."),
     "edit": ("plan", "edit_cmd", "Edit a milestone file in your editor, checked before saving."),
     "complete": (
@@ -30,12 +31,19 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "criteria": ("plan", "criteria_grp", "Success criteria of a milestone."),
     "deliverable": ("plan", "deliverable_grp", "Deliverables of a milestone."),
+    "stakeholder": ("stakeholder", "stakeholder_grp", "Stakeholders and their expectations."),
     "task": ("tasks", "task_grp", "Add tasks and move them through their states."),
     "plan": ("outline", "plan_grp", "Import a Markdown outline as milestones and tasks."),
     "risk": ("risk", "risk_grp", "The risk register: add, list, update, close, matrix."),
     "phase": ("phase", "phase_grp", "Design -> spec -> task -> execute phases and approvals."),
+    "verify": ("verify", "verify_cmd", "Verify the signatures of approvals and sign-offs."),
     "lint": ("quality", "lint_cmd", "Check milestones against the quality checklist."),
     "analyze": ("quality", "analyze_cmd", "Report on milestones from several perspectives."),
+    "alerts": (
+        "alerts",
+        "alerts_cmd",
+        "What needs attention: overdue, due soon, blocked, waiting.",
+    ),
     "list": ("views", "list_cmd", "List milestones, filtered by status, priority or category."),
     "show": ("views", "show_cmd", "Show one milestone in full."),
     "status": ("views", "status_cmd", "Progress of every milestone at a glance."),
@@ -57,7 +65,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "burndown": ("analysis", "burndown_cmd", "Burndown and burn-up from the event history."),
     "diff": ("diff", "diff_cmd", "What changed in the plan between two revisions (for reviews)."),
     "sync": ("sync", "sync_cmd", "Exchange milestone notes with a remote (fetch, merge, push)."),
+    "carry": ("merge", "carry_cmd", "Carry a squashed or rebased branch's facts onto main."),
+    "merge-file": ("merge", "merge_file_cmd", "The merge driver for milestone files (for git)."),
 }
+HIDDEN = frozenset({"merge-file"})  # run by git, not by people: left out of --help
 
 
 class LazyGroup(click.Group):
@@ -73,7 +84,7 @@ class LazyGroup(click.Group):
         return cmd
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, help_) for name, (_, _, help_) in COMMANDS.items()]
+        rows = [(name, help_) for name, (_, _, help_) in COMMANDS.items() if name not in HIDDEN]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 

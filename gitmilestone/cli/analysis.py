@@ -83,7 +83,7 @@ def deps_cmd(
     Examples:
       git milestone deps
       git milestone deps M-002 --format mermaid --tasks
-      git milestone deps --format yaml        # the seed's dependencies.yaml view
+      git milestone deps --format yaml        # requires/enables per milestone, as YAML
       git milestone deps --ready
       git milestone deps --blocked --json
     """
@@ -185,11 +185,25 @@ def critical_path_cmd(start: dt.datetime | None, full: bool, as_json: bool) -> N
     metavar="ITEM+AMOUNT",
     help="Let an item slip, e.g. M-002+5d, M-002/task-003+16h, M-004+1w (repeatable).",
 )
+@click.option("--by-person", is_flag=True, help="Each person's load per week; overbooking flagged.")
+@click.option("--no-level", is_flag=True, help="Ignore who does what: dependencies alone.")
 @_json
-def schedule_cmd(start: dt.datetime | None, what_if: tuple[str, ...], as_json: bool) -> None:
+def schedule_cmd(
+    start: dt.datetime | None,
+    what_if: tuple[str, ...],
+    by_person: bool,
+    no_level: bool,
+    as_json: bool,
+) -> None:
     """Earliest dates for every milestone and task from today (or --from), given the
-    dependencies and the work left, and how each milestone stands against its estimated_end.
+    dependencies, the work left and who does it, and how each milestone stands against its
+    estimated_end.
 
+    Tasks assigned to the same person do not overlap: each person's hours (from
+    resources.team_members in milestone-config.yaml: hours_per_week, days_off; anyone else
+    works the calendar's full day) are booked task by task, the least float first, so the
+    end date moves when someone is overbooked. The --by-person option shows each person's
+    load per week.
     Where tasks carry optimistic/most_likely/pessimistic hours, PERT adds the chance of
     meeting each deadline. --what-if shows what moves when something slips (d = working
     days, h = hours, w = working weeks).
@@ -198,23 +212,34 @@ def schedule_cmd(start: dt.datetime | None, what_if: tuple[str, ...], as_json: b
     Examples:
       git milestone schedule
       git milestone schedule --from 2026-12-01 --json
+      git milestone schedule --by-person
       git milestone schedule --what-if M-002+5d
     """
-    _, net = _network(workspace().store, _day(start))
+    store = workspace().store
+    _, net = _network(store, _day(start))
     if what_if:
         _what_if(net, what_if, as_json)
         return
-    from gitmilestone.analysis import pert, schedule
+    from gitmilestone.analysis import pert, schedule, workload
     from gitmilestone.render.analysis import schedule_lines
+    from gitmilestone.render.workload import levelled_lines, person_lines
 
-    result = net.solve()
+    result, levelled, people = workload.plan(net, store.config(), not no_level)
+    if by_person:
+        data = {"from": net.cal.start.isoformat(), "people": people, **levelled}
+        if as_json:
+            emit_json(data)
+        else:
+            emit_lines(person_lines(data))
+        return
     items = schedule.items(net, result)
     odds = pert.by_milestone(net)
     summary = schedule.summary(net, result)
     if as_json:
-        emit_json({**summary, "items": items, "pert": odds})
+        emit_json({**summary, **levelled, "items": items, "pert": odds})
     else:
-        emit_lines(schedule_lines(summary, items, odds))
+        lines = schedule_lines(summary, items, odds)
+        emit_lines(lines[:1] + levelled_lines(levelled) + lines[1:])
 
 
 def _what_if(net: Network, texts: tuple[str, ...], as_json: bool) -> None:

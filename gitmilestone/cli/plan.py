@@ -28,6 +28,11 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
     "--buffer", type=click.FloatRange(0, 1000), help="Buffer percentage added to the estimate."
 )
 @click.option("--requires", multiple=True, help="Milestone this one depends on (repeatable).")
+@click.option(
+    "-t",
+    "--template",
+    help="Start from this template of milestone-config.yaml (`git milestone template list`).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the new milestone as JSON.")
 def new_cmd(
     title: str,
@@ -39,13 +44,17 @@ def new_cmd(
     hours: float | None,
     buffer: float | None,
     requires: tuple[str, ...],
+    template: str | None,
     as_json: bool,
 ) -> None:
-    """Create .milestones/active/<ID>.yaml from the template.
+    """Create .milestones/active/<ID>.yaml from a template: `default` (every field of the
+    Milestone Definition Template, empty) unless --template names another. A template fills
+    category, criteria, deliverables, risks and tasks; options given here win over it.
 
     \b
-    Example:
+    Examples:
       git milestone new "User authentication" --priority high --end 2026-12-18 --hours 80
+      git milestone new "Orders API" --template api --start 2026-12-01 --end 2026-12-18
     """
     from gitmilestone.commands.plan import NewMilestone, new_milestone
 
@@ -61,6 +70,7 @@ def new_cmd(
         hours=hours,
         buffer=buffer,
         requires=requires,
+        template=template,
     )
     m = new_milestone(workspace().store, spec)
     if as_json:
@@ -116,15 +126,22 @@ def complete_cmd(milestone_id: str, lessons: str, force: bool) -> None:
     """Mark the milestone completed, move its file to .milestones/completed/ and append a
     section to completed/lessons-learned.md.
 
+    Where the milestone file has `sign_off:` (approvers, signed), completing it is your
+    sign-off: only a listed approver may complete it, and the sign-off is signed with your
+    git signing key and verified like a phase approval (docs/approvals.md).
+
     \b
     Example:
       git milestone complete M-001 -m "Estimate OAuth work at 2x next time"
     """
-    from gitmilestone.commands.plan import complete
+    from gitmilestone.commands.signoff import complete
 
-    m = complete(workspace().store, milestone_id, lessons, force)
+    m, sign_off = complete(workspace().store, milestone_id, lessons, force)
     lessons_file = ".milestones/completed/lessons-learned.md"
     click.echo(f"Completed {m.id}: moved to {m.path}; lessons appended to {lessons_file}")
+    if sign_off is not None:
+        verdict = sign_off.signature
+        click.echo(f"Signed off by {sign_off.approver} — {verdict.message}")
 
 
 @click.group("criteria")

@@ -58,7 +58,7 @@ def lint_cmd(ctx: click.Context, milestone_id: str | None, fmt: str, as_json: bo
     settings = LintSettings.from_config(store.config())
     by_path = {m.path: m for m in everyone}
     findings = locate(
-        lint(targets, everyone, settings, store.paths.root),
+        _with_approvals(store, targets, lint(targets, everyone, settings, store.paths.root)),
         lambda path, where: line_of(store.text_of(by_path[path]), where),
     )
     if as_json or fmt == "json":
@@ -87,14 +87,34 @@ def _emit_forge(fmt: str, findings: list[Finding]) -> None:
         emit_json(codeclimate(findings))
 
 
+def _with_approvals(store: Store, targets: list[Milestone], found: list[Finding]) -> list[Finding]:
+    """The checklist's findings and MS018 (approvals whose signatures fail), per milestone."""
+    from gitmilestone.analysis.quality import RULES, SEVERITIES, Finding, LintSettings
+    from gitmilestone.commands.approvals import lint_findings
+
+    settings = LintSettings.from_config(store.config())
+    severity = settings.severity_of("MS018", RULES["MS018"].severity)
+    if severity not in SEVERITIES:
+        return found
+    extra = [
+        Finding(code, severity, m.id, m.path, where, message, hint)
+        for m, (code, where, message, hint) in lint_findings(store, targets)
+    ]
+    order = {m.id: i for i, m in enumerate(targets)}
+    return sorted(found + extra, key=lambda f: (order.get(f.milestone, 0), f.code))
+
+
 @click.command("analyze")
 @click.argument("milestone_id", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def analyze_cmd(milestone_id: str | None, as_json: bool) -> None:
     """One report on a milestone (or every active one) from several perspectives: timeline
-    (dates, hours, capacity, pace, PERT), dependencies and risk, integration with other
-    milestones (shared tasks, people, external dependencies), and the quality checklist.
-    Each section is produced on its own.
+    (dates, hours, the team's capacity and the capacity-aware schedule, pace, PERT),
+    decomposition (tasks too large, milestones without value of their own), dependencies and
+    risk, integration with other milestones (shared tasks, people, external dependencies),
+    progress (velocity, what is trending late), domains (frontend, backend, infrastructure,
+    by category and task skills and labels) and the quality checklist. Each finding that
+    needs action comes with a suggestion; each section is produced on its own.
 
     \b
     Examples:
@@ -102,13 +122,16 @@ def analyze_cmd(milestone_id: str | None, as_json: bool) -> None:
       git milestone analyze --json
     """
     from gitmilestone.analysis.report import Inputs, analyze
+    from gitmilestone.analysis.workload import projected
     from gitmilestone.core.model import today
     from gitmilestone.render.quality import report_lines
 
     store = workspace().store
     everyone = workspace().plan()
     targets = _targets(store, milestone_id, everyone)
-    inputs = Inputs(targets, everyone, store.config(), store.settings(), today(), store.paths.root)
+    cfg, settings = store.config(), store.settings()
+    ahead = projected(everyone, cfg, settings, today())
+    inputs = Inputs(targets, everyone, cfg, settings, today(), store.paths.root, ahead)
     sections = analyze(inputs)
     if as_json:
         emit_json(

@@ -15,8 +15,10 @@ from gitmilestone.cli import emit_json, emit_lines
 def init_cmd(as_json: bool, no_hooks: bool) -> None:
     """Create .milestones/ (config files with commented defaults, active/, completed/,
     deliverables/) in the current repository, install the git hooks (see `install`) and set
-    notes.rewriteRef/notes.rewriteMode so milestone notes follow amend and rebase. Safe to run
-    again: existing files and hooks are kept.
+    notes.rewriteRef/notes.rewriteMode so milestone notes follow amend and rebase. Adds
+    `.milestones/**/*.yaml merge=milestone` to .gitattributes (other lines are kept) and
+    registers that merge driver, which merges plan files by keys and task ids (see
+    docs/merging.md). Safe to run again: existing files and hooks are kept.
 
     \b
     Example:
@@ -24,13 +26,13 @@ def init_cmd(as_json: bool, no_hooks: bool) -> None:
       git milestone init --no-hooks
     """
     from gitmilestone.commands import plan
-    from gitmilestone.hooks import install
+    from gitmilestone.hooks import install, mergeconfig
     from gitmilestone.storage.store import Store
 
     store = Store.open()
-    report = plan.init(store)
+    report = plan.init(store) + mergeconfig.add_attribute(store.paths)
     hooks = [] if no_hooks else install.install_hooks(store.paths)
-    config = install.configure_notes(store.paths)
+    config = install.configure_notes(store.paths) + mergeconfig.configure_driver(store.paths)
     if as_json:
         # Hook files join the paths; git config is not a path, so only the text output says it.
         report += [(h.path, h.action == "installed") for h in hooks]
@@ -74,8 +76,11 @@ DEMO_TOUR = (
     ("resume", "where the checkout work was paused, and what is ready"),
     ("critical-path", "the chain that decides the end date"),
     ("schedule --what-if M-002+5d", "what moves if payments slip a week"),
+    ("schedule --by-person", "each person's load per week: alice is overbooked"),
+    ("alerts", "what needs attention now"),
     ("risk matrix", "probability x impact"),
     ("deps --format mermaid", "the dependency graph for a README"),
     ("log M-001", "events from commit trailers and notes"),
+    ("verify", "the checkout design's signed approval, checked"),
     ("lint", "the quality checklist"),
 )

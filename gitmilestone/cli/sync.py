@@ -21,6 +21,9 @@ def sync_cmd(remote: str | None, no_push: bool, as_json: bool) -> None:
     Notes land in refs/notes/remotes/REMOTE/milestones first; sync never force-fetches notes
     and never changes remote.*.push. If it stops half way, nothing is lost: run it again.
 
+    Before pushing, the facts of branches that landed on REMOTE's main branch by squash or
+    rebase are carried to the commits there (see `git milestone carry`).
+
     \b
     Examples:
       git milestone sync
@@ -35,6 +38,8 @@ def sync_cmd(remote: str | None, no_push: bool, as_json: bool) -> None:
         return
     sent = f"sent {result.sent}" if result.pushed else "sent nothing new"
     lines = [f"{result.remote}: received {result.received} new events, {sent}"]
+    if result.carried:
+        lines.append(f"  carried {result.carried} events of squashed or rebased branches to main")
     lines += [f"  {line}" for line in result.snapshots]
     emit_lines(lines)
     for warning in result.warnings:

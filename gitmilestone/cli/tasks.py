@@ -30,6 +30,8 @@ def task_grp() -> None:
 @click.option(
     "--phases", is_flag=True, help="Run it through design -> spec -> task -> execute phases."
 )
+@click.option("--skill", "skills", multiple=True, help="A skill it needs, e.g. react (repeatable).")
+@click.option("--label", "labels", multiple=True, help="A label, e.g. frontend (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the new task as JSON.")
 def task_add(
     milestone_id: str,
@@ -38,19 +40,21 @@ def task_add(
     assigned_to: str | None,
     depends: tuple[str, ...],
     phases: bool,
+    skills: tuple[str, ...],
+    labels: tuple[str, ...],
     as_json: bool,
 ) -> None:
-    """Add a task to a milestone.
+    """Add a task to a milestone. Skills and labels place it in a domain for `analyze`.
 
     \b
-    Example:
+    Examples:
       git milestone task add M-001 "JWT implementation" --hours 8 --assign alice
+      git milestone task add M-001 "Login form" --hours 8 --skill react --label frontend
     """
     from gitmilestone.commands.plan import NewTask, add_task
 
-    m, t = add_task(
-        workspace().store, milestone_id, NewTask(title, hours, assigned_to, depends, phases)
-    )
+    spec = NewTask(title, hours, assigned_to, depends, phases, skills, labels)
+    m, t = add_task(workspace().store, milestone_id, spec)
     if as_json:
         emit_json({"milestone": m.id, "id": t.id, "ref": f"{m.id}/{t.id}"})
     else:

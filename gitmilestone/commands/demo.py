@@ -8,6 +8,7 @@ from pathlib import Path
 
 from gitmilestone.analysis.timeaccount import TimeRules
 from gitmilestone.commands import plan, risks, sessions
+from gitmilestone.commands.demo_approvals import ensure_identity
 from gitmilestone.core import clock
 from gitmilestone.core.model import today
 from gitmilestone.errors import MilestoneError
@@ -35,16 +36,27 @@ _RISKS = {
     ],
 }
 _ROLLBACK = "Switch checkout back to the old provider with the checkout_v2 feature flag"
+# A two-person team. alice has payments and the release at once, so her first week is
+# overbooked and levelling moves the end date (`git milestone schedule --by-person`); bob's
+# tasks follow one another.
+_TEAM = """\
+  team_members:
+    - {name: alice, hours_per_week: 40}
+    - {name: bob, hours_per_week: 40}
+"""
+_OWNER = {"M-002": "alice", "M-003": "bob", "M-004": "bob", "M-005": "alice"}
 
 
 def build_demo(target: Path | None) -> Path:
     root = _prepare(target)
     git.init_repository(root)
+    ensure_identity(root)
     store = Store(discover(root))
     plan.init(store)
     cfg = store.paths.milestones / "config" / "milestone-config.yaml"
     # Readable IDs for the tour: a one-person plan does not need the collision suffix.
-    cfg.write_text(cfg.read_text().replace("suffix_length: 4", "suffix_length: 0"))
+    text = cfg.read_text().replace("suffix_length: 4", "suffix_length: 0")
+    cfg.write_text(text.replace("  team_members: []\n", _TEAM))
     (root / "README.md").write_text("# Shop\n\nA sample project planned with git-milestone.\n")
     # Dated around today, so the demo always shows a project three weeks in, with a pace to
     # forecast from.
@@ -52,8 +64,9 @@ def build_demo(target: Path | None) -> Path:
     git.commit_all(root, "Start planning with git-milestone", _at(start, -1))
     with clock.dated(_at(start, 0)):
         _plan_milestones(store, start)
-    git.commit_all(root, "Plan milestones M-001 to M-004", _at(start, 0))
+    git.commit_all(root, "Plan milestones M-001 to M-005", _at(start, 0))
     _work(store, root, start)
+    _sign_design(store, root, start)
     _pause_checkout(store, root)
     return root
 
@@ -103,7 +116,7 @@ _TASKS: dict[str, list[tuple[str, int, tuple[str, ...]]]] = {
     "M-003": [
         ("Design tokens", 8, ()),
         ("Form components", 16, ("task-001",)),
-        ("Navigation", 12, ("task-001",)),
+        ("Navigation", 12, ("task-002",)),
     ],
     "M-004": [("Test harness", 12, ()), ("Checkout scenarios", 16, ("task-001",))],
 }
@@ -119,12 +132,22 @@ def _plan_milestones(store: Store, start: dt.date) -> None:
     for spec in specs:
         m = plan.new_milestone(store, spec)
         for title, hours, depends in tasks[m.id]:
-            plan.add_task(store, m.id, plan.NewTask(title, hours, depends=depends))
+            owner = _OWNER.get(m.id)
+            plan.add_task(store, m.id, plan.NewTask(title, hours, owner, depends=depends))
         plan.add_criterion(store, m.id, f"{spec.title} reviewed and merged with tests passing")
         plan.add_deliverable(store, m.id, spec.title, "code", ("Code review approved",), None)
         for description, probability, impact, mitigation in _RISKS.get(m.id, []):
             risks.add_risk(store, m.id, risks.NewRisk(description, probability, impact, mitigation))
     plan.set_values(store, "M-002", [f"rollback_plan={_ROLLBACK}"])
+    release = plan.NewMilestone(
+        "Release 1.0",
+        "Ship the shop",
+        start=_day(start, 24),
+        end=_day(start, 41),
+        template="release",
+    )
+    m = plan.new_milestone(store, release)
+    plan.set_values(store, m.id, [f"tasks.{t.id}.assigned_to=alice" for t in m.tasks])
 
 
 def _work(store: Store, root: Path, start: dt.date) -> None:
@@ -149,6 +172,14 @@ def _work(store: Store, root: Path, start: dt.date) -> None:
         lesson = "Password reset took longer than planned: mail templates."
         plan.complete(store, "M-001", lesson, force=False)
     git.commit_all(root, "Complete M-001\n\nMilestone: M-001\n", _at(start, 23))
+
+
+def _sign_design(store: Store, root: Path, start: dt.date) -> None:
+    """The checkout endpoint's design, approved through a signed gate (see demo_approvals)."""
+    from gitmilestone.commands.demo_approvals import sign_the_design_gate
+
+    sign_the_design_gate(store, _at(start, 23) + dt.timedelta(hours=2))
+    git.commit_all(root, "Approve the checkout design", _at(start, 23) + dt.timedelta(hours=4))
 
 
 def _pause_checkout(store: Store, root: Path) -> None:

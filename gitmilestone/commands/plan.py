@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from gitmilestone.commands.journal import record
-from gitmilestone.core import clock
+from gitmilestone.core import clock, phases
 from gitmilestone.core.model import Milestone, Task, next_id, random_suffix
 from gitmilestone.errors import ConflictError, MilestoneError
 from gitmilestone.storage import atomic
@@ -17,12 +17,10 @@ from gitmilestone.storage.store import Store
 from gitmilestone.storage.templates import CONFIG_FILES, LESSONS_LEARNED, MILESTONE_HEADER
 from gitmilestone.storage.yamledit import Document, dump_new, parse_path
 
-PHASE_APPROVAL = {"design": True, "spec": True, "task": False, "execute": False}
-
 
 def init(store: Store) -> list[tuple[str, bool]]:
-    """Create `.milestones/` as DESIGN.md lays it out. Never overwrites: returns each path and
-    whether it was created now."""
+    """Create `.milestones/` as docs/concepts.md lays it out. Never overwrites: returns each
+    path and whether it was created now."""
     root = store.paths.milestones
     store.inside_repo(root)
     report: list[tuple[str, bool]] = []
@@ -53,27 +51,52 @@ class NewMilestone:
     hours: float | None = None
     buffer: float | None = None
     requires: tuple[str, ...] = ()
+    template: str | None = None
 
 
 def new_milestone(store: Store, spec: NewMilestone) -> Milestone:
+    from gitmilestone.commands import plan_templates
+
     config = store.config()
-    ids, defaults = config["ids"], config["defaults"]
+    ids = config["ids"]
+    template = plan_templates.get(config, spec.template or plan_templates.DEFAULT_NAME)
+    defaults = plan_templates.defaults_with(template, config["defaults"])
     requires = tuple(store.resolve(r).id for r in spec.requires)
     existing = [m.id for m in store.milestones()] + [p.stem for p, _ in store.files()]
     mid = next_id(
         ids["milestone_prefix"], ids["digits"], existing, random_suffix(ids["suffix_length"])
     )
     data = milestone_template(mid, spec, defaults, requires)
+    plan_templates.fill(
+        data, template, _id_maker(store, "task"), _id_maker(store, "risk"), clock.seconds()
+    )
     path = store.paths.milestones / "active" / f"{mid}.yaml"
     store.write_new(path, dump_new(data, MILESTONE_HEADER.format(id=mid)))
-    record(store, "milestone_created", mid, notes=spec.title)
+    extra = {"template": spec.template} if spec.template else {}
+    record(store, "milestone_created", mid, notes=spec.title, **extra)
     return store.load(path, "active")
+
+
+def _id_maker(store: Store, kind: str) -> Callable[[list[str]], str]:
+    """IDs for a template's tasks or risks: tasks are new to the milestone, risk IDs are
+    unique across the plan."""
+    from gitmilestone.analysis.risk import all_risks
+
+    config = store.config()
+    ids = config["ids"]
+    prefix = ids["task_prefix"] if kind == "task" else config["risks"]["id_prefix"]
+    plan = [r.id for r in all_risks(store.milestones()) if r.id] if kind == "risk" else []
+
+    def make(taken: list[str]) -> str:
+        return next_id(prefix, ids["digits"], plan + taken, random_suffix(ids["suffix_length"]))
+
+    return make
 
 
 def milestone_template(
     mid: str, spec: NewMilestone, defaults: dict[str, Any], requires: tuple[str, ...]
 ) -> dict[str, Any]:
-    """Every field of the seed's milestone template, in its order, empty where unknown."""
+    """Every field of the milestone template, in its order, empty where unknown."""
     return {
         "schema_version": 1,
         "id": mid,
@@ -135,6 +158,8 @@ class NewTask:
     assigned_to: str | None = None
     depends: tuple[str, ...] = ()
     phases: bool = False
+    skills: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
 
 
 def add_task(store: Store, ref: str, spec: NewTask) -> tuple[Milestone, Task]:
@@ -154,18 +179,12 @@ def add_task(store: Store, ref: str, spec: NewTask) -> tuple[Milestone, Task]:
         "status": "pending",
     }
     task |= {"assigned_to": spec.assigned_to, "dependencies": depends}
+    task |= {k: list(v) for k, v in (("skills", spec.skills), ("labels", spec.labels)) if v}
     if spec.phases:
-        task["kiro_workflow"] = phase_template()
+        task["kiro_workflow"] = phases.phase_template()
     store.edit(m, lambda doc: doc.append(["tasks"], task))
     record(store, "task_added", m.id, tid, notes=spec.title)
     return store.resolve_task(tid, m.id)
-
-
-def phase_template() -> dict[str, Any]:
-    phases = {
-        p: {"status": "pending", "approval_required": req} for p, req in PHASE_APPROVAL.items()
-    }
-    return {"enabled": True, "current_phase": "design", "phases": phases}
 
 
 def _dependency_id(store: Store, m: Milestone, ref: str) -> str:

@@ -12,6 +12,7 @@ from gitmilestone.analysis import timeaccount
 from gitmilestone.analysis.risk import Risk, Thresholds, status_alerts
 from gitmilestone.analysis.timeaccount import Key, Spent, TimeRules
 from gitmilestone.commands import sessions
+from gitmilestone.commands.approvals import collect
 from gitmilestone.commands.sessions import Session
 from gitmilestone.core import clock
 from gitmilestone.core.events import Event
@@ -61,6 +62,7 @@ class Status:
     thresholds: Thresholds
     bar_width: int
     due_soon_days: int
+    approvals: list[dict[str, Any]]  # every phase approval and sign-off, verified
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +71,7 @@ class Status:
                 {**summary(m, self.settings), "time": self.times[m.id]} for m in self.milestones
             ],
             "risk_alerts": [r.as_dict(self.thresholds) for r in self.alerts],
+            "approvals": self.approvals,
         }
 
 
@@ -86,6 +89,7 @@ def status(ws: Workspace) -> Status:
         thresholds,
         int(shown["bar_width"]),
         int(shown["due_soon_days"]),
+        [a.as_dict() for a in collect(ws.store, ws.log.scoped)],
     )
 
 

@@ -29,8 +29,10 @@ def parse_pairs(stdin: bytes) -> dict[str, list[str]]:
     return groups
 
 
-def carry(root: Path, groups: dict[str, list[str]]) -> int:
-    """Append to each new commit's note what its old commits knew. Returns events carried."""
+def carry(root: Path, groups: dict[str, list[str]], folded: bool = False) -> int:
+    """Append to each new commit's note what its old commits knew. Returns events carried.
+    `folded`: the new message may have dropped trailers even where one commit replaces one
+    (a forge's squash message), so check every group for them, not only squashes."""
     if not groups:
         return 0
     olds = [old for group in groups.values() for old in group]
@@ -38,7 +40,7 @@ def carry(root: Path, groups: dict[str, list[str]]) -> int:
     infos = commit_infos(root, [*olds, *groups])
     carried = 0
     for new, group in groups.items():
-        missing = _missing(new, group, notes, infos)
+        missing = _missing(new, group, notes, infos, folded)
         if missing:
             lines = "".join(e.to_json() + "\n" for e in missing)
             runner.git(
@@ -49,13 +51,13 @@ def carry(root: Path, groups: dict[str, list[str]]) -> int:
 
 
 def _missing(
-    new: str, group: list[str], notes: dict[str, str], infos: dict[str, CommitInfo]
+    new: str, group: list[str], notes: dict[str, str], infos: dict[str, CommitInfo], folded: bool
 ) -> list[Event]:
     # What already counts on the new commit; trailer lines git copied along do not.
     have = {e.id for e in eventlog.attached(parse_note(notes.get(new, ""), new)[0], new)}
     wanted = [e for old in group for e in parse_note(notes.get(old, ""), old)[0]]
     wanted = [e for e in wanted if e.source != "trailer"]
-    if len(group) > 1:  # a squash: messages were folded together
+    if len(group) > 1 or folded:  # a squash: messages were folded together
         wanted += _unstated_trailers(new, group, infos)
     out: list[Event] = []
     for e in wanted:

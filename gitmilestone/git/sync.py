@@ -28,6 +28,7 @@ class SyncResult:
     received: int = 0  # events new to this clone
     sent: int = 0  # events new to the remote
     pushed: bool = False
+    carried: int = 0  # events of squashed or rebased landings attached to main's commits
     snapshots: list[str] = field(default_factory=list)  # wip refs fetched or pushed
     warnings: list[str] = field(default_factory=list)
 
@@ -42,8 +43,10 @@ def sync(root: Path, git_dir: Path, remote: str | None = None, push: bool = True
     _refuse_pending_merge(git_dir)
     result = SyncResult(remote)
     before = _ids(root, NOTES_REF)
-    for _ in range(ATTEMPTS):
+    for attempt in range(ATTEMPTS):
         _fetch(root, remote, result)
+        if attempt == 0:
+            result.carried = _carry_landings(root, remote, result)
         if not push or _push(root, remote, result):
             break
     else:
@@ -54,6 +57,30 @@ def sync(root: Path, git_dir: Path, remote: str | None = None, push: bool = True
         )
     result.received = len(_ids(root, NOTES_REF) - before)
     return result
+
+
+def _carry_landings(root: Path, remote: str, result: SyncResult) -> int:
+    """Facts of branches that landed on the remote's main branch by squash or rebase (see
+    landing.py) are attached there before pushing, so every clone gets them."""
+    from gitmilestone.git.landing import carry_landed
+
+    target = _main_branch(root, remote)
+    if target is None:
+        return 0
+    try:
+        return sum(x.carried for x in carry_landed(root, target))
+    except MilestoneError as err:
+        result.warnings.append(f"landed branches not checked: {err.message}")
+        return 0
+
+
+def _main_branch(root: Path, remote: str) -> str | None:
+    """The remote's default branch as fetched here (its HEAD, else main or master)."""
+    tracking = [f"refs/remotes/{remote}/{name}" for name in ("HEAD", "main", "master")]
+    for ref in (*tracking, "refs/heads/main", "refs/heads/master"):
+        if _has_ref(root, ref):
+            return ref
+    return None
 
 
 def default_remote(root: Path) -> str:

@@ -158,7 +158,8 @@ def _forget_pending(root: str) -> None:
 
 
 def post_checkout(args: list[str], stdin: bytes) -> int:
-    """After switching branches, say where work on that branch was paused (at most 3 lines)."""
+    """After switching branches, say where work on that branch was paused (at most 3 lines)
+    and, in one more line, that the branch's milestone is due soon or overdue."""
     root = plan_root()
     if root is None or len(args) < 3 or args[2] != "1":  # "1": a branch checkout, not a file
         return 0
@@ -169,6 +170,11 @@ def post_checkout(args: list[str], stdin: bytes) -> int:
 
     for line in checkout_summary(root, git_dir(root), branch)[:3]:
         print(line, file=sys.stderr)
+    from gitmilestone.hooks.due import due_line
+
+    due = due_line(root, branch)
+    if due:
+        print(due, file=sys.stderr)
     return 0
 
 
@@ -188,16 +194,33 @@ def post_rewrite(args: list[str], stdin: bytes) -> int:
 
 
 def post_merge(args: list[str], stdin: bytes) -> int:
-    """After a merge that changed the plan, warn about task IDs both sides created."""
+    """After a merge that changed the plan, warn about task IDs both sides created; after a
+    pull that brought a squashed or rebased landing of a local branch, carry its facts."""
     root = plan_root()
     if root is None:
         return 0
+    _carry_landings(root)
     _, names = git(root, "diff", "--name-only", "ORIG_HEAD", "HEAD", "--", ".milestones/active")
     for name in names.split():
         if name.endswith(".yaml"):
             for problem in _duplicate_task_ids(os.path.join(root, name)):
                 print(f"git-milestone: {name}: {problem}", file=sys.stderr)
     return 0
+
+
+def _carry_landings(root: str) -> None:
+    """See gitmilestone.git.landing: only the commits this merge brought are looked at."""
+    rc, _ = git(root, "rev-parse", "-q", "--verify", "ORIG_HEAD")
+    if rc != 0:
+        return
+    from pathlib import Path
+
+    from gitmilestone.git.landing import carry_landed
+
+    carried = sum(x.carried for x in carry_landed(Path(root), "HEAD", since="ORIG_HEAD"))
+    if carried:
+        print(f"git-milestone: carried {carried} events of squashed or rebased branches to "
+              "their commits here", file=sys.stderr)  # fmt: skip
 
 
 def _duplicate_task_ids(path: str) -> list[str]:

@@ -85,9 +85,11 @@ class Change:
 
 
 def install(paths: RepoPaths, *, pre_push: bool = False, python: str | None = None) -> list[str]:
-    """Install the shims (pre-push only with `pre_push`), then the notes config."""
+    """Install the shims (pre-push only with `pre_push`), then the notes and merge config."""
+    from gitmilestone.hooks.mergeconfig import configure_driver
+
     changes = install_hooks(paths, pre_push=pre_push, python=python)
-    return [c.line for c in changes] + configure_notes(paths)
+    return [c.line for c in changes] + configure_notes(paths) + configure_driver(paths, python)
 
 
 def install_hooks(
@@ -104,13 +106,17 @@ def install_hooks(
 
 
 def uninstall(paths: RepoPaths) -> list[str]:
-    """Remove our shims and put back what each one replaced, exactly as it was."""
+    """Remove our shims and put back what each one replaced, exactly as it was; then the
+    merge driver's config and .gitattributes line."""
+    from gitmilestone.hooks.mergeconfig import remove_attribute, remove_driver
+
     folder = hooks_dir(paths)
     shown = paths.rel
     with _writing(folder, shown):
         changes = [_uninstall_one(folder / h, shown) for h in ALL_HOOKS]
     done = [c.line for c in changes if c]
-    return done or [f"no git-milestone hooks installed in {shown(folder)}"]
+    done = done or [f"no git-milestone hooks installed in {shown(folder)}"]
+    return done + remove_driver(paths) + remove_attribute(paths)
 
 
 def configure_notes(paths: RepoPaths) -> list[str]:

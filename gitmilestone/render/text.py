@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from gitmilestone.commands.status import summary
@@ -164,8 +164,25 @@ def show_lines(
             for r in raw.get("risks") or ()
         ],
     )
+    if raw.get("stakeholders"):
+        lines += _section("Stakeholders", [person_line(p) for p in raw["stakeholders"]])
     lines += _section("Tasks", task_lines(m, settings))
     return lines
+
+
+def person_line(p: Mapping[str, Any]) -> str:
+    """`- Dana (product owner) <dana@example.com>: expects ...`"""
+    role = f" ({p['role']})" if p.get("role") else ""
+    contact = f" <{p['contact']}>" if p.get("contact") else ""
+    expects = f": expects {p['expectations']}" if p.get("expectations") else ""
+    return f"- {p.get('name')}{role}{contact}{expects}"
+
+
+def stakeholder_lines(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    if not rows:
+        return ["No stakeholders listed. Add one with: git milestone stakeholder add ID NAME"]
+    width = max(len(r["where"]) for r in rows)
+    return [f"{r['where']:<{width}}  {person_line(r)[2:]}" for r in rows]
 
 
 def task_lines(m: Milestone, settings: Settings) -> list[str]:

@@ -53,7 +53,9 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def parse_yaml(text: str, path: str) -> Any:
-    """Parse YAML text safely; syntax errors become InvalidFileError with the line."""
+    """Parse YAML text safely; syntax errors become InvalidFileError with the line, and a
+    file left half merged says so."""
+    _refuse_conflict_markers(text, path)
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -68,6 +70,22 @@ def parse_yaml(text: str, path: str) -> Any:
             path=path,
             line=mark.line + 1 if mark is not None else None,
         ) from None
+
+
+def _refuse_conflict_markers(text: str, path: str) -> None:
+    from gitmilestone.storage.conflictmarks import first_marker
+
+    found = first_marker(text)
+    if found is not None:
+        line, field = found
+        raise InvalidFileError(
+            f"{path or 'the file'} has unresolved merge conflict markers at line {line}",
+            "keep the version you want between <<<<<<< and >>>>>>> (or combine them), delete "
+            "the marker lines, then `git add` the file",
+            path=path or None,
+            line=line,
+            field=field,
+        )
 
 
 def parse_value(text: str) -> Any:

@@ -67,7 +67,37 @@ risks:
   # `git milestone status` lists open risks of this level and above: high | medium | low | none.
   status_alerts: high
 
+resources:
+  # Who works on the plan and how much, for `schedule` (tasks of one person never overlap;
+  # `schedule --by-person` shows each one's load per week) and `analyze`. Anyone assigned a
+  # task but not listed here works the calendar's full day. For example:
+  #   - {name: alice, hours_per_week: 40, days_off: [2026-12-24]}
+  #   - {name: bob, hours_per_week: 20, days_off: [{from: 2026-12-28, to: 2026-12-31}]}
+  team_members: []
+
+analysis:
+  # `git milestone analyze` groups work by domain: a task belongs to the first domain that
+  # one of its skills or labels names (the domain itself or one of these words), else to the
+  # domain its milestone's category names, else to "other".
+  domains:
+    frontend: [ui, ux, web, mobile, react, css]
+    backend: [api, api-design, database, server]
+    infrastructure: [ci, deploy, deployment, ops, release]
+
+alerts:
+  # `git milestone alerts` lists what needs attention; with --exit-code it exits 1 when
+  # anything does, for CI and cron. The post-checkout hook mentions a due-soon milestone.
+  due_within_days: 7    # an open milestone due within this many days (0: only overdue ones)
+  blocked_days: 2       # a task blocked for longer than this many days
+  paused_days: 3        # a work session paused for longer than this many days
+  gate_days: 0          # a finished phase waiting for approval longer than this many days
+  risk_level: high      # open risks of this level and above without mitigation: high|medium|low
+
 approvals:
+  # true: a gate opens only for an approval signed with the approver's git signing key and
+  # verified against .milestones/config/allowed-signers (a gate's own `signed:` overrides
+  # this). false: unsigned approvals count too, with a notice. See docs/approvals.md.
+  require_signatures: false
   # Roles that approval gates may name, each with the git identities (user.email) that act in
   # it, e.g.  architect: [ann@example.com]  or  tech_lead: [bob@example.com, eve@example.com]
   roles: {}
@@ -83,6 +113,11 @@ approvals:
     spec_to_task:
       approvers: []
       criteria: [specification_complete, test_plan_approved]
+
+# The project's stakeholders and what they expect of it, e.g.
+#   - {name: Dana, role: product owner, expectations: Mobile sign-up by March}
+# Milestones list their own: git milestone stakeholder add ID NAME --role --expects --contact
+stakeholders: []
 
 lint:
   # Limits of the quality checklist `git milestone lint` applies.
@@ -108,6 +143,69 @@ lint:
     MS015: info     # no resources (team members or skills) identified
     MS016: warning  # no tasks: the milestone is not decomposed
     MS017: error    # a deliverable path leads outside the repository
+    MS018: error    # an approval or sign-off whose signature is missing (where required) or fails
+    MS019: warning  # critical milestone without stakeholders and their expectations
+
+templates:
+  # Starting points for `git milestone new TITLE --template NAME`. Each may give description,
+  # category, priority, estimated_hours, buffer_percentage, criteria, deliverables (names, or
+  # {name, type, acceptance_criteria}), risks ({description, probability, impact,
+  # mitigation}), tasks (titles, or {title, estimated_hours, assigned_to, skills, labels}),
+  # skills_required, stakeholders ({name, role, expectations, contact}) and phases (true: each
+  # task goes through design -> spec -> task -> execute). Without --template, `new` uses
+  # `default`: the Milestone Definition Template, every field empty (define `default` here to
+  # change that). A template you redefine is merged key by key over the one shown here.
+  feature:
+    description: A user-facing feature, designed, built, tested and documented
+    category: feature
+    criteria:
+      - All acceptance tests of the feature pass
+      - Documentation covers every new option
+    deliverables:
+      - {name: Implementation, type: code}
+      - {name: User documentation, type: documentation}
+    risks:
+      - {description: Scope grows during the work, probability: 0.3, impact: medium,
+         mitigation: Agree the scope in the design phase and park additions}
+    tasks:
+      - {title: Design the feature, estimated_hours: 8}
+      - {title: Implement it, estimated_hours: 16}
+      - {title: Test and document it, estimated_hours: 8}
+  api:
+    description: A backend API, with design and spec approved before the build
+    category: backend
+    phases: true
+    criteria:
+      - Every endpoint of the spec answers with p95 latency under 200 ms
+      - Contract tests pass for 100% of the endpoints
+    deliverables:
+      - {name: API specification, type: documentation}
+      - {name: API implementation, type: code}
+      - {name: Contract tests, type: test}
+    risks:
+      - {description: Clients need changes the spec did not foresee, probability: 0.3,
+         impact: high, mitigation: Review the spec with every client team before the build}
+    tasks:
+      - {title: Design the API, estimated_hours: 8, skills: [api-design]}
+      - {title: Implement the endpoints, estimated_hours: 16, skills: [backend]}
+      - {title: Write contract tests, estimated_hours: 8, skills: [testing]}
+  release:
+    description: Ship a version to users, with a way back
+    category: infrastructure
+    priority: high
+    criteria:
+      - Release checklist 100% done
+      - Zero open issues of severity critical
+    deliverables:
+      - {name: Release notes, type: documentation}
+      - {name: Deployed release, type: deployment}
+    risks:
+      - {description: The release breaks production, probability: 0.2, impact: high,
+         mitigation: Staged rollout and a tested rollback}
+    tasks:
+      - {title: Freeze and tag, estimated_hours: 4, skills: [release]}
+      - {title: Write release notes, estimated_hours: 4}
+      - {title: Deploy and verify, estimated_hours: 8, skills: [infrastructure]}
 """
 
 STORAGE_CONFIG = """\

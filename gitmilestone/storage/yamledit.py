@@ -70,6 +70,12 @@ class Document:
         self._yaml.dump(self.data, out)
         return out.getvalue()
 
+    def fragment(self, value: Any) -> str:
+        """`value` written on its own, in this file's indentation (for a conflict block)."""
+        out = io.StringIO()
+        self._yaml.dump(value, out)
+        return out.getvalue()
+
     def get(self, path: list[str | int]) -> Any:
         node = self.data
         for part in path:

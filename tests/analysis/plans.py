@@ -10,6 +10,15 @@ from gitmilestone.analysis.calendar import WorkCalendar
 from gitmilestone.core.model import Milestone, Settings, Task
 
 MONDAY = dt.date(2026, 11, 2)  # a Monday
+ANALYZE_SECTIONS = [  # the perspectives of `analyze`, in report order
+    "timeline",
+    "decomposition",
+    "dependencies_and_risk",
+    "integration",
+    "progress",
+    "domains",
+    "quality",
+]
 SETTINGS = Settings(phases_enabled=False)
 
 

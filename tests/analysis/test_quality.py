@@ -128,7 +128,14 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
     ("MS011", _set("tasks.1.estimated_hours", None)),
     ("MS012", _set("timeline.buffer_percentage", 0)),
     ("MS013", _set("deliverables", [])),
-    ("MS014", _set("priority", "critical")),
+    (
+        "MS014",
+        lambda d: (
+            _set("priority", "critical")(d),
+            _set("stakeholders", [{"name": "Dana", "expectations": "live by March"}])(d),
+        ),
+    ),
+    ("MS019", _set("priority", "critical")),
     ("MS015", _set("resources", {"team_members": [], "skills_required": []})),
 ]
 
@@ -140,7 +147,8 @@ def test_each_rule_reports_what_breaks_it(
     found = codes(changed(change))
 
     assert code in found
-    assert set(found) <= {code, "MS011", "MS016", "MS005", "MS010"}  # nothing unrelated
+    related = {"MS014"} if code == "MS019" else set()  # both ask critical milestones for more
+    assert set(found) <= {code, "MS011", "MS016", "MS005", "MS010", *related}  # nothing unrelated
 
 
 def test_no_tasks_is_ms016() -> None:

@@ -7,12 +7,16 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from tests.analysis.plans import ANALYZE_SECTIONS
 from tests.cli.helpers import assert_user_error
 
 HEADINGS = [
     "TIMELINE",
+    "DECOMPOSITION",
     "DEPENDENCIES AND RISK",
     "INTEGRATION ACROSS MILESTONES",
+    "PROGRESS",
+    "DOMAINS",
     "QUALITY CHECKLIST",
 ]
 
@@ -50,7 +54,7 @@ def test_every_active_milestone_by_default(project: Path, run_cli: Callable[...,
     data = json.loads(run_cli("analyze", "--json").output)
 
     assert data["milestones"] == ["M-001", "M-002"]
-    assert list(data["sections"]) == ["timeline", "dependencies_and_risk", "integration", "quality"]
+    assert list(data["sections"]) == ANALYZE_SECTIONS
     deps = data["sections"]["dependencies_and_risk"]["entries"]
     assert [(e["subject"], e["enables"]) for e in deps] == [("M-001", ["M-002"]), ("M-002", [])]
     quality = data["sections"]["quality"]["entries"][1]
@@ -72,3 +76,27 @@ def test_a_section_that_fails_is_reported_and_the_rest_still_shown(
 
 def test_unknown_milestone(project: Path, run_cli: Callable[..., Result]) -> None:
     assert_user_error(run_cli("analyze", "M-404"), "unknown milestone 'M-404'")
+
+
+def test_decomposition_progress_and_domains_with_actions(
+    project: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GIT_MILESTONE_DATE", "2026-11-13T12:00:00Z")
+    run_cli("set", "M-001", "category=backend")
+    run_cli(
+        "task", "add", "M-001", "Deploy", "--hours", "4", "--assign", "bob", "--label", "deploy"
+    )
+    assert run_cli("task", "done", "M-001/task-001").exit_code == 0
+
+    data = json.loads(run_cli("analyze", "--json").output)["sections"]
+    decomposition = {e["subject"]: e for e in data["decomposition"]["entries"]}
+    assert decomposition["M-002"]["too_large"] == ["task-001"]
+    assert "split task-001 (Checkout) into tasks of 1-2 days" in decomposition["M-002"]["actions"]
+    progress = {e["subject"]: e for e in data["progress"]["entries"]}
+    assert progress["M-001"]["velocity_hours_per_week"] == 2  # 8 h done in 4 weeks
+    assert progress["project"]["hours_left"] == 28
+    domains = {e["subject"]: e for e in data["domains"]["entries"]}
+    assert set(domains) == {"backend", "infrastructure", "other"}
+    assert domains["infrastructure"]["people"] == {"bob": 4}
+    text = run_cli("analyze", "M-002").output
+    assert "         > split task-001 (Checkout) into tasks of 1-2 days" in text

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +25,7 @@ def test_demo_builds_a_repository_and_prints_its_status(demo: tuple[Path, Result
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == f"Demo repository: {target.resolve()}"
-    assert "Project: " in lines[2] and "1 of 4 milestones completed" in lines[2]
+    assert "Project: " in lines[2] and "1 of 5 milestones completed" in lines[2]
     assert "ACTIVE MILESTONES" in lines
     assert any(line.startswith("  M-002  Payments API") for line in lines)
     assert "COMPLETED: M-001" in lines
@@ -48,9 +50,60 @@ def test_demo_repository_has_history_and_a_valid_plan(
     assert run_cli("validate").exit_code == 0
     assert run_cli("lint").exit_code == 0
     assert "Payments API" in run_cli("show", "M-002").output
+    release = json.loads(run_cli("show", "M-005", "--json").output)["file"]
+    assert release["category"] == "infrastructure" and len(release["tasks"]) == 3  # a template
+    load = json.loads(run_cli("schedule", "--by-person", "--json").output)
+    assert [p["name"] for p in load["people"]] == ["alice", "bob"]
+    assert [len(p["overbooked_weeks"]) for p in load["people"]] == [1, 0]
     resume = run_cli("resume", "--peek").output
     assert "Checkout endpoint: cart validation done" in resume
     assert "untracked  src/checkout.py" in resume
+
+
+@pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")
+def test_demo_approval_gate_is_signed_with_a_key_inside_its_git_folder(
+    demo: tuple[Path, Result], run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target, _ = demo
+    monkeypatch.chdir(target)
+
+    result = run_cli("verify", "--json")
+
+    assert result.exit_code == 0, result.output
+    (approval,) = json.loads(result.stdout)["approvals"]
+    assert (approval["ref"], approval["phase"]) == ("M-002/task-002", "design")
+    assert approval["verification"]["state"] == "verified"
+    assert approval["signature_required"] is True
+    key = git(target, "config", "user.signingkey").strip()
+    assert Path(key).parent == target / ".git" / "milestones"
+    allowed = (target / ".milestones/config/allowed-signers").read_text()
+    assert "test@example.com ssh-ed25519 " in allowed
+    assert "approved by test@example.com — signature verified" in run_cli("phase", "status").output
+
+
+def test_demo_without_ssh_keygen_records_its_approval_unsigned_with_one_notice(
+    repo: Path,
+    tmp_path: Path,
+    run_cli: Callable[..., Result],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bin_dir = tmp_path / "bin"  # git, and no ssh-keygen
+    bin_dir.mkdir()
+    (bin_dir / "git").symlink_to(shutil.which("git") or "git")
+    monkeypatch.setenv("PATH", str(bin_dir))
+    target = tmp_path / "demo"
+
+    result = run_cli("demo", "--dir", str(target))
+
+    assert result.exit_code == 0, result.output
+    notices = [line for line in result.output.splitlines() if "ssh-keygen" in line]
+    assert notices == [
+        "warning: ssh-keygen is not installed: the demo's approval is recorded unsigned"
+    ]
+    monkeypatch.chdir(target)
+    report = json.loads(run_cli("verify", "--json").stdout)
+    assert report["ok"] is True
+    assert report["approvals"][0]["verification"]["state"] == "unsigned"
 
 
 def test_demo_leaves_the_current_repository_alone(repo: Path, demo: tuple[Path, Result]) -> None:

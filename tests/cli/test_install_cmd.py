@@ -88,6 +88,7 @@ def test_install_prints_each_hook_and_config_change(
         "installed  .git/hooks/post-rewrite",
         "git config: added notes.rewriteRef=refs/notes/milestones",
         "git config: set notes.rewriteMode=cat_sort_uniq",
+        "git config: set merge.milestone.driver (merges .milestones/ files by keys and ids)",
     ]
     again = run_cli("install", "--pre-push")
     assert "already installed  .git/hooks/commit-msg" in again.output

@@ -61,7 +61,8 @@ def test_findings_name_file_line_code_and_exit_1_on_errors(
         line.startswith(".milestones/active/M-002.yaml:") and "MS014 error" in line
         for line in lines
     )
-    assert lines[-1] == "2 milestones checked: 2 errors, 4 warnings, 1 info"
+    assert any("MS019 warning: M-002: critical milestone without stakeholders" in x for x in lines)
+    assert lines[-1] == "2 milestones checked: 2 errors, 5 warnings, 1 info"
     assert all(line.startswith("  hint: ") for line in lines[1:-2:2])
 
 
