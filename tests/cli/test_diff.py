@@ -235,3 +235,13 @@ def test_a_bad_trailer_is_skipped_with_one_warning(
     warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1, result.output
     assert "(skipped)" in warnings[0]
+
+
+def test_markdown_escapes_what_users_typed(reviewed: Path, run_cli: Callable[..., Result]) -> None:
+    assert run_cli("set", "M-002", "title=<img src=x onerror=alert(1)> | x").exit_code == 0
+    commit(reviewed, "Retitle")
+
+    out = run_cli("diff", "main...feature", "--format", "markdown").output
+
+    assert "<img" not in out
+    assert "| M-002 &lt;img src=x onerror=alert(1)&gt; &#124; x |" in out
