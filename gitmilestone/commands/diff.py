@@ -129,12 +129,16 @@ def diff(ws: Workspace, objects: Objects, revs: tuple[str, ...], start: dt.date)
 
 
 def compare(before: Side, after: Side, configs: tuple[Any, Any], start: dt.date) -> dict[str, Any]:
-    a, b = both(
-        lambda: outlook(before.milestones, before.events, configs[0], before.settings, start),
+    # The item-by-item comparison goes with the before side's outlook, so that the two
+    # processes have about the same work.
+    (a, milestones), b = both(
+        lambda: (
+            outlook(before.milestones, before.events, configs[0], before.settings, start),
+            milestone_changes(before, after),
+        ),
         lambda: outlook(after.milestones, after.events, configs[1], after.settings, start),
         parallel=sum(len(m.tasks) for m in after.milestones) >= PARALLEL_FROM,
     )
-    milestones = milestone_changes(before, after)
     data: dict[str, Any] = {
         "from": {"label": before.label, "commit": before.commit},
         "to": {"label": after.label, "commit": after.commit},

@@ -245,3 +245,14 @@ def test_markdown_escapes_what_users_typed(reviewed: Path, run_cli: Callable[...
 
     assert "<img" not in out
     assert "| M-002 &lt;img src=x onerror=alert(1)&gt; &#124; x |" in out
+
+
+def test_a_large_plan_on_two_cores_gives_the_same_diff(
+    reviewed: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one_core = run_cli("diff", "main...feature", "--json").output
+    (reviewed / ".git/milestones/blobs.cache").unlink()
+    monkeypatch.setattr("gitmilestone.commands.diff.PARALLEL_FROM", 0)
+    monkeypatch.setattr("gitmilestone.storage.revision.PARALLEL_FROM", 0)
+
+    assert run_cli("diff", "main...feature", "--json").output == one_core
