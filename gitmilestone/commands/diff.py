@@ -88,9 +88,17 @@ def facts_at(ws: Workspace, commit: str) -> list[Event]:
     trailers, problems, in_history = logcache.trailer_log_at(
         ws.paths.root, ws.paths.local_dir, commit
     )
-    notes = ws.memo("diff.notes", lambda: eventlog.note_events(ws.paths.root))
+    notes = ws.memo("diff.notes", lambda: _note_events(ws))
     _report(ws, problems + notes[1])
     return merge(trailers, [e for e in notes[0] if in_history(e.commit)])
+
+
+def _note_events(ws: Workspace) -> tuple[list[Event], list[str]]:
+    """Every note event: from the work tree's event log when it was read already (its
+    problems were reported then), else from the notes ref."""
+    if "log" in vars(ws):
+        return [e for e in ws.log.every if e.source == "note" and e.commit], []
+    return eventlog.note_events(ws.paths.root)
 
 
 def _report(ws: Workspace, problems: list[str]) -> None:
@@ -119,11 +127,11 @@ def diff(ws: Workspace, objects: Objects, revs: tuple[str, ...], start: dt.date)
     rng = parse_range(objects, revs)
     plans = RevisionPlans(ws.store, objects)
     plans.prefetch([c for c in (rng.before, rng.after) if c is not None])
-    before, config_a = side_at(ws, plans, rng.before, rng.before_label)
-    if rng.after is None:
+    if rng.after is None:  # first: the before side then reuses the notes its log read
         after, config_b = work_tree_side(ws)
     else:
         after, config_b = side_at(ws, plans, rng.after, rng.after_label)
+    before, config_a = side_at(ws, plans, rng.before, rng.before_label)
     plans.cache.save()
     return compare(before, after, (config_a, config_b), start)
 

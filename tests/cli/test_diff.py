@@ -132,9 +132,11 @@ def test_a_note_counts_only_on_the_branch_that_holds_its_commit(
 
     on_branch = run_cli("diff", "main...feature").output
     on_main = run_cli("diff", "feature...main", "--json").output
+    in_work_tree = run_cli("diff").output
 
     assert f"task-001 completed by {short(reviewed, 'feature')} (note)" in on_branch
     assert json.loads(on_main)["milestones"] == []
+    assert f"task-001 completed by {short(reviewed, 'feature')} (note)" in in_work_tree
 
 
 def test_bare_repository_needs_both_revisions(
