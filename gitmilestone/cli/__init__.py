@@ -65,6 +65,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "forecast": ("analysis", "forecast_cmd", "Monte Carlo completion dates from history."),
     "burndown": ("analysis", "burndown_cmd", "Burndown and burn-up from the event history."),
     "doctor": ("doctor", "doctor_cmd", "Invalid events, stale locks and temp files, hooks."),
+    "diff": ("diff", "diff_cmd", "What changed in the plan between two revisions (for reviews)."),
     "sync": ("sync", "sync_cmd", "Exchange milestone notes with a remote (fetch, merge, push)."),
     "carry": ("merge", "carry_cmd", "Carry a squashed or rebased branch's facts onto main."),
     "merge-file": ("merge", "merge_file_cmd", "The merge driver for milestone files (for git)."),

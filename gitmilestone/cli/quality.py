@@ -27,10 +27,10 @@ def _targets(store: Store, ref: str | None, ms: list[Milestone]) -> list[Milesto
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "github", "gitlab"]),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format: github prints Actions annotations, gitlab a Code Quality report.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.pass_context
@@ -45,6 +45,8 @@ def lint_cmd(ctx: click.Context, milestone_id: str | None, fmt: str, as_json: bo
     Examples:
       git milestone lint
       git milestone lint M-002 --format json
+      git milestone lint --format github          # annotations in a GitHub Actions job
+      git milestone lint --format gitlab > gl-code-quality-report.json
     """
     from gitmilestone.analysis.quality import LintSettings, counts, lint, locate
     from gitmilestone.render.quality import lint_lines
@@ -67,10 +69,22 @@ def lint_cmd(ctx: click.Context, milestone_id: str | None, fmt: str, as_json: bo
                 "findings": [f.as_dict() for f in findings],
             }
         )
+    elif fmt in ("github", "gitlab"):
+        _emit_forge(fmt, findings)
     else:
         emit_lines(lint_lines(findings, len(targets)))
     if any(f.severity == "error" for f in findings):
         ctx.exit(1)
+
+
+def _emit_forge(fmt: str, findings: list[Finding]) -> None:
+    from gitmilestone.render.forge import codeclimate, github_lines
+
+    if fmt == "github":
+        if findings:
+            emit_lines(github_lines(findings))
+    else:
+        emit_json(codeclimate(findings))
 
 
 def _with_approvals(store: Store, targets: list[Milestone], found: list[Finding]) -> list[Finding]:

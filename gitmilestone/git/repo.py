@@ -62,3 +62,14 @@ def discover(start: Path | None = None) -> RepoPaths:
     if not common.is_absolute():
         common = (Path(start or Path.cwd()) / common).resolve()
     return RepoPaths(root=top, git_dir=git_dir, common_dir=common)
+
+
+def bare(start: Path | None = None) -> RepoPaths | None:
+    """A bare repository's paths (its git directory stands for the root), else None: for
+    commands that read only objects and refs, such as a server-side `diff A B`."""
+    proc = runner.git(start, "rev-parse", "--is-bare-repository", "--absolute-git-dir", check=False)
+    lines = proc.stdout.split()
+    if proc.returncode != 0 or lines[:1] != ["true"] or len(lines) < 2:
+        return None
+    git_dir = Path(lines[1])
+    return RepoPaths(root=git_dir, git_dir=git_dir, common_dir=git_dir)

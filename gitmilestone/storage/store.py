@@ -141,20 +141,20 @@ class Store:
     def config(self, kind: str = "milestone-config") -> dict[str, Any]:
         """A config file merged over the defaults its template shows."""
         if kind not in self._configs:
-            rel, template = CONFIG_FILES[kind]
-            defaults = schema.parse_yaml(template, rel)
-            path = self.paths.milestones / rel
-            data: dict[str, Any] = {}
-            if path.exists():
-                data = self.parse(kind, self.read_text(path), self.paths.rel(path))
-            self._configs[kind] = _merge(defaults, data)
+            path = self.paths.milestones / CONFIG_FILES[kind][0]
+            text = self.read_text(path) if path.exists() else None
+            self._configs[kind] = self.config_from(kind, text, self.paths.rel(path))
         return self._configs[kind]
 
+    def config_from(self, kind: str, text: str | None, shown: str) -> dict[str, Any]:
+        """A config file's text (None: no file) merged over the defaults, checked by the same
+        schema: for a config read from a blob at some revision."""
+        rel, template = CONFIG_FILES[kind]
+        data = self.parse(kind, text, shown) if text is not None else {}
+        return _merge(schema.parse_yaml(template, rel), data)
+
     def settings(self) -> Settings:
-        phases = self.config().get("phases") or {}
-        return Settings(
-            phases_enabled=bool(phases.get("enabled", True)), phase_weights=phases["weights"]
-        )
+        return settings_of(self.config())
 
     # -- lookup ----------------------------------------------------------------------------
 
@@ -268,6 +268,14 @@ class Store:
                 fh.write(digest + "\n")
         except OSError:
             pass  # only a cache: the next run validates again
+
+
+def settings_of(config: dict[str, Any]) -> Settings:
+    """What the rules need from a milestone-config (merged over its defaults)."""
+    phases = config.get("phases") or {}
+    return Settings(
+        phases_enabled=bool(phases.get("enabled", True)), phase_weights=phases["weights"]
+    )
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
