@@ -63,6 +63,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "schedule": ("analysis", "schedule_cmd", "Earliest dates, slips, PERT odds; --what-if."),
     "forecast": ("analysis", "forecast_cmd", "Monte Carlo completion dates from history."),
     "burndown": ("analysis", "burndown_cmd", "Burndown and burn-up from the event history."),
+    "storage": ("storage", "storage_grp", "Storage tiers: status, migrate, rollback, verify."),
     "sync": ("sync", "sync_cmd", "Exchange milestone notes with a remote (fetch, merge, push)."),
     "carry": ("merge", "carry_cmd", "Carry a squashed or rebased branch's facts onto main."),
     "merge-file": ("merge", "merge_file_cmd", "The merge driver for milestone files (for git)."),
