@@ -185,3 +185,23 @@ def test_a_killed_writer_leaves_a_whole_index(plan: Path, run_cli: Callable[...,
         db.close()
         verified = _json(run_cli, "storage", "verify")  # fresh parse of every file vs index
         assert isinstance(verified, dict) and verified["mismatched"] == []
+
+
+def test_sync_fills_the_index_of_a_fresh_clone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_sync import Clones, git, start_project
+
+    clones = Clones(tmp_path, monkeypatch)
+    a = start_project(clones)
+    cfg = a / ".milestones/config/storage-config.yaml"
+    cfg.write_text(cfg.read_text().replace("hybrid: 25", "hybrid: 1"))
+    git(a, "commit", "-qam", "Index from one milestone on")
+    git(a, "push", "-q", "origin", "main")
+    fresh = clones.clone("fresh")
+    assert clones.run(fresh, "sync").exit_code == 0
+    reads = (fresh / ".git/milestones/logs/performance-metrics.jsonl").read_text().splitlines()
+    assert json.loads(reads[-1])["parsed"] >= 1  # sync parsed the plan ...
+    clones.run(fresh, "status")
+    reads = (fresh / ".git/milestones/logs/performance-metrics.jsonl").read_text().splitlines()
+    assert json.loads(reads[-1])["parsed"] == 0  # ... so the first status parses nothing
