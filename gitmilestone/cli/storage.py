@@ -46,8 +46,11 @@ def _status_lines(data: dict[str, Any]) -> list[str]:
     lines = [f"tier: {data['tier']} ({data['why']})"]
     if data["suggested"] != data["tier"]:
         lines.append(f"the plan's size suggests: {data['suggested']}")
-    held = f"{idx.get('files', 0)} files, {idx.get('tasks', 0)} tasks" if idx["exists"] else ""
-    lines.append(f"index: {idx['path']} ({idx['bytes']} bytes{', ' + held if held else ''})")
+    if idx["exists"]:
+        held = f"{idx['files']} files, {idx['tasks']} tasks"
+        lines.append(f"index: {idx['path']} ({idx['bytes']} bytes, {held})")
+    else:
+        lines.append("index: none yet (built by the first read in the hybrid or database tier)")
     if reads["files_read"]:
         lines.append(
             f"recent reads: {reads['recent_reads']}, files served from the index"
@@ -124,6 +127,10 @@ def _report(result: Any, as_json: bool) -> None:
         emit_json(result.as_json())
     else:
         lines = [f"index checked: {result.files} files"]
+        if result.tier == "file":
+            lines = [
+                f"file tier: {result.files} files are read directly, there is no index to check"
+            ]
         lines += [f"  repaired: {p}" for p in result.mismatched]
         lines += [f"  added: {p}" for p in result.missing]
         if result.pruned:

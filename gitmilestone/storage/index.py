@@ -230,6 +230,14 @@ class Index:
             cur = self.db.execute("DELETE FROM blobs WHERE blob NOT IN (SELECT blob FROM files)")
             return int(cur.rowcount)
 
+    def task_totals(self) -> dict[str, int]:
+        """Tasks of the files recorded, by declared status: one SQL query, no file read."""
+        rows = self.db.execute(
+            "SELECT t.status, count(*) FROM files f JOIN tasks t ON t.blob = f.blob"
+            " GROUP BY t.status ORDER BY t.status"
+        ).fetchall()
+        return {str(status): int(n) for status, n in rows}
+
     def counts(self) -> dict[str, int]:
         one = self.db.execute
         return {
