@@ -159,7 +159,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_plain))
+
+
+def _plain(value: Any) -> Any:
+    """What JSON cannot write as is: a mapping read lazily from the index becomes the dict
+    it stands for; anything else its text."""
+    from collections.abc import Mapping
+
+    return dict(value) if isinstance(value, Mapping) else str(value)
 
 
 def emit_lines(lines: list[str]) -> None:

@@ -305,9 +305,14 @@ _READERS: dict[str, sqlite3.Connection] = {}
 
 def _fetch(db: str, blob: str) -> dict[str, Any]:
     """The full data of `blob`, from the index that holds it (one connection per process)."""
-    if db not in _READERS:
-        _READERS[db] = sqlite3.connect(db, timeout=2.0)
-    row = _READERS[db].execute("SELECT data FROM blobs WHERE blob = ?", (blob,)).fetchone()
+    row = None
+    for _ in range(2):  # a second time on a new connection: the index may have been rebuilt
+        if db not in _READERS:
+            _READERS[db] = sqlite3.connect(db, timeout=2.0)
+        row = _READERS[db].execute("SELECT data FROM blobs WHERE blob = ?", (blob,)).fetchone()
+        if row is not None:
+            break
+        _READERS.pop(db).close()
     if row is None:
         raise LookupError(f"{blob} is no longer in {db}: run `git milestone storage rebuild`")
     data: dict[str, Any] = marshal.loads(row[0])
