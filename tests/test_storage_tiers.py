@@ -208,3 +208,19 @@ def test_sync_fills_the_index_of_a_fresh_clone(
     clones.run(fresh, "status")
     reads = (fresh / ".git/milestones/logs/performance-metrics.jsonl").read_text().splitlines()
     assert json.loads(reads[-1])["parsed"] == 0  # ... so the first status parses nothing
+
+
+def test_an_index_that_cannot_be_written_falls_back_to_the_files(
+    plan: Path, run_cli: Callable[..., Result]
+) -> None:
+    expected = _json(run_cli, "status")
+    run_cli("storage", "migrate", "--to", "hybrid")
+    db_path = plan / INDEX
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    db_path.unlink()
+    db_path.mkdir()  # a folder where the index should be: SQLite cannot open it
+    result = run_cli("status", "--json")
+    assert result.exit_code == 0
+    assert "reading the files directly" in result.stderr
+    assert json.loads(result.stdout) == expected

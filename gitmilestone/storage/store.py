@@ -131,8 +131,18 @@ class Store:
             return self._indexed(files, choice)
         except sqlite3.DatabaseError as exc:
             tiers.notice(f"{index.NAME} is unreadable ({exc}): rebuilding it")
-            tiers.drop_index(self.paths.local_dir)
-            return self._indexed(files, choice)
+            try:
+                tiers.drop_index(self.paths.local_dir)
+                return self._indexed(files, choice)
+            except (OSError, sqlite3.Error) as again:
+                return self._unindexed(files, again)
+        except OSError as exc:
+            return self._unindexed(files, exc)
+
+    def _unindexed(self, files: list[tuple[Path, str]], why: Exception) -> list[Milestone]:
+        """The index cannot be used at all (e.g. a read-only .git): read the files."""
+        tiers.notice(f"{index.NAME} cannot be used ({why}): reading the files directly")
+        return [self.load(p, loc) for p, loc in files]
 
     def _indexed(self, files: list[tuple[Path, str]], choice: tiers.Choice) -> list[Milestone]:
         started = time.perf_counter()
