@@ -224,3 +224,16 @@ def test_an_index_that_cannot_be_written_falls_back_to_the_files(
     assert result.exit_code == 0
     assert "reading the files directly" in result.stderr
     assert json.loads(result.stdout) == expected
+
+
+def test_an_entry_that_does_not_decode_is_rebuilt(
+    plan: Path, run_cli: Callable[..., Result]
+) -> None:
+    run_cli("storage", "migrate", "--to", "hybrid")
+    expected = _json(run_cli, "status")
+    with sqlite3.connect(plan / INDEX) as db:
+        db.execute("UPDATE blobs SET obj = ?", (b"\x80\x05not a pickle",))
+    db.close()
+    result = run_cli("status", "--json")
+    assert "rebuilding it" in result.stderr
+    assert json.loads(result.stdout) == expected

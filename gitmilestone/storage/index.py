@@ -21,11 +21,13 @@ import pickle
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-VERSION = 1
+from gitmilestone.storage.lazyraw import EAGER, Raw
+
+VERSION = 2
 NAME = "index.db"
 RACY_SECONDS = 3  # a file modified this recently is re-read next time (same-tick edits)
 
@@ -156,7 +158,7 @@ class Index:
                     new.append((blob, parsed, cached[blob]))
                 else:
                     self.hits += 1
-                out.append(pickle.loads(cached[blob]))
+                out.append(_unpickle(cached[blob]))
         finally:
             self._write(new, stat_rows)
         return out
@@ -247,6 +249,14 @@ class Index:
         }
 
 
+def _unpickle(data: bytes) -> Any:
+    """An entry that does not unpickle (damaged, or from other code) is index damage."""
+    try:
+        return pickle.loads(data)
+    except Exception as exc:  # pickle raises many kinds: each means "not ours"
+        raise sqlite3.DatabaseError(f"an entry does not decode: {exc!r}") from None
+
+
 def _builder(
     db: str, parse: Parse, make: Make
 ) -> Callable[[bytes, str, str], tuple[dict[str, Any], Any]]:
@@ -255,68 +265,6 @@ def _builder(
         return parsed, make(parsed, Raw(db, blob, {k: parsed[k] for k in EAGER if k in parsed}))
 
     return build
-
-
-EAGER = ("id", "risks")  # keys whole-plan views read from the raw data (risk alerts)
-
-
-class Raw(Mapping[str, Any]):
-    """A file's parsed data, read from the index only when a key beyond EAGER is asked for:
-    whole-plan views never unpack the thousands of mappings nobody looks at."""
-
-    __slots__ = ("_blob", "_db", "_eager", "_full")
-
-    def __init__(self, db: str, blob: str, eager: dict[str, Any]) -> None:
-        self._db, self._blob, self._eager = db, blob, eager
-        self._full: dict[str, Any] | None = None
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (Raw, (self._db, self._blob, self._eager))
-
-    def full(self) -> dict[str, Any]:
-        if self._full is None:
-            self._full = _fetch(self._db, self._blob)
-        return self._full
-
-    def __getitem__(self, key: str) -> Any:
-        if key in self._eager:
-            return self._eager[key]
-        return self.full()[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        if key in self._eager:
-            return self._eager[key]
-        return self.full().get(key, default)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.full())
-
-    def __len__(self) -> int:
-        return len(self.full())
-
-    def __eq__(self, other: object) -> bool:
-        return self.full() == (other.full() if isinstance(other, Raw) else other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-_READERS: dict[str, sqlite3.Connection] = {}
-
-
-def _fetch(db: str, blob: str) -> dict[str, Any]:
-    """The full data of `blob`, from the index that holds it (one connection per process)."""
-    row = None
-    for _ in range(2):  # a second time on a new connection: the index may have been rebuilt
-        if db not in _READERS:
-            _READERS[db] = sqlite3.connect(db, timeout=2.0)
-        row = _READERS[db].execute("SELECT data FROM blobs WHERE blob = ?", (blob,)).fetchone()
-        if row is not None:
-            break
-        _READERS.pop(db).close()
-    if row is None:
-        raise LookupError(f"{blob} is no longer in {db}: run `git milestone storage rebuild`")
-    data: dict[str, Any] = marshal.loads(row[0])
-    return data
 
 
 def _task_rows(blob: str, data: dict[str, Any]) -> Iterator[tuple[str, str, str, str, Any]]:
