@@ -29,7 +29,11 @@ from gitmilestone.storage.lazyraw import EAGER, Raw
 
 VERSION = 2
 NAME = "index.db"
-RACY_SECONDS = 3  # a file modified this recently is re-read next time (same-tick edits)
+# A file modified this recently is re-read next time: an edit within the same tick of the
+# file system's clock would keep its time. Whole-second times (coarse file systems) need a
+# wide margin; nanosecond times a narrow one, so a fresh clone's files are trusted by `sync`.
+RACY_COARSE_NS = 3_000_000_000
+RACY_FINE_NS = 50_000_000
 
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -133,7 +137,7 @@ class Index:
                 continue
             data = read(path, shown)
             blob = blob_id(data)
-            mtime = 0 if time.time() - st.st_mtime < RACY_SECONDS else st.st_mtime_ns
+            mtime = 0 if _racy(st.st_mtime_ns) else st.st_mtime_ns
             stat_rows.append((key, mtime, st.st_size, blob))
             wanted.append((blob, data))
         names = [shown for _, shown in files]
@@ -247,6 +251,11 @@ class Index:
             "blobs": int(one("SELECT count(*) FROM blobs").fetchone()[0]),
             "tasks": int(one("SELECT count(*) FROM tasks").fetchone()[0]),
         }
+
+
+def _racy(mtime_ns: int) -> bool:
+    margin = RACY_COARSE_NS if mtime_ns % 1_000_000_000 == 0 else RACY_FINE_NS
+    return time.time_ns() - mtime_ns < margin
 
 
 def _unpickle(data: bytes) -> Any:
