@@ -66,6 +66,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "burndown": ("analysis", "burndown_cmd", "Burndown and burn-up from the event history."),
     "doctor": ("doctor", "doctor_cmd", "Invalid events, stale locks and temp files, hooks."),
     "diff": ("diff", "diff_cmd", "What changed in the plan between two revisions (for reviews)."),
+    "storage": ("storage", "storage_grp", "Storage tiers: status, migrate, rollback, verify."),
     "sync": ("sync", "sync_cmd", "Exchange milestone notes with a remote (fetch, merge, push)."),
     "carry": ("merge", "carry_cmd", "Carry a squashed or rebased branch's facts onto main."),
     "merge-file": ("merge", "merge_file_cmd", "The merge driver for milestone files (for git)."),
@@ -161,7 +162,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_plain))
+
+
+def _plain(value: Any) -> Any:
+    """What JSON cannot write as is: a mapping read lazily from the index becomes the dict
+    it stands for; anything else its text."""
+    from collections.abc import Mapping
+
+    return dict(value) if isinstance(value, Mapping) else str(value)
 
 
 def emit_lines(lines: list[str]) -> None:

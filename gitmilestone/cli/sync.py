@@ -32,7 +32,7 @@ def sync_cmd(remote: str | None, no_push: bool, as_json: bool) -> None:
     from gitmilestone.commands.sync import sync_notes
     from gitmilestone.git.repo import discover
 
-    result = sync_notes(discover(), remote, push=not no_push)
+    result = sync_notes(discover(), remote, push=not no_push, fill_index=True)
     if as_json:
         emit_json(dataclasses.asdict(result))
         return

@@ -8,11 +8,25 @@ from gitmilestone.git import logcache, sync
 from gitmilestone.git.repo import RepoPaths
 
 
-def sync_notes(paths: RepoPaths, remote: str | None, push: bool = True) -> sync.SyncResult:
+def sync_notes(
+    paths: RepoPaths, remote: str | None, push: bool = True, fill_index: bool = False
+) -> sync.SyncResult:
     """Fetch, merge and push the notes. Then the pauses that arrived show on checkout of
     their branch, and the event-log cache is built here, so a fresh clone's first status does
     not wait for it."""
     result = sync.sync(paths.root, paths.git_dir, remote, push=push)
     rebuild_resume_cache(paths.root, paths.common_dir)
     logcache.trailer_log(paths.root, paths.local_dir)
+    if fill_index:
+        _fill_index(paths)
     return result
+
+
+def _fill_index(paths: RepoPaths) -> None:
+    """In the hybrid and database tiers, parse what the index lacks now rather than in the
+    next command (the pre-push hook leaves this out: it stays free of YAML)."""
+    from gitmilestone.storage.store import Store
+
+    store = Store(paths)
+    if (paths.milestones / "active").is_dir() and store.tier().tier != "file":
+        store.milestones()

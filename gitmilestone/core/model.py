@@ -171,7 +171,18 @@ def task_progress(task: Task, weights: Mapping[str, float], phases_enabled: bool
 
 
 def milestone_progress(m: Milestone, settings: Settings) -> float:
-    """Tasks weighted by estimated hours (1 where missing); a completed milestone is 100."""
+    """Tasks weighted by estimated hours (1 where missing); a completed milestone is 100.
+    Kept on the (immutable) milestone per settings object: whole-plan views ask several
+    times per milestone, and at thousands of milestones the repeats were a third of `status`."""
+    kept = m.__dict__.get("_progress")
+    if kept is not None and (kept[0] is settings or kept[0] == settings):
+        return float(kept[1])
+    value = _milestone_progress(m, settings)
+    object.__setattr__(m, "_progress", (settings, value))
+    return value
+
+
+def _milestone_progress(m: Milestone, settings: Settings) -> float:
     if m.location == "completed" or m.declared_status == "completed":
         return 100.0
     if not m.tasks:

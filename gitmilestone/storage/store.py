@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Callable, Iterable
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -13,7 +15,7 @@ from gitmilestone.core.model import Milestone, Settings, Task
 from gitmilestone.core.trailers import is_id
 from gitmilestone.errors import InvalidFileError, MilestoneError, NotFoundError
 from gitmilestone.git.repo import RepoPaths, discover
-from gitmilestone.storage import atomic, schema
+from gitmilestone.storage import atomic, index, schema, tiers
 from gitmilestone.storage.templates import CONFIG_FILES
 from gitmilestone.storage.yamledit import Document
 
@@ -115,7 +117,12 @@ class Store:
 
     def milestones(self) -> list[Milestone]:
         if self._milestones is None:
-            self._milestones = [self.load(p, loc) for p, loc in self.files()]
+            files = self.files()
+            choice = self.tier(len(files))
+            if choice.tier == "file":
+                self._milestones = [self.load(p, loc) for p, loc in files]
+            else:
+                self._milestones = self.read_indexed(files, choice)
         return self._milestones
 
     def counted(self) -> tuple[list[Milestone], list[str]]:
@@ -134,6 +141,66 @@ class Store:
                 continue
             kept.append(m)
         return kept, problems
+
+    def tier(self, count: int | None = None) -> tiers.Choice:
+        """The storage tier that reads the plan, and why (see storage/tiers.py)."""
+        if count is None:
+            count = len(self.files())
+        return tiers.choose(self.paths.local_dir, count, self.config("storage-config"))
+
+    def open_index(self) -> index.Index:
+        return tiers.open_index(self.paths.local_dir, schema.schema_bytes("milestone"))
+
+    def read_indexed(self, files: list[tuple[Path, str]], choice: tiers.Choice) -> list[Milestone]:
+        """The plan through the index: only files not seen before are parsed and checked.
+        An index found damaged half way is dropped and the read done again, once."""
+        try:
+            return self._indexed(files, choice)
+        except sqlite3.DatabaseError as exc:
+            tiers.notice(f"{index.NAME} is unreadable ({exc}): rebuilding it")
+            try:
+                tiers.drop_index(self.paths.local_dir)
+                return self._indexed(files, choice)
+            except (OSError, sqlite3.Error) as again:
+                return self._unindexed(files, again)
+        except OSError as exc:
+            return self._unindexed(files, exc)
+
+    def _unindexed(self, files: list[tuple[Path, str]], why: Exception) -> list[Milestone]:
+        """The index cannot be used at all (e.g. a read-only .git): read the files."""
+        tiers.notice(f"{index.NAME} cannot be used ({why}): reading the files directly")
+        return [self.load(p, loc) for p, loc in files]
+
+    def _indexed(self, files: list[tuple[Path, str]], choice: tiers.Choice) -> list[Milestone]:
+        started = time.perf_counter()
+        idx = self.open_index()
+        try:
+            shown = [(p, self.paths.rel(p)) for p, _ in files]
+            kept = idx.load(shown, self.read_bytes, self.parse_bytes, _lazy_milestone)
+            tiers.note_read(idx, choice, self.paths.local_dir, started)
+        finally:
+            idx.close()
+        for m, (_, rel), (_, loc) in zip(kept, shown, files, strict=True):
+            # Fresh objects from the index, seen by no one yet: where the file lies is set here
+            # because the same content (one blob) may lie in several places.
+            object.__setattr__(m, "path", rel)
+            object.__setattr__(m, "location", loc)
+        return list(kept)
+
+    def read_bytes(self, path: Path, shown: str) -> bytes:
+        self.inside_repo(path)
+        try:
+            return path.read_bytes()
+        except OSError:
+            return self.read_text(path).encode("utf-8")  # the error read_text reports
+
+    def parse_bytes(self, data: bytes, shown: str) -> dict[str, Any]:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidFileError("not UTF-8 text", "save the file as UTF-8", path=shown) from None
+        parsed: dict[str, Any] = self.parse("milestone", text, shown)
+        return parsed
 
     def text_of(self, m: Milestone) -> str:
         return self._texts.get(m.path) or self.read_text(self.paths.root / m.path)
@@ -276,6 +343,12 @@ def settings_of(config: dict[str, Any]) -> Settings:
     return Settings(
         phases_enabled=bool(phases.get("enabled", True)), phase_weights=phases["weights"]
     )
+
+
+def _lazy_milestone(data: dict[str, Any], raw: Mapping[str, Any]) -> Milestone:
+    m = Milestone.from_dict(data, path="", location="active")
+    object.__setattr__(m, "raw", raw)  # the full mapping is read from the index on demand
+    return m
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

@@ -209,20 +209,23 @@ templates:
 """
 
 STORAGE_CONFIG = """\
-# How git-milestone stores what it reads. The YAML files are always the truth; the other
-# tiers add a local SQLite index in .git/milestones/ (never committed, always rebuildable).
+# How git-milestone reads the plan. The YAML files are always the truth; the hybrid and
+# database tiers add a local SQLite index (.git/milestones/index.db: never committed, always
+# rebuildable) so that a file already read is never parsed or checked again.
+# `git milestone storage status` shows the tier in use and why; see docs/storage.md.
 schema_version: 1
 
-# auto picks the tier from the number of milestones using the thresholds below.
+# auto picks the tier from the number of milestones using the thresholds below;
+# file | hybrid | database fixes it for everyone (`storage migrate --to` pins one clone).
 backend: auto
 
 thresholds:
-  hybrid: 25     # from this many milestones on, cache parsed files in SQLite
-  database: 100  # from this many, serve every query from SQLite
+  hybrid: 25     # from this many milestones on, read the plan through the index
+  database: 100  # from this many, the database tier (see docs/storage.md)
 
 migration:
-  backup: true
-  keep_backups: 5
+  backup: true      # `storage migrate` backs up the index first, for `storage rollback`
+  keep_backups: 5   # older backups in .git/milestones/backups/ are removed
 """
 
 UI_CONFIG = """\
