@@ -168,10 +168,10 @@ def test_a_dependency_written_twice_is_one_edge() -> None:
     assert g.preds[g.index["M-002"]] == [g.index["M-001"]]
 
 
-def test_one_milestone_of_five_thousand_tasks_builds_in_linear_time() -> None:
+def test_one_milestone_of_five_thousand_chained_tasks_builds() -> None:
+    """A 5,000-task chain: no recursion limit, every edge once (its speed is measured by
+    bench/bench_analysis.py, not here: wall-clock bounds fail at random on a busy machine)."""
     tasks = tuple(task(f"t{i}", deps=(f"t{i - 1}",) if i else ()) for i in range(5000))
-    began = time.perf_counter()
     g = graph.build([milestone("M-001", tasks=tasks)])
 
-    assert time.perf_counter() - began < 1.0
     assert g.edge_count == 4999 + 5000

@@ -51,7 +51,7 @@ def test_every_command_has_a_page_with_its_options(name: str) -> None:
     for path, cmd in _commands(name):
         assert f"git milestone {path}" in text
         for param in cmd.params:
-            if isinstance(param, click.Option):
+            if isinstance(param, click.Option) and not param.hidden:
                 for opt in param.opts + param.secondary_opts:
                     assert opt in text, f"{opt} of `{path}` missing from its man page"
 

@@ -163,7 +163,7 @@ def test_resume_with_no_history(initialized: Path, run_cli: Callable[..., Result
 
     result = run_cli("resume")
 
-    assert fresh.exit_code == 0 and "Uncommitted work now: 6 untracked" in fresh.output
+    assert fresh.exit_code == 0 and "Uncommitted work now: 7 untracked" in fresh.output
     assert result.exit_code == 0
     assert result.output.startswith("Nothing to resume on main yet")
     assert_user_error(run_cli("resume", "--restore"), "nothing to restore")
