@@ -34,6 +34,7 @@ HOOK_PATH = [
     "hooks/handlers.py",
     "hooks/run.py",
     "git/where.py",
+    "git/shortids.py",
     "git/spawn.py",
     "git/runner.py",
     "git/localstate.py",

@@ -65,7 +65,16 @@ def test_the_event_log_is_read_once_and_kept(
 
 def test_problems_in_history_are_reported_once(initialized: Path) -> None:
     subprocess.run(
-        ["git", "commit", "-q", "--allow-empty", "-m", "x\n\nProgress: M-001/task-001 abc"],
+        # --no-verify: the commit-msg hook refuses it; history from elsewhere may hold it
+        [
+            "git",
+            "commit",
+            "-q",
+            "--no-verify",
+            "--allow-empty",
+            "-m",
+            "x\n\nProgress: M-001/task-001 abc",
+        ],
         cwd=initialized,
         check=True,
     )

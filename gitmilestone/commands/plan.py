@@ -178,9 +178,10 @@ def _dependency_id(store: Store, m: Milestone, ref: str) -> str:
 
 
 def set_task_status(
-    store: Store, ref: str, status: str, reason: str | None = None
+    store: Store, ref: str, status: str, reason: str | None = None, noted: bool = True
 ) -> tuple[Milestone, Task, bool]:
-    """Move a task to `status`. Returns the task and whether anything changed."""
+    """Move a task to `status`. Returns the task and whether anything changed. `noted=False`
+    when the commit about to be made states the change in a trailer: one fact, one event."""
     m, task = store.resolve_task(ref)
     if task.status == status and (reason is None or reason == task.blocked_reason):
         return m, task, False
@@ -196,7 +197,8 @@ def set_task_status(
     store.edit(m, _task_updater(task.id, updates))
     kind = {"in_progress": "task_started", "blocked": "task_blocked", "completed": "task_completed"}
     extra = {"blockers_encountered": [reason]} if status == "blocked" and reason else {}
-    record(store, kind.get(status, "task_updated"), m.id, task.id, **extra)
+    if noted:
+        record(store, kind.get(status, "task_updated"), m.id, task.id, **extra)
     m2, t2 = store.resolve_task(task.id, m.id)
     return m2, t2, True
 

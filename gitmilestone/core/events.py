@@ -160,6 +160,7 @@ class TaskFacts:
     progress: float | None = None
     time_spent: float = 0.0
     blockers: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # trailer and/or note: where the state shown comes from
 
 
 def task_facts(events: Iterable[Event]) -> dict[tuple[str, str], TaskFacts]:
@@ -182,8 +183,13 @@ def task_facts(events: Iterable[Event]) -> dict[tuple[str, str], TaskFacts]:
             )
         elif e.event_type == "blocker_reported":
             f = replace(f, blockers=f.blockers + tuple(e.details.get("blockers_encountered", ())))
+        if e.event_type in _STATE_EVENTS and e.source not in f.sources:
+            f = replace(f, sources=tuple(sorted((*f.sources, e.source))))
         facts[key] = f
     return facts
+
+
+_STATE_EVENTS = frozenset({"task_completed", "task_worked", "task_started", "progress_updated"})
 
 
 def overlay(milestones: Iterable[Any], facts: Mapping[tuple[str, str], TaskFacts]) -> list[Any]:

@@ -12,6 +12,7 @@ from gitmilestone.core import clock
 from gitmilestone.core.model import Milestone, Settings, Task
 from gitmilestone.errors import InvalidFileError, MilestoneError, NotFoundError
 from gitmilestone.git.repo import RepoPaths, discover
+from gitmilestone.git.shortids import names
 from gitmilestone.storage import atomic, schema
 from gitmilestone.storage.templates import CONFIG_FILES
 from gitmilestone.storage.yamledit import Document
@@ -250,7 +251,7 @@ def _pick(ref: str, items: Iterable[T], key: Callable[[T], str]) -> T | None:
     exact = [i for i in items if key(i) == ref]
     if exact:
         return exact[0]
-    prefixed = [i for i in items if key(i).startswith(ref + "-")]
+    prefixed = [i for i in items if names(ref, key(i))]  # the rule trailers follow too
     return prefixed[0] if len(prefixed) == 1 else None
 
 

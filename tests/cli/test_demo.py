@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -87,3 +89,46 @@ def test_demo_without_dir_uses_a_new_temp_folder(
     assert built.name.startswith("git-milestone-demo-")
     assert f"Demo repository: {built.resolve()}" in result.output
     assert (built / ".milestones/active/M-002.yaml").is_file()
+
+
+def _run_demo_as_a_new_user(tmp_path: Path, name: str) -> subprocess.CompletedProcess[str]:
+    """`git milestone demo` with a fresh HOME and no git identity anywhere."""
+    home = tmp_path / f"home-{name}"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_AUTHOR", "GIT_COMMITTER"))}
+    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), GIT_CONFIG_NOSYSTEM="1")
+    return subprocess.run(
+        ["git", "milestone", "demo", "--dir", str(tmp_path / name)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+
+def test_demo_works_for_a_new_user_and_gives_the_same_figures_each_run(
+    repo: Path, tmp_path: Path
+) -> None:
+    first = _run_demo_as_a_new_user(tmp_path, "one")
+    second = _run_demo_as_a_new_user(tmp_path, "two")
+
+    assert (first.returncode, first.stderr) == (0, ""), first.stderr
+    assert first.stdout.replace(str(tmp_path / "one"), "X") == second.stdout.replace(
+        str(tmp_path / "two"), "X"
+    )
+    assert "Ann Demo" in git(tmp_path / "one", "log", "-1", "--format=%an")
+    m002 = next(x for x in first.stdout.splitlines() if x.startswith("  M-002"))
+    assert "· 4h spent" in m002  # 2 h logged on task-001, the 2 h session on task-002
+
+
+def test_demo_log_shows_each_completion_once(
+    demo: tuple[Path, Result], run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target, _ = demo
+    monkeypatch.chdir(target)
+
+    lines = run_cli("log", "M-001").output.splitlines()
+
+    completed = [x for x in lines if "task_completed" in x]
+    assert len(completed) == 4
+    assert all("Completes: M-001/task-00" in x for x in completed)
