@@ -46,7 +46,7 @@ install_user() {
   mkdir -p "$bindir"
   ln -sf "$home/venv/bin/git-milestone" "$bindir/git-milestone"
   # git turns `git milestone --help` into `man git-milestone`; man finds pages beside PATH dirs.
-  man_page "$home/venv/bin/python" "$(dirname "$bindir")/share/man/man1/git-milestone.1"
+  man_page "$home/venv/bin/python" "$(dirname "$bindir")/share/man/man1"
   echo "Installed: $bindir/git-milestone -> $home/venv/bin/git-milestone"
   case ":$PATH:" in
     *":$bindir:"*) echo "Try: git milestone --help" ;;
@@ -62,15 +62,17 @@ install_dev() {
   # Hooks start Python on every commit; compiled modules spare them the parse, even where
   # PYTHONDONTWRITEBYTECODE keeps Python from caching them itself.
   "$here/.venv/bin/python" -m compileall -q "$here/gitmilestone" >/dev/null || true
-  man_page "$here/.venv/bin/python" "$here/.venv/share/man/man1/git-milestone.1"
+  man_page "$here/.venv/bin/python" "$here/.venv/share/man/man1"
 }
 
+# git-milestone.1 and git-milestone-CMD.1 for every command, all from the click help.
 man_page() {
-  "$1" -m gitmilestone.cli.manpage "$2" || echo "install.sh: could not write the man page $2" >&2
+  "$1" -m gitmilestone.cli.manpage "$2" || echo "install.sh: could not write the man pages in $2" >&2
 }
 
 uninstall() {
-  rm -f "$(dirname "$bindir")/share/man/man1/git-milestone.1"
+  rm -f "$(dirname "$bindir")/share/man/man1/git-milestone.1" \
+    "$(dirname "$bindir")"/share/man/man1/git-milestone-*.1
   if [ -L "$bindir/git-milestone" ]; then
     rm -f "$bindir/git-milestone" && echo "Removed $bindir/git-milestone"
   fi

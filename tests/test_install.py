@@ -20,10 +20,11 @@ def run(
 
 
 def path_without_dev_venv(bindir: Path) -> str:
-    """PATH with the installed bin dir first and this checkout's .venv/bin removed, so only the
-    installed git-milestone can answer."""
-    venv_bin = str(ROOT / ".venv" / "bin")
-    rest = [p for p in os.environ["PATH"].split(os.pathsep) if p and p != venv_bin]
+    """PATH with the installed bin dir first and every other folder holding a git-milestone
+    (this checkout's .venv/bin, an install on the host) removed, so only the installed
+    git-milestone can answer."""
+    dirs = os.environ["PATH"].split(os.pathsep)
+    rest = [p for p in dirs if p and not (Path(p) / "git-milestone").exists()]
     return os.pathsep.join([str(bindir), *rest])
 
 
@@ -39,6 +40,8 @@ def test_install_run_uninstall(tmp_path: Path) -> None:
     assert Path(os.readlink(link)) == home / "venv" / "bin" / "git-milestone"
     man = bindir.parent / "share" / "man" / "man1" / "git-milestone.1"
     assert man.read_text(encoding="utf-8").startswith(".TH GIT-MILESTONE 1")
+    status_page = man.parent / "git-milestone-status.1"
+    assert status_page.read_text(encoding="utf-8").startswith(".TH GIT-MILESTONE-STATUS 1")
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -58,7 +61,7 @@ def test_install_run_uninstall(tmp_path: Path) -> None:
     assert not link.exists() and not link.is_symlink()
     assert not (home / "venv").exists()
     assert not home.exists()
-    assert not man.exists()
+    assert not man.exists() and not status_page.exists()
     # Our link is gone from PATH; a git-milestone the host installed itself may still answer.
     proc = run(["sh", "-c", "command -v git-milestone"], cwd=elsewhere, env=user_env)
     assert proc.stdout.strip() != str(link)

@@ -1,4 +1,4 @@
-"""Views of the dependency graph: per-milestone requires/enables (the seed's dependencies.yaml),
+"""Views of the dependency graph: per-milestone requires/enables (the dependencies.yaml view),
 declared `enables` that disagree with `requires`, work that is ready and work that waits."""
 
 from __future__ import annotations
@@ -161,6 +161,7 @@ def _task_view(g: Graph, mid: str, tid: str) -> dict[str, Any]:
 
 
 def seed_view(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """The seed's dependencies.yaml shape."""
+    """The dependencies.yaml shape: depends_on, enables, shared_resources, critical_path per
+    milestone, derived on demand (docs/analytics.md)."""
     keys = ("depends_on", "enables", "shared_resources", "critical_path")
     return {"dependencies": {r["id"]: {k: r[k] for k in keys} for r in rows}}

@@ -48,6 +48,7 @@ RULES: dict[str, Rule] = {
         Rule("MS015", "no-resources", "info", "no team members or skills identified"),
         Rule("MS016", "no-tasks", "warning", "milestone not decomposed into tasks"),
         Rule("MS017", "path-outside-repo", "error", "deliverable path outside the repository"),
+        Rule("MS018", "approval-not-verified", "error", "an approval's signature fails"),
     )
 }
 

@@ -1,5 +1,6 @@
-"""Time spent, per session and per task, and the efficiency ratio. Pure: the workspace
-reads the events, sessions and commit times (commands/status.py).
+"""Time spent, per session and per task, and the efficiency ratio: earned hours (estimated
+hours x progress) / hours spent. Pure: commands/status.py reads the events, sessions and
+commit times through the workspace.
 
 Where a task has work sessions, its time is theirs; else the Time-Spent trailers logged on
 it; else an estimate from its commits' times by the gap rule (`time:` in

@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "plan": ("outline", "plan_grp", "Import a Markdown outline as milestones and tasks."),
     "risk": ("risk", "risk_grp", "The risk register: add, list, update, close, matrix."),
     "phase": ("phase", "phase_grp", "Design -> spec -> task -> execute phases and approvals."),
+    "verify": ("verify", "verify_cmd", "Verify the signatures of approvals and sign-offs."),
     "lint": ("quality", "lint_cmd", "Check milestones against the quality checklist."),
     "analyze": ("quality", "analyze_cmd", "Report on milestones from several perspectives."),
     "list": ("views", "list_cmd", "List milestones, filtered by status, priority or category."),

@@ -83,7 +83,7 @@ def deps_cmd(
     Examples:
       git milestone deps
       git milestone deps M-002 --format mermaid --tasks
-      git milestone deps --format yaml        # the seed's dependencies.yaml view
+      git milestone deps --format yaml        # requires/enables per milestone, as YAML
       git milestone deps --ready
       git milestone deps --blocked --json
     """

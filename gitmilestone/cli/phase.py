@@ -67,6 +67,12 @@ def phase_approve(task_ref: str, phase: str | None) -> None:
     gate's criteria and records them as confirmed by you. Where the gate lists approvers,
     only they (by e-mail, or through a role in approvals.roles) may approve.
 
+    The approval is signed with your git signing key (user.signingkey, gpg.format ssh or
+    openpgp, as for `git commit -S`) when one is set. A gate with `signed: true` (default:
+    approvals.require_signatures) opens only for a signature that verifies against
+    .milestones/config/allowed-signers; approving such a phase again replaces an approval
+    that does not. See docs/approvals.md.
+
     \b
     Example:
       git milestone phase approve M-001/task-001 design
@@ -79,7 +85,21 @@ def phase_approve(task_ref: str, phase: str | None) -> None:
     for c in o.gate.criteria or ("(the gate lists no criteria)",):
         click.echo(f"  [x] {c}")
     click.echo(f"Approved {o.phase} of {o.ref}")
+    _signature_line(o)
     click.echo(_next(o))
+
+
+def _signature_line(o: Outcome) -> None:
+    if o.signature is None or o.signature.state == "unsigned":
+        click.echo(
+            "notice: approval recorded unsigned (approvals.require_signatures is false): "
+            "anyone can record one under any e-mail; docs/approvals.md shows how to sign",
+            err=True,
+        )
+    elif o.signature.ok:
+        click.echo(f"Signed: {o.signature.message} ({o.signature.key})")
+    else:
+        click.echo(f"warning: approval signed, but {o.signature.message}", err=True)
 
 
 def _next(o: Outcome) -> str:

@@ -116,15 +116,22 @@ def complete_cmd(milestone_id: str, lessons: str, force: bool) -> None:
     """Mark the milestone completed, move its file to .milestones/completed/ and append a
     section to completed/lessons-learned.md.
 
+    Where the milestone file has `sign_off:` (approvers, signed), completing it is your
+    sign-off: only a listed approver may complete it, and the sign-off is signed with your
+    git signing key and verified like a phase approval (docs/approvals.md).
+
     \b
     Example:
       git milestone complete M-001 -m "Estimate OAuth work at 2x next time"
     """
-    from gitmilestone.commands.plan import complete
+    from gitmilestone.commands.signoff import complete
 
-    m = complete(workspace().store, milestone_id, lessons, force)
+    m, sign_off = complete(workspace().store, milestone_id, lessons, force)
     lessons_file = ".milestones/completed/lessons-learned.md"
     click.echo(f"Completed {m.id}: moved to {m.path}; lessons appended to {lessons_file}")
+    if sign_off is not None:
+        verdict = sign_off.signature
+        click.echo(f"Signed off by {sign_off.approver} — {verdict.message}")
 
 
 @click.group("criteria")

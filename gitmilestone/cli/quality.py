@@ -9,6 +9,7 @@ import click
 from gitmilestone.cli import emit_json, emit_lines, workspace
 
 if TYPE_CHECKING:
+    from gitmilestone.analysis.quality import Finding
     from gitmilestone.core.model import Milestone
     from gitmilestone.storage.store import Store
 
@@ -55,7 +56,7 @@ def lint_cmd(ctx: click.Context, milestone_id: str | None, fmt: str, as_json: bo
     settings = LintSettings.from_config(store.config())
     by_path = {m.path: m for m in everyone}
     findings = locate(
-        lint(targets, everyone, settings, store.paths.root),
+        _with_approvals(store, targets, lint(targets, everyone, settings, store.paths.root)),
         lambda path, where: line_of(store.text_of(by_path[path]), where),
     )
     if as_json or fmt == "json":
@@ -70,6 +71,23 @@ def lint_cmd(ctx: click.Context, milestone_id: str | None, fmt: str, as_json: bo
         emit_lines(lint_lines(findings, len(targets)))
     if any(f.severity == "error" for f in findings):
         ctx.exit(1)
+
+
+def _with_approvals(store: Store, targets: list[Milestone], found: list[Finding]) -> list[Finding]:
+    """The checklist's findings and MS018 (approvals whose signatures fail), per milestone."""
+    from gitmilestone.analysis.quality import RULES, SEVERITIES, Finding, LintSettings
+    from gitmilestone.commands.approvals import lint_findings
+
+    settings = LintSettings.from_config(store.config())
+    severity = settings.severity_of("MS018", RULES["MS018"].severity)
+    if severity not in SEVERITIES:
+        return found
+    extra = [
+        Finding(code, severity, m.id, m.path, where, message, hint)
+        for m, (code, where, message, hint) in lint_findings(store, targets)
+    ]
+    order = {m.id: i for i, m in enumerate(targets)}
+    return sorted(found + extra, key=lambda f: (order.get(f.milestone, 0), f.code))
 
 
 @click.command("analyze")

@@ -77,5 +77,6 @@ DEMO_TOUR = (
     ("risk matrix", "probability x impact"),
     ("deps --format mermaid", "the dependency graph for a README"),
     ("log M-001", "events from commit trailers and notes"),
+    ("verify", "the checkout design's signed approval, checked"),
     ("lint", "the quality checklist"),
 )

@@ -99,12 +99,14 @@ def status_cmd(as_json: bool) -> None:
 def status_report(data: Status) -> list[str]:
     """What `git milestone status` prints (also the last step of `demo`)."""
     from gitmilestone.core.model import today
+    from gitmilestone.render.quality import approval_alert_lines
     from gitmilestone.render.risk import alert_lines
     from gitmilestone.render.text import status_lines
 
     ms = data.milestones
     lines = status_lines(ms, data.settings, today(), data.bar_width, data.due_soon_days, data.times)
-    return lines + (alert_lines(data.alerts, data.thresholds) if ms else [])
+    alerts = alert_lines(data.alerts, data.thresholds) if ms else []
+    return lines + alerts + approval_alert_lines(data.approvals)
 
 
 @click.command("validate")

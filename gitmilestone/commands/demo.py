@@ -8,11 +8,11 @@ from pathlib import Path
 
 from gitmilestone.analysis.timeaccount import TimeRules
 from gitmilestone.commands import plan, risks, sessions
+from gitmilestone.commands.demo_approvals import ensure_identity
 from gitmilestone.core import clock
 from gitmilestone.core.model import today
 from gitmilestone.errors import MilestoneError
 from gitmilestone.git import objects as git
-from gitmilestone.git import runner
 from gitmilestone.git.repo import discover
 from gitmilestone.storage.store import Store
 
@@ -38,11 +38,6 @@ _RISKS = {
 _ROLLBACK = "Switch checkout back to the old provider with the checkout_v2 feature flag"
 
 
-# The sample project's own author: the demo works for a user who has not set up git yet, and
-# shows the same names everywhere.
-IDENTITY = ("Ann Demo", "ann@demo.invalid")
-
-
 def build_demo(target: Path | None) -> Path:
     root = _prepare(target)
     try:
@@ -58,8 +53,7 @@ def build_demo(target: Path | None) -> Path:
 
 def _build(root: Path) -> None:
     git.init_repository(root)
-    for key, value in zip(("user.name", "user.email"), IDENTITY, strict=True):
-        runner.git(root, "config", key, value)
+    ensure_identity(root)
     store = Store(discover(root))
     plan.init(store)
     cfg = store.paths.milestones / "config" / "milestone-config.yaml"
@@ -74,6 +68,7 @@ def _build(root: Path) -> None:
         _plan_milestones(store, start)
     git.commit_all(root, "Plan milestones M-001 to M-004", _at(start, 0))
     _work(store, root, start)
+    _sign_design(store, root, start)
     _pause_checkout(store, root, start)
 
 
@@ -170,10 +165,18 @@ def _work(store: Store, root: Path, start: dt.date) -> None:
     git.commit_all(root, "Complete M-001\n\nMilestone: M-001\n", _at(start, 23))
 
 
+def _sign_design(store: Store, root: Path, start: dt.date) -> None:
+    """The checkout endpoint's design, approved through a signed gate (see demo_approvals)."""
+    from gitmilestone.commands.demo_approvals import sign_the_design_gate
+
+    sign_the_design_gate(store, _at(start, 23) + dt.timedelta(hours=2))
+    git.commit_all(root, "Approve the checkout design", _at(start, 23) + dt.timedelta(hours=4))
+
+
 def _pause_checkout(store: Store, root: Path, start: dt.date) -> None:
     """Work on the checkout endpoint, interrupted: a resume point with uncommitted work.
-    Dated, two hours from 14:00, so every run shows the same times."""
-    began = _at(start, 23) + dt.timedelta(hours=4)
+    Dated, two hours from 15:00, so every run shows the same times."""
+    began = _at(start, 23) + dt.timedelta(hours=5)
     with clock.dated(began):
         sessions.start(store.paths, "M-002", "task-002")
     api = root / "src" / "checkout.py"

@@ -21,8 +21,8 @@ PHASE_APPROVAL = {"design": True, "spec": True, "task": False, "execute": False}
 
 
 def init(store: Store) -> list[tuple[str, bool]]:
-    """Create `.milestones/` as DESIGN.md lays it out. Never overwrites: returns each path and
-    whether it was created now."""
+    """Create `.milestones/` as docs/concepts.md lays it out. Never overwrites: returns each
+    path and whether it was created now."""
     root = store.paths.milestones
     store.inside_repo(root)
     report: list[tuple[str, bool]] = []
@@ -73,7 +73,7 @@ def new_milestone(store: Store, spec: NewMilestone) -> Milestone:
 def milestone_template(
     mid: str, spec: NewMilestone, defaults: dict[str, Any], requires: tuple[str, ...]
 ) -> dict[str, Any]:
-    """Every field of the seed's milestone template, in its order, empty where unknown."""
+    """Every field of the milestone template, in its order, empty where unknown."""
     return {
         "schema_version": 1,
         "id": mid,

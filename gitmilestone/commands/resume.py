@@ -1,6 +1,6 @@
 """The resume point: what you were doing and why, what happened since, and what is ready now.
 
-Shaped as the seed's ResumePoint (session_id, timestamp, active_milestone, current_task,
+Shaped as a ResumePoint (session_id, timestamp, active_milestone, current_task,
 context, progress_snapshot) plus what a resume needs on top. It comes from the latest pause of
 the session, or, where nothing was paused, is derived from the branch, the uncommitted changes
 and the most recent events.

@@ -12,6 +12,7 @@ from gitmilestone.analysis import timeaccount
 from gitmilestone.analysis.risk import Risk, Thresholds, status_alerts
 from gitmilestone.analysis.timeaccount import Key, Spent, TimeRules
 from gitmilestone.commands import sessions
+from gitmilestone.commands.approvals import collect
 from gitmilestone.commands.sessions import Session
 from gitmilestone.commands.taskview import task_list
 from gitmilestone.core import clock
@@ -62,6 +63,7 @@ class Status:
     thresholds: Thresholds
     bar_width: int
     due_soon_days: int
+    approvals: list[dict[str, Any]]  # every phase approval and sign-off, verified
     facts: Mapping[tuple[str, str], TaskFacts]
     spent: Mapping[Key, Spent]
 
@@ -77,6 +79,7 @@ class Status:
                 for m in self.milestones
             ],
             "risk_alerts": [r.as_dict(self.thresholds) for r in self.alerts],
+            "approvals": self.approvals,
         }
 
 
@@ -94,6 +97,7 @@ def status(ws: Workspace) -> Status:
         thresholds,
         int(shown["bar_width"]),
         int(shown["due_soon_days"]),
+        [a.as_dict() for a in collect(ws.store, ws.log.scoped)],
         ws.facts,
         timesheet(ws).by_key if milestones else {},
     )

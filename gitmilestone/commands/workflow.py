@@ -7,12 +7,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gitmilestone.commands import approvals
 from gitmilestone.commands.journal import record
 from gitmilestone.core import clock, phases
 from gitmilestone.core.events import Event
 from gitmilestone.core.model import PHASES, Milestone, Task, phase_weights, task_progress
 from gitmilestone.errors import MilestoneError
 from gitmilestone.git import eventlog
+from gitmilestone.git.verification import Verdict
 from gitmilestone.storage.store import Store
 from gitmilestone.storage.yamledit import Document
 
@@ -39,6 +41,7 @@ class Outcome:
     task_completed: bool = False
     approver: str | None = None
     roles: tuple[str, ...] = ()
+    signature: Verdict | None = None
 
 
 def target(store: Store, ref: str) -> Target:
@@ -59,6 +62,7 @@ def start(store: Store, ref: str, phase: str | None = None) -> Outcome:
     t = _opened(store, ref)
     phase = phase or phases.default_phase("start", t.raw, t.ref)
     phases.check_start(t.ref, t.raw, phase, t.gates)
+    approvals.check_signed_gates(store, t.ref, t.raw, t.gates, phase)
     stamp = clock.seconds()
     updates: dict[str, Any] = {"status": "in_progress", "started_at": stamp}
     task_updates: dict[str, Any] = {"kiro_workflow.current_phase": phase, "current_phase": phase}
@@ -67,7 +71,7 @@ def start(store: Store, ref: str, phase: str | None = None) -> Outcome:
         if not t.raw.get("started_at"):
             task_updates["started_at"] = stamp
     if "current_phase" not in t.raw:
-        del task_updates["current_phase"]  # only keep the seed's copy where the file has it
+        del task_updates["current_phase"]  # a task-level copy is kept only where the file has one
     store.edit(t.milestone, _writer(t.task.id, phase, updates, task_updates))
     record(store, "phase_started", t.milestone.id, t.task.id, phase=phase)
     return Outcome(t.ref, phase, "in_progress", t.gates[PHASES.index(phase)], None)
@@ -90,13 +94,24 @@ def complete(store: Store, ref: str, phase: str | None = None) -> Outcome:
 def approve(store: Store, ref: str, phase: str | None = None) -> Outcome:
     t = _opened(store, ref)
     phase = phase or phases.default_phase("approve", t.raw, t.ref)
-    phases.check_approve(t.ref, t.raw, phase)
     gate = t.gates[PHASES.index(phase)]
-    email = _approver(store)
+    if not _resigning(store, t, gate):
+        phases.check_approve(t.ref, t.raw, phase)
+    email = approver_email(store)
     roles_cfg = (store.config().get("approvals") or {}).get("roles") or {}
     roles = phases.approver_roles(gate, email, roles_cfg)
     if not roles:
         phases.refuse_approver(t.ref, gate, email, roles_cfg)
+    details = {
+        "phase": phase,
+        "gate": gate.name,
+        "criteria": list(gate.criteria),
+        "approver": email,
+        "roles": roles,
+    }
+    event, verdict = approvals.signed_event(
+        store, "phase_approved", (t.milestone.id, t.task.id), details, gate
+    )
     finished = phase == PHASES[-1]
     updates: dict[str, Any] = {
         "status": "approved",
@@ -106,19 +121,17 @@ def approve(store: Store, ref: str, phase: str | None = None) -> Outcome:
     if isinstance(phases.phase_raw(t.raw, phase).get("approval"), Mapping):
         updates["approval.status"] = "approved"
     store.edit(t.milestone, _writer(t.task.id, phase, updates, _task_done() if finished else {}))
-    record(
-        store,
-        "phase_approved",
-        t.milestone.id,
-        t.task.id,
-        phase=phase,
-        gate=gate.name,
-        criteria=list(gate.criteria),
-        approver=email,
-        roles=roles,
-    )
+    approvals.record_signed(store, event)
     nxt = PHASES[PHASES.index(phase) + 1] if not finished else None
-    return Outcome(t.ref, phase, "approved", gate, nxt, finished, email, tuple(roles))
+    return Outcome(t.ref, phase, "approved", gate, nxt, finished, email, tuple(roles), verdict)
+
+
+def _resigning(store: Store, t: Target, gate: phases.Gate) -> bool:
+    """An approved phase of a signed gate may be approved again while no approval of it
+    counts (unsigned, or signed with a key the allowed signers do not list)."""
+    if not gate.signed or phases.status_of(t.raw, gate.phase) != "approved":
+        return False
+    return not approvals.gate_passed(store, t.ref, gate)
 
 
 def _after(phase: str, gate: phases.Gate) -> str | None:
@@ -132,7 +145,7 @@ def _task_done() -> dict[str, Any]:
     return {"status": "completed", "completed_at": clock.seconds()}
 
 
-def _approver(store: Store) -> str:
+def approver_email(store: Store) -> str:
     email = phases.email_of(eventlog.identity(store.paths.root))
     if "@" not in email:
         raise MilestoneError(
@@ -205,6 +218,7 @@ def _is_milestone(store: Store, ref: str) -> bool:
 def view(store: Store, t: Target, events: list[Event]) -> dict[str, Any]:
     """One task's phases: status, gate, deliverables and history, as `--json` prints it."""
     history = {r.phase: r for r in phases.phase_history(events, t.milestone.id, t.task.id)}
+    found = approvals.collect(store, events, t.ref)
     settings = store.settings()
     rows = []
     for p, gate in zip(PHASES, t.gates, strict=True):
@@ -220,6 +234,8 @@ def view(store: Store, t: Target, events: list[Event]) -> dict[str, Any]:
                     _deliverable(store, t, d) for d in phases.deliverables(t.raw, t.task.id, p)
                 ],
                 "history": history[p].as_dict() if p in history else None,
+                "signature_required": gate.signed,
+                "approvals": [a.as_dict() for a in approvals.for_gate(found, t.ref, p)],
             }
         )
     weights = phase_weights(t.milestone, settings)

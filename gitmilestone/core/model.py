@@ -157,7 +157,7 @@ def phase_weights(m: Milestone, settings: Settings) -> Mapping[str, float]:
 
 
 def task_progress(task: Task, weights: Mapping[str, float], phases_enabled: bool = True) -> float:
-    """DESIGN.md: 100 when completed; else phase-weighted when phases are on; else the last
+    """100 when completed; else phase-weighted when phases are on; else the last
     recorded progress; else 0."""
     if task.status == "completed":
         return 100.0

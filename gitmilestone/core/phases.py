@@ -36,6 +36,7 @@ class Gate:
     required: bool
     approvers: tuple[str, ...]  # e-mails or role names; empty: anyone may approve
     criteria: tuple[str, ...]
+    signed: bool = False  # only an approval whose signature verifies passes it
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,16 @@ def gate_for(
         gate is not None,
     )
     approvers = approval.get("approvers") or (gate or {}).get("approvers") or ()
-    return Gate(name, phase, required, tuple(approvers), tuple((gate or {}).get("criteria") or ()))
+    criteria = tuple((gate or {}).get("criteria") or ())
+    return Gate(name, phase, required, tuple(approvers), criteria, signed_gate(gate, config))
+
+
+def signed_gate(gate: Mapping[str, Any] | None, config: Mapping[str, Any]) -> bool:
+    """A gate's `signed`, else the project's approvals.require_signatures (default false)."""
+    own = (gate or {}).get("signed")
+    if own is not None:
+        return bool(own)
+    return bool((config.get("approvals") or {}).get("require_signatures"))
 
 
 def passed(raw_task: Mapping[str, Any], gate: Gate) -> bool:
@@ -125,6 +135,17 @@ def email_of(identity: str) -> str:
     if "<" in identity and identity.endswith(">"):
         return identity[identity.rfind("<") + 1 : -1].strip()
     return identity.strip()
+
+
+def approval_text(a: Mapping[str, Any]) -> str:
+    """`approved by alice@example.com — signature verified`, from an approval's JSON form."""
+    verb = "approved" if a["kind"] == "phase" else "signed off"
+    note = str(a["verification"]["message"])
+    if not a["approver_allowed"]:
+        note += "; not an approver this gate lists"
+    elif not a["verification"]["ok"] and not a["signature_required"]:
+        note += " (not required)"
+    return f"{verb} by {a['approver']} — {note}"
 
 
 # -- the state machine (pure checks) ------------------------------------------------------------

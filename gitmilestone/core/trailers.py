@@ -1,4 +1,4 @@
-"""The trailer vocabulary of DESIGN.md: checking `Milestone:`, `Task:`, `Completes:`,
+"""The trailer vocabulary (docs/concepts.md): checking `Milestone:`, `Task:`, `Completes:`,
 `Progress:`, `Time-Spent:` and `Blocker:` values and turning a commit's trailers into event
 records. Light on purpose: the commit hooks import this module, and not events.py, and it
 imports nothing itself (no re, json, hashlib or typing), because on a slow disk every module
@@ -27,7 +27,7 @@ _ID_CHARS = _ID_START | frozenset("_-")
 
 
 class TrailerError(ValueError):
-    """A milestone trailer whose value does not follow DESIGN.md's syntax."""
+    """A milestone trailer whose value does not follow the trailer syntax."""
 
 
 def is_id(text: str) -> bool:

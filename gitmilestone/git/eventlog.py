@@ -42,7 +42,7 @@ def note_texts(
     if not pairs:
         return {}
     batch = git(root, "cat-file", "--batch", stdin="".join(f"{blob}\n" for blob, _ in pairs))
-    texts = _split_batch(batch.stdout)
+    texts = split_batch(batch.stdout)
     return {commit: text for (_, commit), text in zip(pairs, texts, strict=False)}
 
 
@@ -71,7 +71,7 @@ def attached(events: Iterable[Event], commit: str) -> list[Event]:
     return [e._replace(commit=commit) for e in kept]
 
 
-def _split_batch(out: str) -> Iterable[str]:
+def split_batch(out: str) -> Iterable[str]:
     """Contents from `git cat-file --batch` output (`<sha> <type> <size>\\n<content>\\n`)."""
     data = out.encode("utf-8")
     pos = 0

@@ -1,4 +1,10 @@
-"""What every installed hook runs: `python -m gitmilestone.hooks.run <hook> [args...]`.
+"""What every installed hook runs: `main()`, with the hook's name and git's arguments.
+
+The shim git calls (hooks/shim.sh) starts the Python that installed it, isolated, and puts
+the folder holding the package first on sys.path itself, since -S skips site-packages:
+`python -I -S -c 'import sys; sys.path.insert(0, sys.argv.pop(1)); from
+gitmilestone.hooks.run import main; sys.exit(main())' PKGROOT HOOK [args...]`.
+`python -m gitmilestone.hooks.run HOOK [args...]` runs a hook by hand, for debugging.
 
 Runs on every commit, checkout and merge, so it imports only the standard library until it
 knows there is work to do, and it never breaks the user's git command by accident: an internal

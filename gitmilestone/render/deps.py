@@ -1,4 +1,4 @@
-"""The dependency graph as lines: text, Mermaid, Graphviz dot, the seed's YAML view; ready and
+"""The dependency graph as lines: text, Mermaid, Graphviz dot, the dependencies.yaml view; ready and
 blocked work."""
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from typing import Any
 
 from gitmilestone.analysis.quality import Finding, counts, plural
 from gitmilestone.analysis.report import Section
+from gitmilestone.core import phases
 
 
 def lint_lines(findings: Sequence[Finding], checked: int) -> list[str]:
@@ -49,6 +50,7 @@ def phase_lines(views: Sequence[Mapping[str, Any]]) -> list[str]:
         out.append(f"{v['ref']}  {v['title']}  ({v['progress']:.0f}% by phase weights)")
         for p in v["phases"]:
             out.append("  " + _phase_row(p))
+            out += _approval_lines(p)
             out += [f"             {d['path']} ({d['state']})" for d in p["deliverables"]]
     return out
 
@@ -68,6 +70,42 @@ def _phase_row(p: Mapping[str, Any]) -> str:
         who = ", ".join(p["approvers"]) or "anyone"
         row += f"  gate {p['gate']}: approval by {who}"
     return row.rstrip()
+
+
+def _approval_lines(p: Mapping[str, Any]) -> list[str]:
+    """Each approval with its signature check; a signed gate that no approval opens."""
+    out = [f"             {phases.approval_text(a)}" for a in p.get("approvals") or ()]
+    counted = any(a["counts"] for a in p.get("approvals") or ())
+    if p.get("signature_required") and p["status"] == "approved" and not counted:
+        out.append(f"             gate {p['gate']} stays closed: it needs a signed approval")
+    return out
+
+
+def approval_alert_lines(approvals: Sequence[Mapping[str, Any]]) -> list[str]:
+    """`status`: the approvals that fail their checks, with how to see more."""
+    failed = [a for a in approvals if a["failed"]]
+    if not failed:
+        return []
+    out = ["", "APPROVALS NOT VERIFIED"]
+    for a in failed:
+        where = f"{a['ref']} {a['phase']}" if a["phase"] else a["ref"]
+        out.append(f"  {where}: {phases.approval_text(a)}")
+    return [*out, "  details: git milestone verify"]
+
+
+def verify_lines(approvals: Sequence[Mapping[str, Any]]) -> list[str]:
+    """`verify`: one line per approval or sign-off, then the tally."""
+    if not approvals:
+        return ["No approvals or sign-offs are recorded."]
+    out = []
+    for a in approvals:
+        mark = "FAIL" if a["failed"] else "ok  "
+        where = f"{a['ref']} {a['phase']}" if a["phase"] else a["ref"]
+        at = f"{_short(a['timestamp'])} at {(a['commit'] or 'no commit')[:10]}"
+        out.append(f"{mark} {where} ({a['gate']}): {phases.approval_text(a)}  [{at}]")
+    failed = sum(1 for a in approvals if a["failed"])
+    total = f"{len(approvals)} approval{'s' if len(approvals) != 1 else ''}"
+    return [*out, "", f"{total}, {failed} failed" if failed else f"{total}, all verified"]
 
 
 def _short(stamp: str | None) -> str:

@@ -68,6 +68,10 @@ risks:
   status_alerts: high
 
 approvals:
+  # true: a gate opens only for an approval signed with the approver's git signing key and
+  # verified against .milestones/config/allowed-signers (a gate's own `signed:` overrides
+  # this). false: unsigned approvals count too, with a notice. See docs/approvals.md.
+  require_signatures: false
   # Roles that approval gates may name, each with the git identities (user.email) that act in
   # it, e.g.  architect: [ann@example.com]  or  tech_lead: [bob@example.com, eve@example.com]
   roles: {}
@@ -108,6 +112,7 @@ lint:
     MS015: info     # no resources (team members or skills) identified
     MS016: warning  # no tasks: the milestone is not decomposed
     MS017: error    # a deliverable path leads outside the repository
+    MS018: error    # an approval or sign-off whose signature is missing (where required) or fails
 """
 
 STORAGE_CONFIG = """\

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -53,6 +55,52 @@ def test_demo_repository_has_history_and_a_valid_plan(
     resume = run_cli("resume", "--peek").output
     assert "Checkout endpoint: cart validation done" in resume
     assert "untracked  src/checkout.py" in resume
+
+
+@pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")
+def test_demo_approval_gate_is_signed_with_a_key_inside_its_git_folder(
+    demo: tuple[Path, Result], run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target, _ = demo
+    monkeypatch.chdir(target)
+
+    result = run_cli("verify", "--json")
+
+    assert result.exit_code == 0, result.output
+    (approval,) = json.loads(result.stdout)["approvals"]
+    assert (approval["ref"], approval["phase"]) == ("M-002/task-002", "design")
+    assert approval["verification"]["state"] == "verified"
+    assert approval["signature_required"] is True
+    key = git(target, "config", "user.signingkey").strip()
+    assert Path(key).parent == target / ".git" / "milestones"
+    allowed = (target / ".milestones/config/allowed-signers").read_text()
+    assert "test@example.com ssh-ed25519 " in allowed
+    assert "approved by test@example.com — signature verified" in run_cli("phase", "status").output
+
+
+def test_demo_without_ssh_keygen_records_its_approval_unsigned_with_one_notice(
+    repo: Path,
+    tmp_path: Path,
+    run_cli: Callable[..., Result],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bin_dir = tmp_path / "bin"  # git, and no ssh-keygen
+    bin_dir.mkdir()
+    (bin_dir / "git").symlink_to(shutil.which("git") or "git")
+    monkeypatch.setenv("PATH", str(bin_dir))
+    target = tmp_path / "demo"
+
+    result = run_cli("demo", "--dir", str(target))
+
+    assert result.exit_code == 0, result.output
+    notices = [line for line in result.output.splitlines() if "ssh-keygen" in line]
+    assert notices == [
+        "warning: ssh-keygen is not installed: the demo's approval is recorded unsigned"
+    ]
+    monkeypatch.chdir(target)
+    report = json.loads(run_cli("verify", "--json").stdout)
+    assert report["ok"] is True
+    assert report["approvals"][0]["verification"]["state"] == "unsigned"
 
 
 def test_demo_leaves_the_current_repository_alone(repo: Path, demo: tuple[Path, Result]) -> None:
@@ -116,7 +164,7 @@ def test_demo_works_for_a_new_user_and_gives_the_same_figures_each_run(
     assert first.stdout.replace(str(tmp_path / "one"), "X") == second.stdout.replace(
         str(tmp_path / "two"), "X"
     )
-    assert "Ann Demo" in git(tmp_path / "one", "log", "-1", "--format=%an")
+    assert "@" in git(tmp_path / "one", "log", "-1", "--format=%ae")
     m002 = next(x for x in first.stdout.splitlines() if x.startswith("  M-002"))
     assert "· 4h spent" in m002  # 2 h logged on task-001, the 2 h session on task-002
 

@@ -81,6 +81,8 @@ def test_a_task_walks_through_its_phases_and_progress_follows_the_weights(
         "  [x] architecture_approved",
         "  [x] api_design_validated",
         f"Approved design of {REF}",
+        "notice: approval recorded unsigned (approvals.require_signatures is false): anyone "
+        "can record one under any e-mail; docs/approvals.md shows how to sign",
         f"Next: git milestone phase start {REF} spec",
     ]
     walk(run_cli, "start spec", "complete spec", "approve spec")
