@@ -9,6 +9,7 @@ from typing import Any
 
 from gitmilestone.commands.journal import record
 from gitmilestone.core import clock
+from gitmilestone.core.events import Facts, overlay
 from gitmilestone.core.model import Milestone, Task, next_id, random_suffix
 from gitmilestone.errors import ConflictError, MilestoneError
 from gitmilestone.storage import atomic
@@ -113,9 +114,16 @@ def set_values(store: Store, ref: str, assignments: list[str]) -> Milestone:
         for key, value in pairs:
             doc.set(parse_path(key), parse_value(value))
 
-    store.edit(m, change)
+    store.edit(m, change, plan_check(store))
     record(store, "fields_set", m.id, fields=[k for k, _ in pairs])
     return store.resolve(m.id)
+
+
+def plan_check(store: Store) -> Callable[[Milestone], None]:
+    """What a write must keep true of the whole plan: references resolve, no cycle."""
+    from gitmilestone.commands.check import refuse_broken_plan
+
+    return lambda changed: refuse_broken_plan(store.milestones(), changed)
 
 
 def _split_assignment(text: str) -> tuple[str, str]:
@@ -232,14 +240,18 @@ def add_deliverable(
     return store.resolve(m.id)
 
 
-def complete(store: Store, ref: str, lessons: str, force: bool) -> Milestone:
-    """Mark complete, move to completed/ and append a lessons-learned section."""
+def complete(
+    store: Store, ref: str, lessons: str, force: bool, facts: Facts | None = None
+) -> Milestone:
+    """Mark complete, move to completed/ and append a lessons-learned section. `facts`: the
+    branch's events, so a task a trailer finished counts as finished, as `status` shows it."""
     m = store.resolve(ref)
     if m.location == "completed":
         raise ConflictError(
             f"{m.id} is already completed", "`git milestone list --status completed` shows it"
         )
-    open_tasks = [t.id for t in m.tasks if t.status != "completed"]
+    shown = overlay([m], facts)[0] if facts else m
+    open_tasks = [t.id for t in shown.tasks if t.status != "completed"]
     if open_tasks and not force:
         raise MilestoneError(
             f"{m.id} has {len(open_tasks)} unfinished task(s): {', '.join(open_tasks[:5])}",

@@ -163,6 +163,9 @@ class TaskFacts:
     sources: tuple[str, ...] = ()  # trailer and/or note: where the state shown comes from
 
 
+Facts = Mapping[tuple[str, str], TaskFacts]  # (milestone, task) -> what the events say
+
+
 def task_facts(events: Iterable[Event]) -> dict[tuple[str, str], TaskFacts]:
     """Fold events into per-task facts. Order and duplicates do not change the result."""
     facts: dict[tuple[str, str], TaskFacts] = {}

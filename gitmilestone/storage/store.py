@@ -173,9 +173,15 @@ class Store:
 
     # -- changing --------------------------------------------------------------------------
 
-    def edit(self, m: Milestone, change: Callable[[Document], None]) -> str:
-        """Apply `change` to the file's YAML in place, check the result, write it atomically.
-        Returns the new text; on any error the file is left exactly as it was."""
+    def edit(
+        self,
+        m: Milestone,
+        change: Callable[[Document], None],
+        check: Callable[[Milestone], None] | None = None,
+    ) -> str:
+        """Apply `change` to the file's YAML in place, check the result (and hand the changed
+        milestone to `check`, which raises to refuse it), write it atomically. Returns the new
+        text; on any error the file is left exactly as it was."""
         path = self.paths.root / m.path
         atomic.check_writable(path, m.path)
         old = self.text_of(m)
@@ -194,6 +200,8 @@ class Store:
                 path=m.path,
                 field="id",
             )
+        if check is not None:
+            check(Milestone.from_dict(data, path=m.path, location=m.location))
         if new != old:
             atomic.write_text(path, new, m.path, expected=old)
         self._texts[m.path] = new

@@ -78,3 +78,61 @@ def test_json_lists_each_tasks_effective_state_and_its_source(
     ]
     assert listed[0]["time_spent"] == 1.5
     assert shown["file"]["tasks"][0]["status"] == "pending"  # the raw file, untouched
+
+
+def test_complete_counts_tasks_finished_by_trailers(
+    planned: Path, run_cli: Callable[..., Result]
+) -> None:
+    work(planned, "Login\n\nCompletes: M-001/task-001")
+    work(planned, "Reset\n\nCompletes: M-001/task-002")
+
+    result = run_cli("complete", "M-001", "-m", "Done")
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Completed M-001: moved to .milestones/completed/M-001.yaml")
+
+
+def test_lint_and_phase_judge_the_state_status_shows(
+    planned: Path, run_cli: Callable[..., Result]
+) -> None:
+    work(planned, "Login\n\nCompletes: M-001/task-001")
+
+    lint = json.loads(run_cli("lint", "M-001", "--format", "json").output)
+    ready = run_cli("deps", "--ready").output
+
+    assert "task-001" not in ready  # done by the trailer: not waiting to be started
+    assert lint["checked"] == ["M-001"]
+
+
+# -- a clone without the hooks ---------------------------------------------------------------
+
+HINT = "hint: this clone has no git-milestone hooks"
+
+
+def test_a_clone_without_hooks_is_told_once(
+    planned: Path, tmp_path: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(planned), str(clone))
+    monkeypatch.chdir(clone)
+
+    told = run_cli("status")
+    git(clone, "config", "milestone.suggestInstall", "false")
+    silenced = run_cli("status")
+
+    assert told.exit_code == 0
+    assert told.output.count(HINT) == 1
+    assert HINT not in silenced.output
+    monkeypatch.chdir(planned)
+    assert HINT not in run_cli("status").output  # hooks installed by init
+
+
+def test_the_plan_config_can_silence_the_hint(
+    planned: Path, run_cli: Callable[..., Result]
+) -> None:
+    assert run_cli("uninstall").exit_code == 0
+    assert HINT in run_cli("status").output
+    cfg = planned / ".milestones/config/milestone-config.yaml"
+    cfg.write_text(cfg.read_text() + "hooks:\n  suggest_install: false\n")
+
+    assert HINT not in run_cli("status").output
