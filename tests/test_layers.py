@@ -35,6 +35,7 @@ HOOK_PATH = [
     "hooks/run.py",
     "git/where.py",
     "git/shortids.py",
+    "git/branchwait.py",
     "git/spawn.py",
     "git/runner.py",
     "git/localstate.py",

@@ -237,8 +237,11 @@ def record_event(
     details: dict[str, object] | None = None,
 ) -> None:
     """Record what a command changed as a note event attached to HEAD, as part of the work
-    session open in this work tree, if any."""
+    session open in this work tree, if any; on a branch without a commit of its own yet, it
+    waits for the branch's first commit (see branchwait)."""
+    from gitmilestone.git import branchwait
     from gitmilestone.git.localstate import active_session
+    from gitmilestone.git.where import current_branch
 
     session = active_session(paths.common_dir, paths.git_dir)
     event = new_event(
@@ -249,4 +252,8 @@ def record_event(
         details,
         session_id=session.get("session_id") if session else None,
     )
+    branch = current_branch(str(paths.root))
+    if branch and event.commit and branchwait.shares_head(paths.root, branch):
+        branchwait.wait(paths.common_dir, branch, event.to_json() + "\n")
+        return
     record(paths.root, paths.common_dir, [event])

@@ -149,6 +149,9 @@ def post_commit(args: list[str], stdin: bytes) -> int:
     _, out = git(root, "log", "-1", LOG_DATE, f"--format={fmt}", "HEAD")
     sha, stamp, author, block = out.strip("\n").split("\x1f", 3)
     lines = _pending_lines(root)
+    branch = current_branch(root)
+    waited = _branch_waiting(root, branch)
+    lines += waited
     if any(key in block.lower() for key in KEYS):
         lines += _trailer_lines(sha, stamp, author, block)
     if lines:
@@ -157,6 +160,10 @@ def post_commit(args: list[str], stdin: bytes) -> int:
         )
         if rc == 0:
             _forget_pending(root)
+            if waited and branch:
+                from gitmilestone.git.branchwait import forget
+
+                forget(common_dir(root), branch)
     return 0
 
 
@@ -167,6 +174,16 @@ def _trailer_lines(sha: str, stamp: str, author: str, block: str) -> str:
     for problem in problems:
         print(f"git-milestone: {problem} (not recorded)", file=sys.stderr)
     return "".join(to_json(r) + "\n" for r in records)
+
+
+def _branch_waiting(root: str, branch: str | None) -> str:
+    """Events recorded on this branch before it had a commit of its own (see branchwait)."""
+    shared = common_dir(root)
+    if branch is None or not os.path.isdir(os.path.join(shared, "milestones", "branch-waiting")):
+        return ""
+    from gitmilestone.git.branchwait import read
+
+    return read(shared, branch)
 
 
 def _pending_path(root: str) -> str:
