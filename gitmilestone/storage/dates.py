@@ -10,8 +10,6 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from gitmilestone.errors import InvalidFileError
-
 DATE_PATTERN = "^\\d{4}-\\d{2}-\\d{2}"
 
 
@@ -58,18 +56,3 @@ def _real(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def date_errors(schema_text: bytes, data: Any, text: str, path: str) -> list[InvalidFileError]:
-    from gitmilestone.storage.schema import field_name, line_of
-
-    return [
-        InvalidFileError(
-            f"{value} is not a date in the calendar",
-            "write a real day as YYYY-MM-DD (months 01-12, days that month has)",
-            path=path,
-            line=line_of(text, where),
-            field=field_name(where) or None,
-        )
-        for where, value in bad_dates(data, date_fields(schema_text))
-    ]

@@ -178,9 +178,22 @@ def _child(node: Any, part: Any) -> Any:
 def iter_file_errors(kind: str, data: Any, text: str, path: str) -> Iterator[InvalidFileError]:
     """Every schema violation in file order: sorting by path alone put `priority` (line 20)
     before `tasks[0]` (line 5)."""
-    from gitmilestone.storage.dates import date_errors
-
     errors = [to_file_error(err, text, path, kind) for err in schema_errors(kind, data)]
     if not errors:  # a date of the wrong shape is reported by the schema already
-        errors = date_errors(schema_bytes(kind), data, text, path)
+        errors = _date_errors(kind, data, text, path)
     yield from sorted(errors, key=lambda e: e.line or 0)
+
+
+def _date_errors(kind: str, data: Any, text: str, path: str) -> list[InvalidFileError]:
+    from gitmilestone.storage.dates import bad_dates, date_fields
+
+    return [
+        InvalidFileError(
+            f"{value} is not a date in the calendar",
+            "write a real day as YYYY-MM-DD (months 01-12, days that month has)",
+            path=path,
+            line=line_of(text, where),
+            field=field_name(where) or None,
+        )
+        for where, value in bad_dates(data, date_fields(schema_bytes(kind)))
+    ]

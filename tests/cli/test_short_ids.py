@@ -13,13 +13,14 @@ from click.testing import Result
 
 from tests.conftest import git
 
-README_BLOCK = """Add login endpoint
+README = Path(__file__).resolve().parents[2] / "README.md"
 
-Completes: M-001/task-003
-Progress: M-001/task-004 40
-Time-Spent: 1h30m
-Blocker: waiting for the OAuth client id
-"""
+
+def readme_example() -> str:
+    """The commit message the README's Trailers section shows, letter for letter."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("\n## Trailers\n") :]
+    return section.split("```\n", 2)[1]
 
 
 @pytest.fixture
@@ -58,7 +59,9 @@ def task_states(run_cli: Callable[..., Result]) -> dict[str, tuple[str, int]]:
 def test_the_readme_trailer_block_works_letter_for_letter(
     repo: Path, planned: dict[str, str], run_cli: Callable[..., Result]
 ) -> None:
-    proc = commit(repo, README_BLOCK)
+    example = readme_example()
+    assert "Completes: M-001/task-003\n" in example
+    proc = commit(repo, example)
 
     assert proc.returncode == 0, proc.stderr
     mid, t3, t4 = planned["M-001"], planned["task-003"], planned["task-004"]
