@@ -79,7 +79,11 @@ def log_cmd(
     elif as_json:
         emit_json([json.loads(e.to_json()) for e in found])
     else:
-        emit_lines([_log_line(e) for e in found] or ["No events."])
+        from gitmilestone.commands.factcheck import stray
+
+        unknown = {e.id for e in stray(found, ws.store.milestones())}
+        marks = {True: "  [no such task in the plan]", False: ""}
+        emit_lines([_log_line(e) + marks[e.id in unknown] for e in found] or ["No events."])
 
 
 def _event_types(value: tuple[str, ...]) -> tuple[str, ...]:

@@ -55,7 +55,8 @@ def refuse_broken_plan(plan: list[Milestone], changed: Milestone) -> None:
     milestone or task that does not exist, or a dependency cycle. Problems the plan had
     before are not this change's to fix."""
     after = [changed if m.id == changed.id else m for m in plan]
-    mine = [p for p in _reference_problems(after) if p.path == changed.path]
+    had = {p.message for p in _reference_problems(plan)}
+    mine = [p for p in _reference_problems(after) if p.message not in had]
     if not mine and not _cycle_problems(plan):
         mine = _cycle_problems(after)
     if mine:

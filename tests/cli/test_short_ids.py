@@ -142,3 +142,23 @@ def test_a_branch_named_with_short_ids_adds_the_task(
     trailer = f"Task: {planned['M-001']}/{planned['task-003']}"
     assert trailer in git(repo, "log", "-1", "--format=%B")
     assert task_states(run_cli)["task-003"] == ("in_progress", 0)
+
+
+def test_validate_and_log_flag_a_fact_naming_no_task(
+    repo: Path, planned: dict[str, str], run_cli: Callable[..., Result]
+) -> None:
+    mid = planned["M-001"]
+    (repo / "work.txt").write_text("typo")
+    git(repo, "add", "work.txt")
+    git(repo, "commit", "-q", "--no-verify", "-m", f"Done\n\nCompletes: {mid}/task-099")
+
+    checked = run_cli("validate")
+    logged = run_cli("log", mid)
+
+    assert checked.exit_code == 0
+    assert "warning: commit " in checked.output
+    assert f"Completes: {mid}/task-099 names {mid}/task-099, which is not in the plan" in (
+        checked.output
+    )
+    flagged = [x for x in logged.output.splitlines() if "[no such task in the plan]" in x]
+    assert len(flagged) == 1 and "task-099" in flagged[0]
