@@ -13,6 +13,7 @@ from gitmilestone.core import clock
 from gitmilestone.core.model import today
 from gitmilestone.errors import MilestoneError
 from gitmilestone.git import objects as git
+from gitmilestone.git import runner
 from gitmilestone.git.repo import discover
 from gitmilestone.storage.store import Store
 
@@ -54,6 +55,8 @@ def build_demo(target: Path | None) -> Path:
 def _build(root: Path) -> None:
     git.init_repository(root)
     ensure_identity(root)
+    # A sample to look around in, built without hooks: no hint to install them on each command.
+    runner.git(root, "config", "milestone.suggestInstall", "false")
     store = Store(discover(root))
     plan.init(store)
     cfg = store.paths.milestones / "config" / "milestone-config.yaml"
