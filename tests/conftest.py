@@ -27,7 +27,12 @@ def hermetic_seal(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No user or system git config, fixed identity and dates, our venv's bin on PATH."""
-    home = tmp_path_factory.mktemp("home")
+    seal(monkeypatch, tmp_path_factory.mktemp("home"))
+
+
+def seal(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """hermetic_seal's settings, for a fixture shared by several tests too (built once)."""
+    home.mkdir(parents=True, exist_ok=True)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")

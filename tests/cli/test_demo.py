@@ -9,16 +9,34 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
+from click.testing import CliRunner, Result
 
+from gitmilestone.cli import cli
 from tests.cli.helpers import assert_user_error
-from tests.conftest import git
+from tests.conftest import git, seal
 
 
 @pytest.fixture
-def demo(repo: Path, tmp_path: Path, run_cli: Callable[..., Result]) -> tuple[Path, Result]:
+def demo_here(repo: Path, tmp_path: Path, run_cli: Callable[..., Result]) -> tuple[Path, Result]:
+    """`git milestone demo` run from inside a repository of the user's."""
     target = tmp_path / "demo"
     return target, run_cli("demo", "--dir", str(target))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    """One demo for the tests that only look at it: building one takes seconds."""
+    base = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as mp:
+        seal(mp, base / "home")
+        mp.chdir(base)
+        result = CliRunner().invoke(cli, ["demo", "--dir", str(base / "demo")])
+    return base / "demo", result
+
+
+@pytest.fixture
+def demo(built: tuple[Path, Result], repo: Path) -> tuple[Path, Result]:
+    return built
 
 
 def test_demo_builds_a_repository_and_prints_its_status(demo: tuple[Path, Result]) -> None:
@@ -103,7 +121,9 @@ def test_demo_without_ssh_keygen_records_its_approval_unsigned_with_one_notice(
     assert report["approvals"][0]["verification"]["state"] == "unsigned"
 
 
-def test_demo_leaves_the_current_repository_alone(repo: Path, demo: tuple[Path, Result]) -> None:
+def test_demo_leaves_the_current_repository_alone(
+    repo: Path, demo_here: tuple[Path, Result]
+) -> None:
     assert not (repo / ".milestones").exists()
     assert git(repo, "status", "--porcelain") == ""
     assert git(repo, "rev-list", "--all") == ""
@@ -155,17 +175,17 @@ def _run_demo_as_a_new_user(tmp_path: Path, name: str) -> subprocess.CompletedPr
 
 
 def test_demo_works_for_a_new_user_and_gives_the_same_figures_each_run(
-    repo: Path, tmp_path: Path
+    built: tuple[Path, Result], repo: Path, tmp_path: Path
 ) -> None:
-    first = _run_demo_as_a_new_user(tmp_path, "one")
+    first_dir, first = built
     second = _run_demo_as_a_new_user(tmp_path, "two")
 
-    assert (first.returncode, first.stderr) == (0, ""), first.stderr
-    assert first.stdout.replace(str(tmp_path / "one"), "X") == second.stdout.replace(
+    assert (second.returncode, second.stderr) == (0, ""), second.stderr
+    assert "@" in git(tmp_path / "two", "log", "-1", "--format=%ae")
+    assert first.output.replace(str(first_dir), "X") == second.stdout.replace(
         str(tmp_path / "two"), "X"
     )
-    assert "@" in git(tmp_path / "one", "log", "-1", "--format=%ae")
-    m002 = next(x for x in first.stdout.splitlines() if x.startswith("  M-002"))
+    m002 = next(x for x in second.stdout.splitlines() if x.startswith("  M-002"))
     assert "· 4h spent" in m002  # 2 h logged on task-001, the 2 h session on task-002
 
 
