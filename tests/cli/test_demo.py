@@ -200,3 +200,18 @@ def test_demo_log_shows_each_completion_once(
     completed = [x for x in lines if "task_completed" in x]
     assert len(completed) == 4
     assert all("Completes: M-001/task-00" in x for x in completed)
+
+
+def test_a_demo_that_stops_half_way_says_what_it_left_behind(
+    repo: Path, tmp_path: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "bin"  # no git on PATH: the demo cannot go on after creating the folder
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    target = tmp_path / "demo"
+
+    result = run_cli("demo", "--dir", str(target))
+
+    assert_user_error(result, "the demo stopped half-way", f"what it built so far is in {target}")
+    assert f"rm -rf {target}" in result.output
+    assert target.is_dir()
