@@ -71,12 +71,12 @@ def _check(store: Store, mid: str, shown: str, text: str, draft: Path) -> None:
             field="id",
         )
     from gitmilestone.commands.check import refuse_broken_plan
+    from gitmilestone.commands.plan import readable_plan
 
     location = Path(shown).parent.name
     try:
-        refuse_broken_plan(
-            store.milestones(), Milestone.from_dict(data, path=shown, location=location)
-        )
+        changed = Milestone.from_dict(data, path=shown, location=location)
+        refuse_broken_plan(readable_plan(store), changed)
     except MilestoneError as err:
         err.hint = f"{err.hint}; {keep}"
         raise

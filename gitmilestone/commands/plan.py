@@ -123,7 +123,22 @@ def plan_check(store: Store) -> Callable[[Milestone], None]:
     """What a write must keep true of the whole plan: references resolve, no cycle."""
     from gitmilestone.commands.check import refuse_broken_plan
 
-    return lambda changed: refuse_broken_plan(store.milestones(), changed)
+    return lambda changed: refuse_broken_plan(readable_plan(store), changed)
+
+
+def readable_plan(store: Store) -> list[Milestone]:
+    """Every milestone whose file reads: a broken file elsewhere does not stop this write
+    (validate reports it), and what it refers to is judged as before the change."""
+    try:
+        return store.milestones()
+    except MilestoneError:
+        found = []
+        for path, location in store.files():
+            try:
+                found.append(store.load(path, location))
+            except MilestoneError:
+                continue
+        return found
 
 
 def _split_assignment(text: str) -> tuple[str, str]:
