@@ -75,12 +75,24 @@ class Workspace:
         )
         notes, bad = eventlog.note_events(self.paths.root)
         waiting, unread = eventlog.pending_events(self.paths.common_dir)
+        mine, unread_mine = self._branch_waiting()
+        waiting, unread = waiting + mine, unread + unread_mine
         scoped = merge(trailers, [e for e in notes if in_history(e.commit)], waiting)
         every = merge(trailers, notes, waiting)
         found = problems + bad + unread
         for problem in found:
             self.warn(problem)
         return EventLog(scoped, every, found)
+
+    def _branch_waiting(self) -> tuple[list[Event], list[str]]:
+        """Events recorded on this branch that wait for its first commit: they count here."""
+        from gitmilestone.core.events import parse_note
+        from gitmilestone.git import branchwait
+        from gitmilestone.git.where import current_branch
+
+        branch = current_branch(str(self.paths.root))
+        text = branchwait.read(self.paths.common_dir, branch)
+        return parse_note(text, "", where=str(self.paths.common_dir)) if text else ([], [])
 
     # -- the plan with the facts laid over it ----------------------------------------------
 

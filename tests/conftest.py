@@ -43,6 +43,12 @@ def sealed_env(home: Path) -> dict[str, str]:
     }
 
 
+def seal(mp: pytest.MonkeyPatch, home: Path) -> None:
+    """hermetic_seal's settings, for a fixture shared by several tests (built once)."""
+    home.mkdir(parents=True, exist_ok=True)
+    _seal(mp, home)
+
+
 def _seal(mp: pytest.MonkeyPatch, home: Path) -> None:
     for name, value in sealed_env(home).items():
         mp.setenv(name, value)

@@ -75,6 +75,8 @@ def test_20_commits_in_separate_work_trees_each_keep_their_note(
 ) -> None:
     base(initialized, run_cli)
     assert run_cli("task", "add", "M-001", "Login").exit_code == 0
+    git(initialized, "add", "-A")
+    git(initialized, "commit", "-q", "-m", "Plan the login")  # work trees see the task
     trees = [tmp_path / f"wt{i}" for i in range(N)]
     for i, tree in enumerate(trees):
         git(initialized, "worktree", "add", "-q", "-b", f"b{i}", str(tree))
@@ -90,7 +92,8 @@ def test_20_commits_in_separate_work_trees_each_keep_their_note(
         )
         for i, tree in enumerate(trees)
     ]
-    assert all(p.wait() == 0 for p in procs)
+    outcomes = [(p.wait(), p.stderr.read().decode() if p.stderr else "") for p in procs]
+    assert all(rc == 0 for rc, _ in outcomes), outcomes
 
     notes = eventlog.note_texts(initialized)
     heads = [git(t, "rev-parse", "HEAD").strip() for t in trees]

@@ -34,6 +34,8 @@ HOOK_PATH = [
     "hooks/handlers.py",
     "hooks/run.py",
     "git/where.py",
+    "git/shortids.py",
+    "git/branchwait.py",
     "git/spawn.py",
     "git/runner.py",
     "git/localstate.py",

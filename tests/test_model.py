@@ -313,7 +313,8 @@ def test_completing_every_task_gives_100(items: list[Task], settings: Settings) 
     assert milestone_progress(milestone(*done), settings) == expected
 
 
-@given(groups=st.lists(task_lists, max_size=6), settings=settings)
+# Small milestones: the property is about weighing milestones, not about long task lists.
+@given(groups=st.lists(st.lists(tasks(), max_size=4), max_size=5), settings=settings)
 def test_project_progress_is_a_percentage(groups: list[list[Task]], settings: Settings) -> None:
     ms = [
         Milestone(id=f"M-{i}", title="M", path=f"p{i}", tasks=tuple(g))

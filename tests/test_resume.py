@@ -14,6 +14,7 @@ from gitmilestone.commands import resume, sessions
 from gitmilestone.core.model import Milestone, Settings, Task
 from gitmilestone.errors import ConflictError, NotFoundError
 from gitmilestone.git.repo import discover
+from gitmilestone.git.where import SESSIONS_FILE
 from gitmilestone.storage.store import Store
 from gitmilestone.workspace import Workspace
 from tests.conftest import git
@@ -233,3 +234,19 @@ def test_restore_on_another_branch_is_refused(paused: Path) -> None:
     with pytest.raises(ConflictError, match="taken on branch main") as err:
         resume.restore(store.paths, point)
     assert "git switch main" in err.value.hint
+
+
+def test_restore_after_the_session_was_resumed_elsewhere(
+    paused: Path, run_cli: Callable[..., Result]
+) -> None:
+    # Resumed on another clone: the session is active there, and this work tree holds none.
+    paths = discover(paused)
+    (session,) = sessions.fold(sessions.load_events(paths.root, paths.common_dir))
+    sessions.reopen(paths, session)
+    (paths.common_dir / "milestones" / SESSIONS_FILE).unlink()
+
+    result = run_cli("resume", "--restore", "--peek")
+
+    assert result.exit_code == 0, result.output
+    assert (paused / "README.md").read_text() == "edited\n"
+    assert f"(the snapshot of {session.id}, paused " in result.output

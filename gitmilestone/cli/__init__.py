@@ -190,7 +190,16 @@ def workspace() -> Workspace:
     found = root.meta.get("gitmilestone.workspace")
     if not isinstance(found, Workspace):
         found = root.meta["gitmilestone.workspace"] = Workspace.open(report=_skipped)
+        _suggest_hooks(found, root.invoked_subcommand)
     return found
+
+
+def _suggest_hooks(ws: Workspace, command: str | None) -> None:
+    from gitmilestone.cli.nudge import missing_hooks_hint
+
+    line = missing_hooks_hint(ws, command)
+    if line:
+        click.echo(line, err=True)
 
 
 def _skipped(problem: str) -> None:

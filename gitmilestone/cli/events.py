@@ -78,9 +78,12 @@ def log_cmd(
     elif as_json:
         emit_json([json.loads(e.to_json()) for e in found])
     else:
+        from gitmilestone.commands.factcheck import stray
         from gitmilestone.core.activity import log_line
 
-        emit_lines([log_line(e) for e in found] or ["No events."])
+        unknown = {e.id for e in stray(found, ws.store.milestones())}
+        marks = {True: "  [no such task in the plan]", False: ""}
+        emit_lines([log_line(e) + marks[e.id in unknown] for e in found] or ["No events."])
 
 
 def _event_types(value: tuple[str, ...]) -> tuple[str, ...]:

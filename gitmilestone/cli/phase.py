@@ -129,7 +129,7 @@ def phase_status(ref: str | None, as_json: bool) -> None:
 
     ws = workspace()
     store, found = ws.store, ws.log.scoped
-    views = [view(store, t, found) for t in targets(store, ref, store.milestones())]
+    views = [view(store, t, found) for t in targets(store, ref, ws.plan())]
     if as_json:
         emit_json(views)
     else:

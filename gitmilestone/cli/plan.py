@@ -136,7 +136,8 @@ def complete_cmd(milestone_id: str, lessons: str, force: bool) -> None:
     """
     from gitmilestone.commands.signoff import complete
 
-    m, sign_off = complete(workspace().store, milestone_id, lessons, force)
+    ws = workspace()
+    m, sign_off = complete(ws.store, milestone_id, lessons, force, ws.facts)
     lessons_file = ".milestones/completed/lessons-learned.md"
     click.echo(f"Completed {m.id}: moved to {m.path}; lessons appended to {lessons_file}")
     if sign_off is not None:

@@ -53,7 +53,7 @@ def lint_cmd(ctx: click.Context, milestone_id: str | None, fmt: str, as_json: bo
     from gitmilestone.storage.schema import line_of
 
     store = workspace().store
-    everyone = store.milestones()
+    everyone = workspace().plan()  # the state status shows: trailers and notes laid over
     targets = _targets(store, milestone_id, everyone)
     settings = LintSettings.from_config(store.config())
     by_path = {m.path: m for m in everyone}

@@ -156,16 +156,24 @@ def resume_cmd(session_ref: str | None, restore: bool, peek: bool, as_json: bool
     from dataclasses import asdict
 
     from gitmilestone.commands import resume
+    from gitmilestone.commands.status import work_sessions
 
     store = _opened()
     point = resume.build(workspace(), session_ref)
     data = dict(point.data)
-    restored = asdict(resume.restore(store.paths, point)) if restore else None
+    restored = None
+    if restore:
+        done, owner = resume.restore(store.paths, point, work_sessions(workspace()))
+        restored = {**asdict(done), "session": owner.id, "paused_at": _pause_stamp(owner)}
     data["restored"] = restored
     data["resumed"] = False if peek else _reopen(store, point)
     if restored and data.get("snapshot"):
         data["snapshot"]["worktree"] = "matches" if not restored["conflicts"] else "differs"
     _show(data, as_json)
+
+
+def _pause_stamp(s: Any) -> str | None:
+    return s.last_pause.timestamp if s.last_pause else None
 
 
 def _reopen(store: Store, point: Any) -> bool:

@@ -9,12 +9,14 @@ import click
 
 from gitmilestone.cli import emit_json, emit_lines, workspace
 from gitmilestone.cli.options import color_option, level_option, width_option
+from gitmilestone.errors import MilestoneError
 
 STATUSES = ["planned", "in_progress", "blocked", "completed", "cancelled"]
 PRIORITIES = ["critical", "high", "medium", "low"]
 
 
 if TYPE_CHECKING:
+    from gitmilestone.commands.check import Problem
     from gitmilestone.commands.status import Status
 
 
@@ -130,7 +132,7 @@ def validate_cmd(ctx: click.Context, as_json: bool) -> None:
     """
     from gitmilestone.commands.check import validate
 
-    problems = validate(workspace().store)
+    problems = validate(workspace().store) + _stray_facts()
     if as_json:
         emit_json([p.as_dict() for p in problems])
     elif not problems:
@@ -142,6 +144,23 @@ def validate_cmd(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"  hint: {p.hint}", err=True)
     if any(p.severity == "error" for p in problems):
         ctx.exit(1)
+
+
+def _stray_facts() -> list[Problem]:
+    """Warnings for facts in this branch's history that name no task of the plan."""
+    from gitmilestone.commands.check import Problem
+    from gitmilestone.commands.factcheck import describe, stray
+
+    ws = workspace()
+    try:
+        found = stray(ws.log.scoped, ws.store.milestones())
+    except MilestoneError:  # a plan that does not load is reported by validate itself
+        return []
+    hint = "fix the plan or ignore it: such a fact changes nothing (`git milestone log` marks it)"
+    told = [describe(e) for e in found]
+    return [
+        Problem("warning", where, None, None, what, hint, "unknown-task") for where, what in told
+    ]
 
 
 @click.command("fix-ids")

@@ -50,6 +50,22 @@ def validate(store: Store) -> list[Problem]:
     return problems
 
 
+def refuse_broken_plan(plan: list[Milestone], changed: Milestone) -> None:
+    """Raise the first problem `changed` would bring into the plan: a reference to a
+    milestone or task that does not exist, or a dependency cycle. Problems the plan had
+    before are not this change's to fix."""
+    after = [changed if m.id == changed.id else m for m in plan]
+    had = {p.message for p in _reference_problems(plan)}
+    mine = [p for p in _reference_problems(after) if p.message not in had]
+    if not mine and not _cycle_problems(plan):
+        mine = _cycle_problems(after)
+    if mine:
+        first = mine[0]
+        raise MilestoneError(
+            f"{first.message}; nothing was written", first.hint, path=first.path, field=first.field
+        )
+
+
 def _cycle_problems(loaded: list[Milestone]) -> list[Problem]:
     from gitmilestone.analysis.graph import build
 

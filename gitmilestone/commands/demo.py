@@ -13,6 +13,7 @@ from gitmilestone.core import clock
 from gitmilestone.core.model import today
 from gitmilestone.errors import MilestoneError
 from gitmilestone.git import objects as git
+from gitmilestone.git import runner
 from gitmilestone.git.repo import discover
 from gitmilestone.storage.store import Store
 
@@ -49,8 +50,22 @@ _OWNER = {"M-002": "alice", "M-003": "bob", "M-004": "bob", "M-005": "alice"}
 
 def build_demo(target: Path | None) -> Path:
     root = _prepare(target)
+    try:
+        _build(root)
+    except (MilestoneError, OSError) as err:
+        said = err.message if isinstance(err, MilestoneError) else str(err)
+        raise MilestoneError(
+            f"the demo stopped half-way: {said}; what it built so far is in {root}",
+            f"delete it (rm -rf {root}) and run `git milestone demo` again",
+        ) from None
+    return root
+
+
+def _build(root: Path) -> None:
     git.init_repository(root)
     ensure_identity(root)
+    # A sample to look around in, built without hooks: no hint to install them on each command.
+    runner.git(root, "config", "milestone.suggestInstall", "false")
     store = Store(discover(root))
     plan.init(store)
     cfg = store.paths.milestones / "config" / "milestone-config.yaml"
@@ -67,8 +82,7 @@ def build_demo(target: Path | None) -> Path:
     git.commit_all(root, "Plan milestones M-001 to M-005", _at(start, 0))
     _work(store, root, start)
     _sign_design(store, root, start)
-    _pause_checkout(store, root)
-    return root
+    _pause_checkout(store, root, start)
 
 
 def _prepare(target: Path | None) -> Path:
@@ -164,7 +178,7 @@ def _work(store: Store, root: Path, start: dt.date) -> None:
     for day, ref, status, subject in steps:
         reason = "Waiting for the design review" if status == "blocked" else None
         with clock.dated(_at(start, day)):
-            plan.set_task_status(store, ref, status, reason)
+            plan.set_task_status(store, ref, status, reason, noted=status != "completed")
         trailer = "Completes" if status == "completed" else "Task"
         message = f"{subject}\n\n{trailer}: {ref}\nTime-Spent: 2h\n"
         git.commit_all(root, message, _at(start, day))
@@ -182,15 +196,19 @@ def _sign_design(store: Store, root: Path, start: dt.date) -> None:
     git.commit_all(root, "Approve the checkout design", _at(start, 23) + dt.timedelta(hours=4))
 
 
-def _pause_checkout(store: Store, root: Path) -> None:
-    """Work on the checkout endpoint, interrupted: a resume point with uncommitted work."""
-    sessions.start(store.paths, "M-002", "task-002")
+def _pause_checkout(store: Store, root: Path, start: dt.date) -> None:
+    """Work on the checkout endpoint, interrupted: a resume point with uncommitted work.
+    Dated, two hours from 15:00, so every run shows the same times."""
+    began = _at(start, 23) + dt.timedelta(hours=5)
+    with clock.dated(began):
+        sessions.start(store.paths, "M-002", "task-002")
     api = root / "src" / "checkout.py"
     api.parent.mkdir(exist_ok=True)
     api.write_text("def checkout(cart):\n    validate(cart)\n    # TODO: charge the card\n")
-    sessions.pause(
-        store.paths,
-        "Checkout endpoint: cart validation done, the payment call is next",
-        ["Call the provider adapter from checkout()", "Handle declined cards"],
-        TimeRules.from_config(store.config()),
-    )
+    with clock.dated(began + dt.timedelta(hours=2)):
+        sessions.pause(
+            store.paths,
+            "Checkout endpoint: cart validation done, the payment call is next",
+            ["Call the provider adapter from checkout()", "Handle declined cards"],
+            TimeRules.from_config(store.config()),
+        )

@@ -31,7 +31,8 @@ def sign_the_design_gate(store: Store, when: dt.datetime) -> bool:
     if signed:
         text = cfg.read_text(encoding="utf-8")
         cfg.write_text(text.replace("require_signatures: false", "require_signatures: true"))
-    plan.set_values(store, TASK.split("/")[0], ["tasks.task-002.kiro_workflow.enabled=true"])
+    with clock.dated(when):
+        plan.set_values(store, TASK.split("/")[0], ["tasks.task-002.kiro_workflow.enabled=true"])
     git.commit_all(root, "Turn on phases for the checkout endpoint; sign approvals", when)
     with clock.dated(when + dt.timedelta(hours=1)):
         workflow.start(store, TASK, "design")

@@ -7,6 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from gitmilestone.core.model import Milestone
 from gitmilestone.errors import InvalidFileError, MilestoneError
 from gitmilestone.storage import atomic
 from gitmilestone.storage.store import Store
@@ -69,3 +70,13 @@ def _check(store: Store, mid: str, shown: str, text: str, draft: Path) -> None:
             path=shown,
             field="id",
         )
+    from gitmilestone.commands.check import refuse_broken_plan
+    from gitmilestone.commands.plan import readable_plan
+
+    location = Path(shown).parent.name
+    try:
+        changed = Milestone.from_dict(data, path=shown, location=location)
+        refuse_broken_plan(readable_plan(store), changed)
+    except MilestoneError as err:
+        err.hint = f"{err.hint}; {keep}"
+        raise

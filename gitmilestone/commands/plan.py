@@ -10,6 +10,7 @@ from typing import Any
 from gitmilestone.commands.journal import record
 from gitmilestone.commands.recording import recording
 from gitmilestone.core import clock, phases
+from gitmilestone.core.events import Facts, overlay
 from gitmilestone.core.model import Milestone, Task, next_id, random_suffix
 from gitmilestone.errors import ConflictError, MilestoneError
 from gitmilestone.storage import atomic
@@ -141,8 +142,30 @@ def set_values(store: Store, ref: str, assignments: list[str]) -> Milestone:
             doc.set(parse_path(key), parse_value(value))
 
     with recording(store, "fields_set", m.id, fields=[k for k, _ in pairs]):
-        store.edit(m, change)
+        store.edit(m, change, plan_check(store))
     return store.resolve(m.id)
+
+
+def plan_check(store: Store) -> Callable[[Milestone], None]:
+    """What a write must keep true of the whole plan: references resolve, no cycle."""
+    from gitmilestone.commands.check import refuse_broken_plan
+
+    return lambda changed: refuse_broken_plan(readable_plan(store), changed)
+
+
+def readable_plan(store: Store) -> list[Milestone]:
+    """Every milestone whose file reads: a broken file elsewhere does not stop this write
+    (validate reports it), and what it refers to is judged as before the change."""
+    try:
+        return store.milestones()
+    except MilestoneError:
+        found = []
+        for path, location in store.files():
+            try:
+                found.append(store.load(path, location))
+            except MilestoneError:
+                continue
+        return found
 
 
 def _split_assignment(text: str) -> tuple[str, str]:
@@ -205,9 +228,10 @@ def _dependency_id(store: Store, m: Milestone, ref: str) -> str:
 
 
 def set_task_status(
-    store: Store, ref: str, status: str, reason: str | None = None
+    store: Store, ref: str, status: str, reason: str | None = None, noted: bool = True
 ) -> tuple[Milestone, Task, bool]:
-    """Move a task to `status`. Returns the task and whether anything changed."""
+    """Move a task to `status`. Returns the task and whether anything changed. `noted=False`
+    when the commit about to be made states the change in a trailer: one fact, one event."""
     m, task = store.resolve_task(ref)
     if task.status == status and (reason is None or reason == task.blocked_reason):
         return m, task, False
@@ -222,9 +246,12 @@ def set_task_status(
         updates["blocked_reason"] = None
     kind = {"in_progress": "task_started", "blocked": "task_blocked", "completed": "task_completed"}
     extra = {"blockers_encountered": [reason]} if status == "blocked" and reason else {}
-    with recording(store, kind.get(status, "task_updated"), m.id, **extra) as event:
-        event.task_id = task.id
+    if not noted:  # the caller records the fact itself
         store.edit(m, _task_updater(task.id, updates))
+    else:
+        with recording(store, kind.get(status, "task_updated"), m.id, **extra) as event:
+            event.task_id = task.id
+            store.edit(m, _task_updater(task.id, updates))
     m2, t2 = store.resolve_task(task.id, m.id)
     return m2, t2, True
 
@@ -261,14 +288,18 @@ def add_deliverable(
     return store.resolve(m.id)
 
 
-def complete(store: Store, ref: str, lessons: str, force: bool) -> Milestone:
-    """Mark complete, move to completed/ and append a lessons-learned section."""
+def complete(
+    store: Store, ref: str, lessons: str, force: bool, facts: Facts | None = None
+) -> Milestone:
+    """Mark complete, move to completed/ and append a lessons-learned section. `facts`: the
+    branch's events, so a task a trailer finished counts as finished, as `status` shows it."""
     m = store.resolve(ref)
     if m.location == "completed":
         raise ConflictError(
             f"{m.id} is already completed", "`git milestone list --status completed` shows it"
         )
-    open_tasks = [t.id for t in m.tasks if t.status != "completed"]
+    shown = overlay([m], facts)[0] if facts else m
+    open_tasks = [t.id for t in shown.tasks if t.status != "completed"]
     if open_tasks and not force:
         raise MilestoneError(
             f"{m.id} has {len(open_tasks)} unfinished task(s): {', '.join(open_tasks[:5])}",

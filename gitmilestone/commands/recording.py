@@ -60,6 +60,6 @@ def recording(
     finally:
         store.before_write = None
     if queued:
-        eventlog.flush(store.paths.root, store.paths.common_dir)
+        eventlog.record(store.paths.root, store.paths.common_dir, [])
     else:
         eventlog.record(store.paths.root, store.paths.common_dir, [build(store, pending)])

@@ -301,10 +301,16 @@ def _event_row(e: Event) -> dict[str, Any]:
     }
 
 
-def restore(paths: RepoPaths, point: Point) -> snapshot.Restored:
-    """Bring back the uncommitted work the point's pause saved. Refuses, changing nothing, when
-    there is none, when it is gone, on another branch, or where it would overwrite changes."""
+def restore(
+    paths: RepoPaths, point: Point, found: list[Session] | None = None
+) -> tuple[snapshot.Restored, Session]:
+    """Bring back the uncommitted work the point's pause saved (when the point has no pause,
+    e.g. the session was resumed elsewhere since: the latest snapshot taken on this branch).
+    Returns it and the session it belongs to. Refuses, changing nothing, when there is none,
+    when it is gone, on another branch, or where it would overwrite changes."""
     s = point.session
+    if s is None or s.last_pause is None:
+        s = _latest_snapshot(found or [], sessions.current_branch(paths.root)) or s
     pause = s.last_pause if s else None
     recorded = pause.details.get("snapshot") if pause else None
     if s is None or pause is None:
@@ -328,4 +334,17 @@ def restore(paths: RepoPaths, point: Point) -> snapshot.Restored:
             f"{here or 'a detached HEAD'}",
             f"switch first (`git switch {branch}`), then run `git milestone resume --restore`",
         )
-    return snapshot.restore(paths, s.id, sha)
+    return snapshot.restore(paths, s.id, sha), s
+
+
+def _latest_snapshot(found: list[Session], branch: str | None) -> Session | None:
+    """The session whose last pause saved a snapshot on `branch`, newest first, whatever
+    became of the session since (resumed on another clone, ended)."""
+    saved = [
+        s
+        for s in found
+        if s.last_pause is not None
+        and s.last_pause.details.get("snapshot")
+        and s.last_pause.details.get("branch") == branch
+    ]
+    return max(saved, key=_paused_at, default=None)

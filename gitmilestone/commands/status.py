@@ -14,8 +14,9 @@ from gitmilestone.analysis.timeaccount import Key, Spent, TimeRules
 from gitmilestone.commands import sessions
 from gitmilestone.commands.approvals import collect
 from gitmilestone.commands.sessions import Session
+from gitmilestone.commands.taskview import task_list
 from gitmilestone.core import clock
-from gitmilestone.core.events import Event
+from gitmilestone.core.events import Event, TaskFacts
 from gitmilestone.core.model import (
     Milestone,
     Settings,
@@ -63,12 +64,19 @@ class Status:
     bar_width: int
     due_soon_days: int
     approvals: list[dict[str, Any]]  # every phase approval and sign-off, verified
+    facts: Mapping[tuple[str, str], TaskFacts]
+    spent: Mapping[Key, Spent]
 
     def as_json(self) -> dict[str, Any]:
         return {
             "progress": project_progress(self.milestones, self.settings),
             "milestones": [
-                {**summary(m, self.settings), "time": self.times[m.id]} for m in self.milestones
+                {
+                    **summary(m, self.settings),
+                    "time": self.times[m.id],
+                    "task_list": task_list(m, self.settings, self.facts, self.spent),
+                }
+                for m in self.milestones
             ],
             "risk_alerts": [r.as_dict(self.thresholds) for r in self.alerts],
             "approvals": self.approvals,
@@ -90,6 +98,8 @@ def status(ws: Workspace) -> Status:
         int(shown["bar_width"]),
         int(shown["due_soon_days"]),
         [a.as_dict() for a in collect(ws.store, ws.log.scoped)],
+        ws.facts,
+        timesheet(ws).by_key if milestones else {},
     )
 
 
@@ -104,8 +114,10 @@ def timesheet(ws: Workspace) -> TimeSheet:
 
 
 def _timesheet(ws: Workspace) -> TimeSheet:
-    events = ws.log.every
-    found = work_sessions(ws)
+    """Time reads the facts progress reads (HEAD's history): a commit rewritten or left on
+    another branch adds nothing, and its replacement counts once."""
+    events = ws.log.scoped
+    found = branch_sessions(ws)
     rules = TimeRules.from_config(ws.store.config())
     now = clock.stamp()
     links = timeaccount.linked_commits(events)
@@ -115,6 +127,13 @@ def _timesheet(ws: Workspace) -> TimeSheet:
     )
     by_key = timeaccount.actual_hours(events, found, now, rules, commit_hours, links)
     return TimeSheet(by_key, found, now, rules)
+
+
+def branch_sessions(ws: Workspace) -> list[Session]:
+    """The work sessions whose every event is in HEAD's history: a session paused on an
+    unmerged branch counts there, and on this branch once that branch is merged."""
+    seen = {s.key: s.seq for s in sessions.fold(ws.log.scoped)}
+    return [s for s in work_sessions(ws) if seen.get(s.key) == s.seq]
 
 
 def times(ws: Workspace, milestones: Iterable[Milestone]) -> dict[str, dict[str, Any]]:
@@ -155,9 +174,16 @@ class Shown:
     settings: Settings
     time: dict[str, Any]
     bar_width: int
+    facts: Mapping[tuple[str, str], TaskFacts]
+    spent: Mapping[Key, Spent]
 
     def as_json(self) -> dict[str, Any]:
-        computed = {**summary(self.milestone, self.settings), "time": self.time}
+        listed = task_list(self.milestone, self.settings, self.facts, self.spent)
+        computed = {
+            **summary(self.milestone, self.settings),
+            "time": self.time,
+            "task_list": listed,
+        }
         return {"computed": computed, "file": self.milestone.raw}
 
 
@@ -165,4 +191,5 @@ def show(ws: Workspace, ref: str) -> Shown:
     """One milestone, its facts and time; the other milestone files are not parsed."""
     m = ws.milestone(ref)
     width = int(ws.store.config()["status"]["bar_width"])
-    return Shown(m, ws.store.settings(), times(ws, [m])[m.id], width)
+    spent = timesheet(ws).by_key
+    return Shown(m, ws.store.settings(), times(ws, [m])[m.id], width, ws.facts, spent)

@@ -147,6 +147,10 @@ class TaskFacts:
     progress: float | None = None
     time_spent: float = 0.0
     blockers: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # trailer and/or note: where the state shown comes from
+
+
+Facts = Mapping[tuple[str, str], TaskFacts]  # (milestone, task) -> what the events say
 
 
 def task_facts(events: Iterable[Event]) -> dict[tuple[str, str], TaskFacts]:
@@ -159,7 +163,7 @@ def task_facts(events: Iterable[Event]) -> dict[tuple[str, str], TaskFacts]:
             continue
         f = acc.get((e.milestone_id, e.task_id))
         if f is None:
-            f = acc[(e.milestone_id, e.task_id)] = [False, False, None, 0.0, []]
+            f = acc[(e.milestone_id, e.task_id)] = [False, False, None, 0.0, [], set()]
         kind = e.event_type
         if kind == "task_completed":
             f[0] = True
@@ -171,7 +175,15 @@ def task_facts(events: Iterable[Event]) -> dict[tuple[str, str], TaskFacts]:
             f[3] = round(f[3] + float(e.details.get("time_spent", 0)), 4)
         elif kind == "blocker_reported":
             f[4].extend(e.details.get("blockers_encountered", ()))
-    return {k: TaskFacts(c, s, p, t, tuple(b)) for k, (c, s, p, t, b) in acc.items()}
+        if kind in _STATE_EVENTS:
+            f[5].add(e.source)
+    return {
+        k: TaskFacts(c, s, p, t, tuple(b), tuple(sorted(src)))
+        for k, (c, s, p, t, b, src) in acc.items()
+    }
+
+
+_STATE_EVENTS = frozenset({"task_completed", "task_worked", "task_started", "progress_updated"})
 
 
 def overlay(milestones: Iterable[Any], facts: Mapping[tuple[str, str], TaskFacts]) -> list[Any]:

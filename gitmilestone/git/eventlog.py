@@ -180,7 +180,26 @@ def record(root: Path, common_dir: Path, events: list[Event]) -> str | None:
     recorded or commit made attaches them; a warning says so)."""
     if events:
         queue(common_dir, events)
+    if _held_for_branch(root, common_dir):
+        return None
     return flush(root, common_dir, events[0].commit if events else None)
+
+
+def _held_for_branch(root: Path, common_dir: Path) -> bool:
+    """On a branch with no commit of its own yet (another local branch holds HEAD), the
+    waiting events move to the branch's own file instead of HEAD's note, so they count on
+    this branch only; its first commit attaches them (see branchwait)."""
+    from gitmilestone.git import branchwait
+    from gitmilestone.git.where import current_branch
+
+    branch = current_branch(str(root))
+    if not branch or head(root) is None or not branchwait.shares_head(root, branch):
+        return False
+    taken, lines = notewrite.take(common_dir)
+    if lines.strip():
+        branchwait.wait(common_dir, branch, lines)
+    notewrite.forget(taken)
+    return True
 
 
 def queue(common_dir: Path, events: list[Event]) -> None:
@@ -243,7 +262,8 @@ def record_event(
     details: dict[str, object] | None = None,
 ) -> None:
     """Record what a command changed as a note event attached to HEAD, as part of the work
-    session open in this work tree, if any."""
+    session open in this work tree, if any; on a branch without a commit of its own yet, it
+    waits for the branch's first commit (see record)."""
     from gitmilestone.git.localstate import active_session
 
     session = active_session(paths.common_dir, paths.git_dir)

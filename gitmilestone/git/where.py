@@ -80,20 +80,19 @@ def branch_pattern(root: str) -> str:
 
 
 def branch_refs(root: str, branch: str) -> tuple[str, str | None] | None:
-    """(milestone, task) named by a branch like milestone/M-001/task-003-login."""
+    """(milestone, task) named by a branch like milestone/M-001/task-003-login, with the IDs
+    written out in full: the milestone may be any unique prefix of its ID, the task segment
+    starts with a unique prefix of the task's ID and may go on with words."""
     found = match_branch(branch_pattern(root), branch)
     if found is None:
         return None
-    mid, segment = found
-    path = milestone_file(root, mid)
-    if path is None:
+    from gitmilestone.git.shortids import milestone_ids, milestone_path, pick, task_in_segment
+
+    mid = pick(found[0], milestone_ids(root))
+    path = milestone_path(root, mid) if mid else None
+    if mid is None or path is None:
         return None
-    if not segment:
-        return mid, None
-    with open(path, encoding="utf-8") as fh:
-        ids = [i for i in map(_id_of_line, fh) if i]
-    fits = [i for i in ids if segment == i or segment.startswith(i + "-")]
-    return mid, max(fits, key=len) if fits else None
+    return mid, task_in_segment(path, found[1]) if found[1] else None
 
 
 def match_branch(pattern: str, branch: str) -> tuple[str, str | None] | None:
@@ -117,14 +116,3 @@ def match_branch(pattern: str, branch: str) -> tuple[str, str | None] | None:
             return None
         found[name] = value
     return (found["milestone"], found.get("task")) if "milestone" in found else None
-
-
-def _id_of_line(line: str) -> str | None:
-    """The ID on a YAML line like `  - id: task-003  # comment`, else None."""
-    text = line.strip().removeprefix("-").strip()
-    if not text.startswith("id:"):
-        return None
-    value = text[3:].split("#", 1)[0].strip().strip("'\"")
-    from gitmilestone.core.trailers import is_id
-
-    return value if is_id(value) else None

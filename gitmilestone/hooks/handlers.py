@@ -32,8 +32,9 @@ LINKING = ("Milestone", "Task", "Completes", "Progress")
 
 
 def commit_msg(args: list[str], stdin: bytes) -> int:
-    """Reject a malformed or unknown milestone trailer; add Task:/Milestone: from the branch
-    or the active work session when the message names no milestone itself."""
+    """Reject a malformed milestone trailer or one naming an unknown or ambiguous milestone or
+    task; write short IDs out in full; add Task:/Milestone: from the branch or the active work
+    session when the message names no milestone itself."""
     root = plan_root()
     if root is None or not args:
         return 0
@@ -43,15 +44,22 @@ def commit_msg(args: list[str], stdin: bytes) -> int:
     trailers: list[tuple[str, str]] = []
     if any(key in lowered for key in KEYS):  # the common commit names none: no git call
         trailers = _message_trailers(root, msg)
+    written: list[tuple[str, str, str]] = []
     for key, value in trailers:
-        problem = _trailer_problem(root, key, value)
-        if problem:
-            print(f"git-milestone: commit rejected: {problem}", file=sys.stderr)
+        try:
+            full = _full_value(root, key, value)
+        except ValueError as err:  # TrailerError names the trailer; Unresolved the ID only
+            said = str(err) if str(err).startswith(key) else f"{key}: {value}: {err}"
+            print(f"git-milestone: commit rejected: {said}", file=sys.stderr)
             print(
                 "hint: fix the trailer (see `git milestone --help`), or commit with --no-verify",
                 file=sys.stderr,
             )
             return 1
+        if full != value:
+            written.append((key, value, full))
+    if written:
+        _write_full_ids(msg, written)
     if not any(k in LINKING for k, _ in trailers):
         _add_context_trailer(root, msg)
     return 0
@@ -64,16 +72,39 @@ def _message_trailers(root: str, msg: str) -> list[tuple[str, str]]:
     return ours(parse_trailer_block(parsed))
 
 
-def _trailer_problem(root: str, key: str, value: str) -> str | None:
-    from gitmilestone.core.trailers import TrailerError, check_trailer
+def _full_value(root: str, key: str, value: str) -> str:
+    """The trailer's value with its milestone and task IDs written out in full; raises
+    ValueError when the trailer is malformed or names no milestone or task (or several)."""
+    from gitmilestone.core.trailers import check_trailer
 
-    try:
-        parts = check_trailer(key, value)
-    except TrailerError as err:
-        return str(err)
-    if key in LINKING and milestone_file(root, parts[0]) is None:
-        return f"{key}: {value}: there is no milestone {parts[0]} in .milestones/"
-    return None
+    parts = check_trailer(key, value)
+    if key not in LINKING:
+        return value
+    from gitmilestone.git.shortids import full_ref
+
+    mid, task = full_ref(root, parts[0], None if key == "Milestone" else parts[1])
+    typed, _, rest = value.strip().partition(" ")
+    ref = mid if task is None else f"{mid}/{task}"
+    if ref == typed:
+        return value
+    return f"{ref} {rest}" if rest else ref
+
+
+def _write_full_ids(msg: str, written: list[tuple[str, str, str]]) -> None:
+    """Replace each trailer's value in the message file (its last line with that key and
+    value) and say so in one line: history keeps full IDs, unambiguous whatever is added."""
+    with open(msg, encoding="utf-8") as fh:
+        lines = fh.read().split("\n")
+    for key, old, new in written:
+        for n in range(len(lines) - 1, -1, -1):
+            name, sep, rest = lines[n].partition(":")
+            if sep and name.strip().lower() == key.lower() and rest.strip() == old:
+                lines[n] = f"{name}: {new}"
+                break
+    with open(msg, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines))
+    said = ", ".join(f"{old.split()[0]} -> {new.split()[0]}" for _, old, new in written)
+    print(f"git-milestone: wrote the full IDs in the message: {said}", file=sys.stderr)
 
 
 def _add_context_trailer(root: str, msg: str) -> None:
@@ -125,10 +156,17 @@ def post_commit(args: list[str], stdin: bytes) -> int:
 
     common = os.environ.get("GIT_COMMON_DIR") or common_dir(root)
     taken, lines = notewrite.take(common)
+    branch = current_branch(root)
+    waited = _branch_waiting(root, branch)  # recorded before the branch had a commit
+    lines += waited
     if any(key in block.lower() for key in KEYS):
         lines += _trailer_lines(sha, stamp, author, block)
     if lines.strip() and notewrite.append_note(_quiet_git(root), sha, lines) is not None:
         notewrite.queue(common, lines)  # kept for the next event or commit
+    elif waited and branch:
+        from gitmilestone.git.branchwait import forget
+
+        forget(common, branch)
     notewrite.forget(taken)
     return 0
 
@@ -149,6 +187,16 @@ def _trailer_lines(sha: str, stamp: str, author: str, block: str) -> str:
     for problem in problems:
         print(f"git-milestone: {problem} (not recorded)", file=sys.stderr)
     return "".join(to_json(r) + "\n" for r in records)
+
+
+def _branch_waiting(root: str, branch: str | None) -> str:
+    """Events recorded on this branch before it had a commit of its own (see branchwait)."""
+    shared = common_dir(root)
+    if branch is None or not os.path.isdir(os.path.join(shared, "milestones", "branch-waiting")):
+        return ""
+    from gitmilestone.git.branchwait import read
+
+    return read(shared, branch)
 
 
 def post_checkout(args: list[str], stdin: bytes) -> int:

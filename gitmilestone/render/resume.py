@@ -183,6 +183,9 @@ def restored_lines(r: Mapping[str, Any]) -> list[str]:
         return ["The work tree already holds the snapshot: nothing to restore."]
     files = r["files"]
     lines = [f"Restored {len(files)} file{'s' if len(files) != 1 else ''} from {r['commit'][:10]}"]
+    if r.get("session"):
+        when = str(r.get("paused_at") or "")[:16].replace("T", " ")
+        lines[0] += f" (the snapshot of {r['session']}, paused {when})"
     if not r["index_kept"]:
         lines.append("  the staged part no longer applies on top of HEAD: all of it is unstaged")
     if r["conflicts"]:

@@ -260,6 +260,8 @@ def iter_file_errors(kind: str, data: Any, text: str, path: str) -> Iterator[Inv
     before `tasks[0]` (line 5)."""
     errors = [to_file_error(err, text, path, kind) for err in schema_errors(kind, data)]
     errors += [not_finite(where, text, path) for where in non_finite(data)]
+    if not errors:  # a date of the wrong shape is reported by the schema already
+        errors = _date_errors(kind, data, text, path)
     yield from sorted(errors, key=lambda e: e.line or 0)
 
 
@@ -285,3 +287,18 @@ def not_finite(where: list[Any], text: str, path: str) -> InvalidFileError:
         line=line_of(text, where),
         field=field_name(where),
     )
+
+
+def _date_errors(kind: str, data: Any, text: str, path: str) -> list[InvalidFileError]:
+    from gitmilestone.storage.dates import bad_dates, date_fields
+
+    return [
+        InvalidFileError(
+            f"{value} is not a date in the calendar",
+            "write a real day as YYYY-MM-DD (months 01-12, days that month has)",
+            path=path,
+            line=line_of(text, where),
+            field=field_name(where) or None,
+        )
+        for where, value in bad_dates(data, date_fields(schema_bytes(kind)))
+    ]

@@ -15,6 +15,7 @@ from gitmilestone.core.model import Milestone, Settings, Task
 from gitmilestone.core.trailers import is_id
 from gitmilestone.errors import InvalidFileError, MilestoneError, NotFoundError
 from gitmilestone.git.repo import RepoPaths, discover
+from gitmilestone.git.shortids import names
 from gitmilestone.storage import atomic, index, schema, tiers
 from gitmilestone.storage.templates import CONFIG_FILES
 from gitmilestone.storage.yamledit import Document
@@ -266,23 +267,35 @@ class Store:
 
     # -- changing --------------------------------------------------------------------------
 
-    def edit(self, m: Milestone, change: Callable[[Document], None]) -> str:
-        """Apply `change` to the file's YAML in place, check the result, write it atomically.
-        Returns the new text; on any error the file is left exactly as it was. When another
-        writer changed the file since this command read it, `change` is applied to the text
-        that writer left: the file is locked while it is read, changed and written."""
+    def edit(
+        self,
+        m: Milestone,
+        change: Callable[[Document], None],
+        check: Callable[[Milestone], None] | None = None,
+    ) -> str:
+        """Apply `change` to the file's YAML in place, check the result (and hand the changed
+        milestone to `check`, which raises to refuse it), write it atomically. Returns the new
+        text; on any error the file is left exactly as it was. When another writer changed the
+        file since this command read it, `change` is applied to the text that writer left: the
+        file is locked while it is read, changed and written."""
         path = self.paths.root / m.path
         atomic.check_writable(path, m.path)
         with atomic.locked(path, m.path):
             old = self.read_text(path)
-            new = self._changed(m, change, old)
+            new = self._changed(m, change, old, check)
             if new != old:
                 atomic.replace(path, new, before=self.before_write)
         self._texts[m.path] = new
         self._milestones = None
         return new
 
-    def _changed(self, m: Milestone, change: Callable[[Document], None], old: str) -> str:
+    def _changed(
+        self,
+        m: Milestone,
+        change: Callable[[Document], None],
+        old: str,
+        check: Callable[[Milestone], None] | None = None,
+    ) -> str:
         doc = Document(old)
         try:
             change(doc)
@@ -298,6 +311,8 @@ class Store:
                 path=m.path,
                 field="id",
             )
+        if check is not None:
+            check(Milestone.from_dict(data, path=m.path, location=m.location))
         return new
 
     def write_new(self, path: Path, text: str) -> None:
@@ -366,7 +381,7 @@ def _pick(ref: str, items: Iterable[T], key: Callable[[T], str]) -> T | None:
     exact = [i for i in items if key(i) == ref]
     if exact:
         return exact[0]
-    prefixed = [i for i in items if key(i).startswith(ref + "-")]
+    prefixed = [i for i in items if names(ref, key(i))]  # the rule trailers follow too
     return prefixed[0] if len(prefixed) == 1 else None
 
 

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from click.testing import Result
 
+from gitmilestone.storage.schema import parse_value
+from gitmilestone.storage.yamledit import Document, parse_path
+
 ACTIVE = ".milestones/active"
 COMPLETED = ".milestones/completed"
 
@@ -59,3 +62,13 @@ def write_editor(folder: Path, name: str = "editor.py", script: str = EDITOR_SCR
     path = folder / name
     path.write_text(script, encoding="utf-8")
     return f"{sys.executable} {path}"
+
+
+def write_unchecked(repo: Path, mid: str, *assignments: str) -> None:
+    """Change a file as a hand edit or a merge would: `set` refuses to write a broken plan."""
+    path = ms_file(repo, mid)
+    doc = Document(path.read_text())
+    for assignment in assignments:
+        key, _, value = assignment.partition("=")
+        doc.set(parse_path(key), parse_value(value))
+    path.write_text(doc.dump())

@@ -11,7 +11,7 @@ import yaml
 from click.testing import Result
 
 from tests.analysis.plans import build_cli_plan
-from tests.cli.helpers import assert_user_error
+from tests.cli.helpers import assert_user_error, write_unchecked
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def test_disagreeing_enables_is_a_warning(plan: Path, run_cli: Callable[..., Res
 
 
 def test_unknown_required_milestone(plan: Path, run_cli: Callable[..., Result]) -> None:
-    run_cli("set", "M-003", "dependencies.requires=[M-404]")
+    write_unchecked(plan, "M-003", "dependencies.requires=[M-404]")
 
     lines = assert_user_error(run_cli("deps"), "M-003 requires unknown milestone 'M-404'")
     assert lines[0].startswith(

@@ -10,7 +10,7 @@ import pytest
 from click.testing import Result
 
 from tests.analysis.plans import build_cli_plan
-from tests.cli.helpers import assert_user_error, ms_file
+from tests.cli.helpers import assert_user_error, ms_file, write_unchecked
 
 FROM = ("--from", "2026-11-02")
 
@@ -179,7 +179,7 @@ def test_pert_odds_in_the_schedule(plan: Path, run_cli: Callable[..., Result]) -
 def test_cycle_is_an_error(
     plan: Path, run_cli: Callable[..., Result], snapshot: Callable[[Path], dict[str, bytes]]
 ) -> None:
-    run_cli("set", "M-001", "dependencies.requires=[M-002]")
+    write_unchecked(plan, "M-001", "dependencies.requires=[M-002]")
     before = snapshot(plan)
     for command in ("critical-path", "schedule", "deps"):
         lines = assert_user_error(run_cli(command), "dependency cycle: M-001 -> M-002 -> M-001")

@@ -1,27 +1,46 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
+from click.testing import CliRunner, Result
 
+from gitmilestone.cli import cli
 from tests.cli.helpers import assert_user_error
-from tests.conftest import git
+from tests.conftest import git, seal
 
 
 @pytest.fixture
-def demo(repo: Path, tmp_path: Path, run_cli: Callable[..., Result]) -> tuple[Path, Result]:
+def demo_here(repo: Path, tmp_path: Path, run_cli: Callable[..., Result]) -> tuple[Path, Result]:
+    """`git milestone demo` run from inside a repository of the user's."""
     target = tmp_path / "demo"
     return target, run_cli("demo", "--dir", str(target))
 
 
-def test_demo_builds_a_repository_and_ends_with_its_dashboard(
-    demo: tuple[Path, Result],
-) -> None:
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    """One demo for the tests that only look at it: building one takes seconds."""
+    base = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as mp:
+        seal(mp, base / "home")
+        mp.chdir(base)
+        result = CliRunner().invoke(cli, ["demo", "--dir", str(base / "demo")])
+    return base / "demo", result
+
+
+@pytest.fixture
+def demo(built: tuple[Path, Result], repo: Path) -> tuple[Path, Result]:
+    return built
+
+
+def test_demo_builds_a_repository_and_ends_with_its_dashboard(demo: tuple[Path, Result]) -> None:
     target, result = demo
 
     assert result.exit_code == 0, result.output
@@ -108,7 +127,9 @@ def test_demo_without_ssh_keygen_records_its_approval_unsigned_with_one_notice(
     assert report["approvals"][0]["verification"]["state"] == "unsigned"
 
 
-def test_demo_leaves_the_current_repository_alone(repo: Path, demo: tuple[Path, Result]) -> None:
+def test_demo_leaves_the_current_repository_alone(
+    repo: Path, demo_here: tuple[Path, Result]
+) -> None:
     assert not (repo / ".milestones").exists()
     assert git(repo, "status", "--porcelain") == ""
     assert git(repo, "rev-list", "--all") == ""
@@ -142,3 +163,70 @@ def test_demo_without_dir_uses_a_new_temp_folder(
     assert built.name.startswith("git-milestone-demo-")
     assert f"Demo repository: {built.resolve()}" in result.output
     assert (built / ".milestones/active/M-002.yaml").is_file()
+
+
+def _run_demo_as_a_new_user(tmp_path: Path, name: str) -> subprocess.CompletedProcess[str]:
+    """`git milestone demo` with a fresh HOME and no git identity anywhere."""
+    home = tmp_path / f"home-{name}"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_AUTHOR", "GIT_COMMITTER"))}
+    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), GIT_CONFIG_NOSYSTEM="1")
+    return subprocess.run(
+        ["git", "milestone", "demo", "--dir", str(tmp_path / name)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+
+def test_demo_works_for_a_new_user_and_gives_the_same_figures_each_run(
+    built: tuple[Path, Result], repo: Path, tmp_path: Path
+) -> None:
+    first_dir, first = built
+    second = _run_demo_as_a_new_user(tmp_path, "two")
+
+    assert (second.returncode, second.stderr) == (0, ""), second.stderr
+    assert "@" in git(tmp_path / "two", "log", "-1", "--format=%ae")
+
+    def figures(output: str, where: Path) -> str:
+        """The output without what differs by design: the folder, and who is named as the
+        author of the activity (the test's identity, or the demo's own for a new user)."""
+        text = output.replace(str(where), "X").replace("test@example.com", "ME")
+        text = text.replace("demo@git-milestone.invalid", "ME")
+        return re.sub(r" \((Test User|git-milestone demo)\)$", "", text, flags=re.M)
+
+    assert figures(first.output, first_dir) == figures(second.stdout, tmp_path / "two")
+    status = subprocess.run(
+        ["git", "milestone", "status"], cwd=tmp_path / "two", capture_output=True, text=True
+    ).stdout
+    m002 = next(x for x in status.splitlines() if x.startswith("  M-002"))
+    assert "· 4h spent" in m002  # 2 h logged on task-001, the 2 h session on task-002
+
+
+def test_demo_log_shows_each_completion_once(
+    demo: tuple[Path, Result], run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target, _ = demo
+    monkeypatch.chdir(target)
+
+    lines = run_cli("log", "M-001").output.splitlines()
+
+    completed = [x for x in lines if "task_completed" in x]
+    assert len(completed) == 4
+    assert sorted(x.split()[3] for x in completed) == [f"M-001/task-00{i}" for i in range(1, 5)]
+
+
+def test_a_demo_that_stops_half_way_says_what_it_left_behind(
+    repo: Path, tmp_path: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "bin"  # no git on PATH: the demo cannot go on after creating the folder
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    target = tmp_path / "demo"
+
+    result = run_cli("demo", "--dir", str(target))
+
+    assert_user_error(result, "the demo stopped half-way", f"what it built so far is in {target}")
+    assert f"rm -rf {target}" in result.output
+    assert target.is_dir()
