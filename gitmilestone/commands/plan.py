@@ -10,6 +10,7 @@ from typing import Any
 from gitmilestone.commands.journal import record
 from gitmilestone.core import clock, phases
 from gitmilestone.core.model import Milestone, Task, next_id, random_suffix
+from gitmilestone.core.phase_defaults import new_task_phases
 from gitmilestone.errors import ConflictError, MilestoneError
 from gitmilestone.storage import atomic
 from gitmilestone.storage.schema import parse_value
@@ -157,7 +158,7 @@ class NewTask:
     hours: float | None = None
     assigned_to: str | None = None
     depends: tuple[str, ...] = ()
-    phases: bool = False
+    phases: bool | None = None  # None: as the milestone or the project configures
     skills: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
 
@@ -180,8 +181,9 @@ def add_task(store: Store, ref: str, spec: NewTask) -> tuple[Milestone, Task]:
     }
     task |= {"assigned_to": spec.assigned_to, "dependencies": depends}
     task |= {k: list(v) for k, v in (("skills", spec.skills), ("labels", spec.labels)) if v}
-    if spec.phases:
-        task["kiro_workflow"] = phases.phase_template()
+    active = new_task_phases(m.raw, store.config(), spec.phases)
+    if active is not None:
+        task["kiro_workflow"] = phases.phase_template(active)
     store.edit(m, lambda doc: doc.append(["tasks"], task))
     record(store, "task_added", m.id, tid, notes=spec.title)
     return store.resolve_task(tid, m.id)

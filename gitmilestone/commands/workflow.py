@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gitmilestone.commands import approvals
+from gitmilestone.commands import approvals, phase_deliverables
 from gitmilestone.commands.journal import record
 from gitmilestone.core import clock, phases
 from gitmilestone.core.events import Event
@@ -72,7 +72,12 @@ def start(store: Store, ref: str, phase: str | None = None) -> Outcome:
             task_updates["started_at"] = stamp
     if "current_phase" not in t.raw:
         del task_updates["current_phase"]  # a task-level copy is kept only where the file has one
+    extra = phase_deliverables.defaults(store.config(), t.raw, t.task.id, phase)
+    if extra:
+        listed = phases.phase_raw(t.raw, phase).get("deliverables") or []
+        updates["deliverables"] = [*listed, *extra]
     store.edit(t.milestone, _writer(t.task.id, phase, updates, task_updates))
+    phase_deliverables.make_folder(store, t.task.id, phase)
     record(store, "phase_started", t.milestone.id, t.task.id, phase=phase)
     return Outcome(t.ref, phase, "in_progress", t.gates[PHASES.index(phase)], None)
 

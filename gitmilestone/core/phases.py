@@ -344,9 +344,13 @@ def phase_history(events: Iterable[Event], milestone_id: str, task_id: str) -> l
 PHASE_APPROVAL = {"design": True, "spec": True, "task": False, "execute": False}
 
 
-def phase_template() -> dict[str, Any]:
-    """The kiro_workflow block of a task that goes through the phases, all pending."""
+def phase_template(active: Iterable[str] = PHASES) -> dict[str, Any]:
+    """The kiro_workflow block of a task that goes through the phases: those in `active`
+    pending, the others skipped (a skipped phase passes its gate and counts as done)."""
+    wanted = set(active)
     phases = {
-        p: {"status": "pending", "approval_required": req} for p, req in PHASE_APPROVAL.items()
+        p: {"status": "pending" if p in wanted else "skipped", "approval_required": req}
+        for p, req in PHASE_APPROVAL.items()
     }
-    return {"enabled": True, "current_phase": "design", "phases": phases}
+    first = next((p for p in PHASES if p in wanted), PHASES[0])
+    return {"enabled": True, "current_phase": first, "phases": phases}
