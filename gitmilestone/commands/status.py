@@ -24,6 +24,7 @@ from gitmilestone.core.model import (
     project_progress,
     task_counts,
 )
+from gitmilestone.core.phases import milestone_phases
 from gitmilestone.workspace import Workspace
 
 
@@ -63,12 +64,14 @@ class Status:
     bar_width: int
     due_soon_days: int
     approvals: list[dict[str, Any]]  # every phase approval and sign-off, verified
+    phases: dict[str, dict[str, Any]]  # milestone id -> phases.milestone_phases
 
     def as_json(self) -> dict[str, Any]:
         return {
             "progress": project_progress(self.milestones, self.settings),
             "milestones": [
-                {**summary(m, self.settings), "time": self.times[m.id]} for m in self.milestones
+                {**summary(m, self.settings), "time": self.times[m.id], "phases": self.phases[m.id]}
+                for m in self.milestones
             ],
             "risk_alerts": [r.as_dict(self.thresholds) for r in self.alerts],
             "approvals": self.approvals,
@@ -90,6 +93,7 @@ def status(ws: Workspace) -> Status:
         int(shown["bar_width"]),
         int(shown["due_soon_days"]),
         [a.as_dict() for a in collect(ws.store, ws.log.scoped)],
+        {m.id: milestone_phases(m, ws.log.scoped) for m in milestones},
     )
 
 
@@ -153,9 +157,11 @@ class Shown:
     settings: Settings
     time: dict[str, Any]
     bar_width: int
+    phases: dict[str, Any]  # phases.milestone_phases
 
     def as_json(self) -> dict[str, Any]:
         computed = {**summary(self.milestone, self.settings), "time": self.time}
+        computed["phases"] = self.phases
         return {"computed": computed, "file": self.milestone.raw}
 
 
@@ -163,4 +169,5 @@ def show(ws: Workspace, ref: str) -> Shown:
     """One milestone, its facts and time; the other milestone files are not parsed."""
     m = ws.milestone(ref)
     width = int(ws.store.config()["status"]["bar_width"])
-    return Shown(m, ws.store.settings(), times(ws, [m])[m.id], width)
+    found = milestone_phases(m, ws.log.scoped)
+    return Shown(m, ws.store.settings(), times(ws, [m])[m.id], width, found)
