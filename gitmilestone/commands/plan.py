@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gitmilestone.commands import plan_facts
 from gitmilestone.commands.journal import record
 from gitmilestone.core import clock, phases
 from gitmilestone.core.model import Milestone, Task, next_id, random_suffix
@@ -139,7 +140,11 @@ def set_values(store: Store, ref: str, assignments: list[str]) -> Milestone:
 
     store.edit(m, change)
     record(store, "fields_set", m.id, fields=[k for k, _ in pairs])
-    return store.resolve(m.id)
+    after = store.resolve(m.id)
+    plan_facts.record_dependencies(
+        store, m.id, plan_facts.requires(m.raw), plan_facts.requires(after.raw)
+    )
+    return after
 
 
 def _split_assignment(text: str) -> tuple[str, str]:
@@ -210,11 +215,12 @@ def set_task_status(
         updates["started_at"] = clock.seconds()
     if status == "completed":
         updates["completed_at"] = clock.seconds()
+    started = plan_facts.start_updates(m) if status in ("in_progress", "completed") else {}
     if status == "blocked":
         updates["blocked_reason"] = reason or "blocked"
     elif task.blocked_reason:
         updates["blocked_reason"] = None
-    store.edit(m, _task_updater(task.id, updates))
+    store.edit(m, _task_updater(task.id, updates, started))
     kind = {"in_progress": "task_started", "blocked": "task_blocked", "completed": "task_completed"}
     extra = {"blockers_encountered": [reason]} if status == "blocked" and reason else {}
     record(store, kind.get(status, "task_updated"), m.id, task.id, **extra)
@@ -222,10 +228,14 @@ def set_task_status(
     return m2, t2, True
 
 
-def _task_updater(task_id: str, updates: dict[str, Any]) -> Callable[[Document], None]:
+def _task_updater(
+    task_id: str, updates: dict[str, Any], milestone: dict[str, Any] | None = None
+) -> Callable[[Document], None]:
     def change(doc: Document) -> None:
         for key, value in updates.items():
             doc.set(["tasks", task_id, key], value)
+        for key, value in (milestone or {}).items():
+            doc.set([*key.split(".")], value)
 
     return change
 
