@@ -261,8 +261,11 @@ def add_deliverable(
     return store.resolve(m.id)
 
 
-def complete(store: Store, ref: str, lessons: str, force: bool) -> Milestone:
-    """Mark complete, move to completed/ and append a lessons-learned section."""
+def complete(
+    store: Store, ref: str, lessons: str, force: bool, actuals: list[str] | None = None
+) -> Milestone:
+    """Mark complete, move to completed/ and append a lessons-learned section (with the
+    `actuals` lines, see commands/lessons.py)."""
     m = store.resolve(ref)
     if m.location == "completed":
         raise ConflictError(
@@ -285,7 +288,7 @@ def complete(store: Store, ref: str, lessons: str, force: bool) -> Milestone:
     store.parse("milestone", text, store.paths.rel(dst))
     _lessons_file(store)  # refuse a bad lessons file before anything moves
     atomic.move(src, dst, text, m.path, store.paths.rel(dst))
-    _append_lessons(store, m, stamp, lessons, open_tasks)
+    _append_lessons(store, m, stamp, lessons, open_tasks, actuals or [])
     record(store, "milestone_completed", m.id, progress_percentage=100, notes=lessons.strip())
     store.reload()
     return store.resolve(m.id)
@@ -298,7 +301,12 @@ def _lessons_file(store: Store) -> Path:
 
 
 def _append_lessons(
-    store: Store, m: Milestone, stamp: str, lessons: str, open_tasks: list[str]
+    store: Store,
+    m: Milestone,
+    stamp: str,
+    lessons: str,
+    open_tasks: list[str],
+    actuals: list[str],
 ) -> None:
     path = _lessons_file(store)
     old = path.read_text(encoding="utf-8") if path.exists() else LESSONS_LEARNED
@@ -311,6 +319,7 @@ def _append_lessons(
         + (f" (unfinished: {', '.join(open_tasks)})" if open_tasks else ""),
         f"- Estimated: {m.estimated_hours or 0:g} h; planned end {m.estimated_end or 'not set'}",
     ]
+    lines += actuals
     lines += [f"- Success criterion: {c}" for c in m.success_criteria]
     lines += ["", lessons.strip() or "_No lessons recorded._", ""]
     atomic.write_text(path, old.rstrip("\n") + "\n" + "\n".join(lines), store.paths.rel(path))
