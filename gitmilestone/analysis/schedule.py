@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from gitmilestone.analysis import cpm, effort, graph
+from gitmilestone.analysis import cpm, effort, graph, phase_activities
 from gitmilestone.analysis.calendar import WorkCalendar, parse_date
 from gitmilestone.analysis.graph import MILESTONE, START, TASK, Graph, Node
 from gitmilestone.core.model import Milestone, Settings
@@ -49,6 +49,7 @@ def build(
         deadline = _deadline(cal, node)
         if deadline is not None:
             net.deadlines[i] = deadline
+    phase_activities.split(g, net.durations, cal, settings, default_buffer)
     return net
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from gitmilestone.commands.journal import record
 from gitmilestone.core import phases
+from gitmilestone.core.model import Milestone
 from gitmilestone.errors import ConflictError, MilestoneError
 from gitmilestone.storage import atomic
 from gitmilestone.storage.store import Store
@@ -57,13 +58,20 @@ def defaults(
     ]
 
 
+@dataclass(frozen=True)
+class _Target:
+    ref: str
+    milestone: Milestone
+    task_id: str
+    raw: Mapping[str, Any]
+
+
 def add(store: Store, ref: str, phase: str, path: str, name: str | None = None) -> Added:
     """List `path` (relative to the repository root) as a deliverable of the task's phase:
     the phase completes only once it exists."""
-    from gitmilestone.commands.workflow import target
-
-    t = target(store, ref)
-    phases.check_enabled(t.ref, t.task, store.settings().phases_enabled)
+    m, task = store.resolve_task(ref)
+    t = _Target(f"{m.id}/{task.id}", m, task.id, m.raw_task(task.id) or {})
+    phases.check_enabled(t.ref, task, store.settings().phases_enabled)
     status = phases.status_of(t.raw, phase)
     if status not in OPEN:
         raise ConflictError(
@@ -72,16 +80,16 @@ def add(store: Store, ref: str, phase: str, path: str, name: str | None = None) 
         )
     phases.inside(store.paths.root, path)
     shown = path if not path.endswith("/") else path.rstrip("/") + "/"
-    known = [d.path for d in phases.deliverables(t.raw, t.task.id, phase)]
+    known = [d.path for d in phases.deliverables(t.raw, t.task_id, phase)]
     if _same(shown, known):
         raise MilestoneError(
             f"{shown} is already a deliverable of phase {phase} of {t.ref}",
             f"`git milestone phase status {t.ref}` lists them",
         )
     item = {"name": name or Path(shown.rstrip("/")).name, "path": shown}
-    base: list[str | int] = ["tasks", t.task.id, "kiro_workflow", "phases", phase, "deliverables"]
+    base: list[str | int] = ["tasks", t.task_id, "kiro_workflow", "phases", phase, "deliverables"]
     store.edit(t.milestone, lambda doc: doc.append(base, item))
-    record(store, "deliverable_added", t.milestone.id, t.task.id, phase=phase, path=shown)
+    record(store, "deliverable_added", t.milestone.id, t.task_id, phase=phase, path=shown)
     return Added(t.ref, phase, shown, phases.exists(store.paths.root, shown))
 
 
