@@ -79,3 +79,11 @@ def _insert(g: Graph, durations: list[int], i: int, minutes: dict[str, int]) -> 
     durations[i] = minutes[PHASES[-1]]
     at = g.order.index(i)
     g.order[at:at] = chain
+
+
+def with_phases(g: Graph, i: int) -> list[int]:
+    """Node `i` and the phase nodes that run before it, latest first."""
+    chain = [i]
+    while before := [q for q in g.preds[chain[-1]] if g.nodes[q].kind == PHASE]:
+        chain.append(before[0])
+    return chain

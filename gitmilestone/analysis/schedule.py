@@ -134,7 +134,9 @@ def _first_start(net: Network, r: cpm.Cpm, i: int) -> int:
     if node.kind != MILESTONE or not node.milestone.tasks:
         return r.es[i]
     g = net.graph
-    starts = [r.es[p] for p in g.preds[i] if g.nodes[p].kind == TASK and net.durations[p] > 0]
+    tasks = [p for p in g.preds[i] if g.nodes[p].kind == TASK]
+    work = [q for p in tasks for q in phase_activities.with_phases(g, p)]
+    starts = [r.es[q] for q in work if net.durations[q] > 0]
     return min(starts, default=r.es[i])
 
 

@@ -41,6 +41,9 @@ def test_phase_hours_make_consecutive_activities(
         ["M-001", "2026-11-06", "0", "Auth"],
     ]
     assert any(line.endswith("Login (design phase)") for line in lines)
+    data = json.loads(ok(run_cli("schedule", *FROM, "--json")))
+    (auth,) = [i for i in data["items"] if i["id"] == "M-001"]
+    assert auth["start"] == "2026-11-02"  # with the design phase of its first task
 
 
 def test_shares_split_the_estimate_and_finished_phases_take_no_time(
