@@ -17,7 +17,8 @@ PHASE = click.Choice(["design", "spec", "task", "execute"])
 @click.group("phase")
 def phase_grp() -> None:
     """Phases design -> spec -> task -> execute of a task whose kiro_workflow is enabled
-    (`git milestone task add ... --phases`).
+    (`git milestone task add ... --phases`, or by default where the milestone's
+    kiro_configuration.enabled or the project's phases.new_tasks says so; docs/phases.md).
 
     A phase is started, completed, then approved where its gate needs approval; the next
     phase starts once the one before has passed its gate. Completed and approved phases add
