@@ -20,6 +20,7 @@ from gitmilestone.core.model import Milestone, Task, duplicate_ids
 from gitmilestone.errors import CycleError, MilestoneError
 
 TASK, MILESTONE, START = "task", "milestone", "start"
+PHASE = "phase"  # a phase of a task the schedule splits (analysis/phase_activities.py)
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -32,10 +33,12 @@ class Node:
     @property
     def label(self) -> str:
         """How people write it: the task reference, or the milestone ID for both of its nodes."""
-        return self.key if self.kind == TASK else self.milestone.id
+        return self.key if self.kind in (TASK, PHASE) else self.milestone.id
 
     @property
     def title(self) -> str:
+        if self.kind == PHASE and self.task:
+            return f"{self.task.title} ({self.key.rsplit(':', 1)[-1]} phase)"
         return self.task.title if self.task else self.milestone.title
 
 

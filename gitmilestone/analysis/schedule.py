@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from gitmilestone.analysis import cpm, effort, graph
+from gitmilestone.analysis import cpm, effort, graph, phase_activities
 from gitmilestone.analysis.calendar import WorkCalendar, parse_date
 from gitmilestone.analysis.graph import MILESTONE, START, TASK, Graph, Node
 from gitmilestone.core.model import Milestone, Settings
@@ -49,6 +49,7 @@ def build(
         deadline = _deadline(cal, node)
         if deadline is not None:
             net.deadlines[i] = deadline
+    phase_activities.split(g, net.durations, cal, settings, default_buffer)
     return net
 
 
@@ -133,7 +134,9 @@ def _first_start(net: Network, r: cpm.Cpm, i: int) -> int:
     if node.kind != MILESTONE or not node.milestone.tasks:
         return r.es[i]
     g = net.graph
-    starts = [r.es[p] for p in g.preds[i] if g.nodes[p].kind == TASK and net.durations[p] > 0]
+    tasks = [p for p in g.preds[i] if g.nodes[p].kind == TASK]
+    work = [q for p in tasks for q in phase_activities.with_phases(g, p)]
+    starts = [r.es[q] for q in work if net.durations[q] > 0]
     return min(starts, default=r.es[i])
 
 

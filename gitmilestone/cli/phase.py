@@ -17,7 +17,8 @@ PHASE = click.Choice(["design", "spec", "task", "execute"])
 @click.group("phase")
 def phase_grp() -> None:
     """Phases design -> spec -> task -> execute of a task whose kiro_workflow is enabled
-    (`git milestone task add ... --phases`).
+    (`git milestone task add ... --phases`, or by default where the milestone's
+    kiro_configuration.enabled or the project's phases.new_tasks says so; docs/phases.md).
 
     A phase is started, completed, then approved where its gate needs approval; the next
     phase starts once the one before has passed its gate. Completed and approved phases add
@@ -134,3 +135,31 @@ def phase_status(ref: str | None, as_json: bool) -> None:
         emit_json(views)
     else:
         emit_lines(phase_lines(views))
+
+
+@phase_grp.group("deliverable")
+def deliverable_grp() -> None:
+    """Deliverables of a task's phase: paths that must exist before the phase completes.
+    Each phase has a folder .milestones/deliverables/<task-id>/<phase>/, made when it starts."""
+
+
+@deliverable_grp.command("add")
+@click.argument("task_ref")
+@click.argument("phase", type=PHASE)
+@click.argument("path")
+@click.option("--name", help="What it is (default: the file or folder name).")
+def deliverable_add(task_ref: str, phase: str, path: str, name: str | None) -> None:
+    """Add PATH (relative to the repository root, inside it, without '..'; a trailing /
+    means a folder) as a deliverable of PHASE of a task. The phase must be pending or in
+    progress; `phase complete` is refused while the path is missing.
+
+    \b
+    Examples:
+      git milestone phase deliverable add M-001/task-001 design docs/adr/0001-auth.md
+      git milestone phase deliverable add M-001/task-001 execute src/auth/
+    """
+    from gitmilestone.commands.phase_deliverables import add
+
+    a = add(workspace().store, task_ref, phase, path, name)
+    state = "present" if a.present else "missing: create it before `phase complete`"
+    click.echo(f"Added deliverable {a.path} to {a.phase} of {a.ref} ({state})")

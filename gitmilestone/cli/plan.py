@@ -134,10 +134,12 @@ def complete_cmd(milestone_id: str, lessons: str, force: bool) -> None:
     Example:
       git milestone complete M-001 -m "Estimate OAuth work at 2x next time"
     """
+    from gitmilestone.commands.lessons import for_completion
     from gitmilestone.commands.signoff import complete
 
     ws = workspace()
-    m, sign_off = complete(ws.store, milestone_id, lessons, force, ws.facts)
+    actuals = for_completion(ws, milestone_id)
+    m, sign_off = complete(ws.store, milestone_id, lessons, force, ws.facts, actuals)
     lessons_file = ".milestones/completed/lessons-learned.md"
     click.echo(f"Completed {m.id}: moved to {m.path}; lessons appended to {lessons_file}")
     if sign_off is not None:

@@ -28,7 +28,10 @@ def task_grp() -> None:
     "--depends", multiple=True, help="A task it depends on: task-id or M-ID/task-id (repeatable)."
 )
 @click.option(
-    "--phases", is_flag=True, help="Run it through design -> spec -> task -> execute phases."
+    "--phases/--no-phases",
+    default=None,
+    help="Run it through design -> spec -> task -> execute phases, or not. Default: the "
+    "milestone's kiro_configuration.enabled, else phases.new_tasks in milestone-config.yaml.",
 )
 @click.option("--skill", "skills", multiple=True, help="A skill it needs, e.g. react (repeatable).")
 @click.option("--label", "labels", multiple=True, help="A label, e.g. frontend (repeatable).")
@@ -39,7 +42,7 @@ def task_add(
     hours: float | None,
     assigned_to: str | None,
     depends: tuple[str, ...],
-    phases: bool,
+    phases: bool | None,
     skills: tuple[str, ...],
     labels: tuple[str, ...],
     as_json: bool,

@@ -78,7 +78,7 @@ def show_cmd(milestone_id: str, as_json: bool) -> None:
         emit_json(shown.as_json())
     else:
         m, settings = shown.milestone, shown.settings
-        emit_lines(show_lines(m, settings, today(), shown.bar_width, shown.time))
+        emit_lines(show_lines(m, settings, today(), shown.bar_width, shown.time, shown.phases))
 
 
 @click.command("status")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gitmilestone.commands import plan_facts
 from gitmilestone.core.model import Milestone
 from gitmilestone.storage.yamledit import Document
 from gitmilestone.workspace import Workspace
@@ -18,12 +19,21 @@ def apply(ws: Workspace, dry_run: bool = False) -> list[Change]:
     changes: list[Change] = []
     for before, after in zip(store.counted()[0], folded, strict=True):
         found = _task_changes(before, after)
-        if found and not dry_run:
-            store.edit(before, _setter(found))
+        started = _started(ws, before, after)
+        if (found or started) and not dry_run:
+            store.edit(before, _setter(found, started))
         changes += [
             (before.path, f"{before.id}/{tid}.{key}", old, new) for tid, key, old, new in found
         ]
+        changes += [(before.path, f"{before.id}.{k}", None, v) for k, v in started.items()]
     return changes
+
+
+def _started(ws: Workspace, before: Milestone, after: Milestone) -> dict[str, Any]:
+    """timeline.actual_start once a task has started, dated by the first event of work."""
+    if not any(t.status in ("in_progress", "completed") for t in after.tasks):
+        return {}
+    return plan_facts.start_updates(before, plan_facts.first_start(ws.log.scoped, before.id))
 
 
 def _task_changes(before: Milestone, after: Milestone) -> list[tuple[str, str, Any, Any]]:
@@ -35,8 +45,10 @@ def _task_changes(before: Milestone, after: Milestone) -> list[tuple[str, str, A
     return out
 
 
-def _setter(found: list[tuple[str, str, Any, Any]]) -> Any:
+def _setter(found: list[tuple[str, str, Any, Any]], milestone: dict[str, Any]) -> Any:
     def change(doc: Document) -> None:
+        for key, value in milestone.items():
+            doc.set([*key.split(".")], value)
         for tid, key, _, new in found:
             doc.set(
                 ["tasks", tid, key],

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gitmilestone.commands import plan_facts
 from gitmilestone.commands.journal import record
 from gitmilestone.commands.recording import recording
 from gitmilestone.core import clock, phases
 from gitmilestone.core.events import Facts, overlay
 from gitmilestone.core.model import Milestone, Task, next_id, random_suffix
+from gitmilestone.core.phase_defaults import new_task_phases
 from gitmilestone.errors import ConflictError, MilestoneError
 from gitmilestone.storage import atomic
 from gitmilestone.storage.schema import parse_value
@@ -143,7 +145,11 @@ def set_values(store: Store, ref: str, assignments: list[str]) -> Milestone:
 
     with recording(store, "fields_set", m.id, fields=[k for k, _ in pairs]):
         store.edit(m, change, plan_check(store))
-    return store.resolve(m.id)
+    after = store.resolve(m.id)
+    plan_facts.record_dependencies(
+        store, m.id, plan_facts.requires(m.raw), plan_facts.requires(after.raw)
+    )
+    return after
 
 
 def plan_check(store: Store) -> Callable[[Milestone], None]:
@@ -184,7 +190,7 @@ class NewTask:
     hours: float | None = None
     assigned_to: str | None = None
     depends: tuple[str, ...] = ()
-    phases: bool = False
+    phases: bool | None = None  # None: as the milestone or the project configures
     skills: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
 
@@ -201,8 +207,9 @@ def add_task(store: Store, ref: str, spec: NewTask) -> tuple[Milestone, Task]:
     }
     task |= {"assigned_to": spec.assigned_to, "dependencies": depends}
     task |= {k: list(v) for k, v in (("skills", spec.skills), ("labels", spec.labels)) if v}
-    if spec.phases:
-        task["kiro_workflow"] = phases.phase_template()
+    active = new_task_phases(m.raw, store.config(), spec.phases)
+    if active is not None:
+        task["kiro_workflow"] = phases.phase_template(active)
 
     with recording(store, "task_added", m.id, notes=spec.title) as event:
 
@@ -240,6 +247,7 @@ def set_task_status(
         updates["started_at"] = clock.seconds()
     if status == "completed":
         updates["completed_at"] = clock.seconds()
+    started = plan_facts.start_updates(m) if status in ("in_progress", "completed") else {}
     if status == "blocked":
         updates["blocked_reason"] = reason or "blocked"
     elif task.blocked_reason:
@@ -247,19 +255,23 @@ def set_task_status(
     kind = {"in_progress": "task_started", "blocked": "task_blocked", "completed": "task_completed"}
     extra = {"blockers_encountered": [reason]} if status == "blocked" and reason else {}
     if not noted:  # the caller records the fact itself
-        store.edit(m, _task_updater(task.id, updates))
+        store.edit(m, _task_updater(task.id, updates, started))
     else:
         with recording(store, kind.get(status, "task_updated"), m.id, **extra) as event:
             event.task_id = task.id
-            store.edit(m, _task_updater(task.id, updates))
+            store.edit(m, _task_updater(task.id, updates, started))
     m2, t2 = store.resolve_task(task.id, m.id)
     return m2, t2, True
 
 
-def _task_updater(task_id: str, updates: dict[str, Any]) -> Callable[[Document], None]:
+def _task_updater(
+    task_id: str, updates: dict[str, Any], milestone: dict[str, Any] | None = None
+) -> Callable[[Document], None]:
     def change(doc: Document) -> None:
         for key, value in updates.items():
             doc.set(["tasks", task_id, key], value)
+        for key, value in (milestone or {}).items():
+            doc.set([*key.split(".")], value)
 
     return change
 
@@ -289,10 +301,16 @@ def add_deliverable(
 
 
 def complete(
-    store: Store, ref: str, lessons: str, force: bool, facts: Facts | None = None
+    store: Store,
+    ref: str,
+    lessons: str,
+    force: bool,
+    facts: Facts | None = None,
+    actuals: list[str] | None = None,
 ) -> Milestone:
-    """Mark complete, move to completed/ and append a lessons-learned section. `facts`: the
-    branch's events, so a task a trailer finished counts as finished, as `status` shows it."""
+    """Mark complete, move to completed/ and append a lessons-learned section (with the
+    `actuals` lines, see commands/lessons.py). `facts`: the branch's events, so a task a
+    trailer finished counts as finished, as `status` shows it."""
     m = store.resolve(ref)
     if m.location == "completed":
         raise ConflictError(
@@ -316,7 +334,7 @@ def complete(
     store.parse("milestone", text, store.paths.rel(dst))
     _lessons_file(store)  # refuse a bad lessons file before anything moves
     atomic.move(src, dst, text, m.path, store.paths.rel(dst))
-    _append_lessons(store, m, stamp, lessons, open_tasks)
+    _append_lessons(store, m, stamp, lessons, open_tasks, actuals or [])
     record(store, "milestone_completed", m.id, progress_percentage=100, notes=lessons.strip())
     store.reload()
     return store.resolve(m.id)
@@ -329,7 +347,12 @@ def _lessons_file(store: Store) -> Path:
 
 
 def _append_lessons(
-    store: Store, m: Milestone, stamp: str, lessons: str, open_tasks: list[str]
+    store: Store,
+    m: Milestone,
+    stamp: str,
+    lessons: str,
+    open_tasks: list[str],
+    actuals: list[str],
 ) -> None:
     path = _lessons_file(store)
     old = path.read_text(encoding="utf-8") if path.exists() else LESSONS_LEARNED
@@ -342,6 +365,7 @@ def _append_lessons(
         + (f" (unfinished: {', '.join(open_tasks)})" if open_tasks else ""),
         f"- Estimated: {m.estimated_hours or 0:g} h; planned end {m.estimated_end or 'not set'}",
     ]
+    lines += actuals
     lines += [f"- Success criterion: {c}" for c in m.success_criteria]
     lines += ["", lessons.strip() or "_No lessons recorded._", ""]
     atomic.write_text(path, old.rstrip("\n") + "\n" + "\n".join(lines), store.paths.rel(path))

@@ -23,14 +23,19 @@ class SignOff:
 
 
 def complete(
-    store: Store, ref: str, lessons: str, force: bool, facts: Facts | None = None
+    store: Store,
+    ref: str,
+    lessons: str,
+    force: bool,
+    facts: Facts | None = None,
+    actuals: list[str] | None = None,
 ) -> tuple[Milestone, SignOff | None]:
     """plan.complete, preceded by the sign-off the milestone asks for: refused, before any
     file changes, when you are not one of its approvers or your signature would not count."""
     m = store.resolve(ref)
     gate = approvals.sign_off_gate(m, store.config())
     if gate is None or m.location == "completed":
-        return plan.complete(store, ref, lessons, force, facts), None
+        return plan.complete(store, ref, lessons, force, facts, actuals), None
     email = approver_email(store)
     roles_cfg = (store.config().get("approvals") or {}).get("roles") or {}
     roles = phases.approver_roles(gate, email, roles_cfg)
@@ -40,6 +45,6 @@ def complete(
     event, verdict = approvals.signed_event(
         store, "milestone_signed_off", (m.id, None), details, gate
     )
-    done = plan.complete(store, ref, lessons, force, facts)
+    done = plan.complete(store, ref, lessons, force, facts, actuals)
     approvals.record_signed(store, event)
     return done, SignOff(email, tuple(roles), verdict)

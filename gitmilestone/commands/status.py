@@ -25,6 +25,7 @@ from gitmilestone.core.model import (
     project_progress,
     task_counts,
 )
+from gitmilestone.core.phases import milestone_phases
 from gitmilestone.workspace import Workspace
 
 
@@ -66,6 +67,7 @@ class Status:
     approvals: list[dict[str, Any]]  # every phase approval and sign-off, verified
     facts: Mapping[tuple[str, str], TaskFacts]
     spent: Mapping[Key, Spent]
+    phases: dict[str, dict[str, Any]]  # milestone id -> phases.milestone_phases
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +77,7 @@ class Status:
                     **summary(m, self.settings),
                     "time": self.times[m.id],
                     "task_list": task_list(m, self.settings, self.facts, self.spent),
+                    "phases": self.phases[m.id],
                 }
                 for m in self.milestones
             ],
@@ -100,6 +103,7 @@ def status(ws: Workspace) -> Status:
         [a.as_dict() for a in collect(ws.store, ws.log.scoped)],
         ws.facts,
         timesheet(ws).by_key if milestones else {},
+        {m.id: milestone_phases(m, ws.log.scoped) for m in milestones},
     )
 
 
@@ -176,6 +180,7 @@ class Shown:
     bar_width: int
     facts: Mapping[tuple[str, str], TaskFacts]
     spent: Mapping[Key, Spent]
+    phases: dict[str, Any]  # phases.milestone_phases
 
     def as_json(self) -> dict[str, Any]:
         listed = task_list(self.milestone, self.settings, self.facts, self.spent)
@@ -183,6 +188,7 @@ class Shown:
             **summary(self.milestone, self.settings),
             "time": self.time,
             "task_list": listed,
+            "phases": self.phases,
         }
         return {"computed": computed, "file": self.milestone.raw}
 
@@ -192,4 +198,5 @@ def show(ws: Workspace, ref: str) -> Shown:
     m = ws.milestone(ref)
     width = int(ws.store.config()["status"]["bar_width"])
     spent = timesheet(ws).by_key
-    return Shown(m, ws.store.settings(), times(ws, [m])[m.id], width, ws.facts, spent)
+    found = milestone_phases(m, ws.log.scoped)
+    return Shown(m, ws.store.settings(), times(ws, [m])[m.id], width, ws.facts, spent, found)

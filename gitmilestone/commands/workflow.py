@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gitmilestone.commands import approvals
+from gitmilestone.commands import approvals, phase_deliverables, plan_facts
 from gitmilestone.commands.journal import record
 from gitmilestone.core import clock, phases
 from gitmilestone.core.events import Event
@@ -65,14 +65,21 @@ def start(store: Store, ref: str, phase: str | None = None) -> Outcome:
     approvals.check_signed_gates(store, t.ref, t.raw, t.gates, phase)
     stamp = clock.seconds()
     updates: dict[str, Any] = {"status": "in_progress", "started_at": stamp}
+    milestone_updates: dict[str, Any] = {}
     task_updates: dict[str, Any] = {"kiro_workflow.current_phase": phase, "current_phase": phase}
     if t.task.status == "pending":
         task_updates |= {"status": "in_progress"}
+        milestone_updates = plan_facts.start_updates(t.milestone)
         if not t.raw.get("started_at"):
             task_updates["started_at"] = stamp
     if "current_phase" not in t.raw:
         del task_updates["current_phase"]  # a task-level copy is kept only where the file has one
-    store.edit(t.milestone, _writer(t.task.id, phase, updates, task_updates))
+    extra = phase_deliverables.defaults(store.config(), t.raw, t.task.id, phase)
+    if extra:
+        listed = phases.phase_raw(t.raw, phase).get("deliverables") or []
+        updates["deliverables"] = [*listed, *extra]
+    store.edit(t.milestone, _writer(t.task.id, phase, updates, task_updates, milestone_updates))
+    phase_deliverables.make_folder(store, t.task.id, phase)
     record(store, "phase_started", t.milestone.id, t.task.id, phase=phase)
     return Outcome(t.ref, phase, "in_progress", t.gates[PHASES.index(phase)], None)
 
@@ -172,7 +179,11 @@ def _check_deliverables(store: Store, t: Target, phase: str) -> None:
 
 
 def _writer(
-    task_id: str, phase: str, updates: Mapping[str, Any], task_updates: Mapping[str, Any]
+    task_id: str,
+    phase: str,
+    updates: Mapping[str, Any],
+    task_updates: Mapping[str, Any],
+    milestone_updates: Mapping[str, Any] | None = None,
 ) -> Callable[[Document], None]:
     base: list[str | int] = ["tasks", task_id, "kiro_workflow", "phases", phase]
 
@@ -181,6 +192,8 @@ def _writer(
             doc.set([*base, *key.split(".")], value)
         for key, value in task_updates.items():
             doc.set(["tasks", task_id, *key.split(".")], value)
+        for key, value in (milestone_updates or {}).items():
+            doc.set([*key.split(".")], value)
 
     return change
 

@@ -164,7 +164,9 @@ def task_progress(task: Task, weights: Mapping[str, float], phases_enabled: bool
     if phases_enabled and task.phases is not None:
         total = sum(weights.get(p, 0) for p in PHASES) or 1
         done = sum(
-            weights.get(p, 0) for p, s in task.phases.items() if s in ("completed", "approved")
+            weights.get(p, 0)
+            for p, s in task.phases.items()
+            if s in ("completed", "approved", "skipped")
         )
         return round(100.0 * done / total, 2)
     return float(task.progress or 0)

@@ -353,9 +353,56 @@ def phase_history(events: Iterable[Event], milestone_id: str, task_id: str) -> l
 PHASE_APPROVAL = {"design": True, "spec": True, "task": False, "execute": False}
 
 
-def phase_template() -> dict[str, Any]:
-    """The kiro_workflow block of a task that goes through the phases, all pending."""
+def phase_template(active: Iterable[str] = PHASES) -> dict[str, Any]:
+    """The kiro_workflow block of a task that goes through the phases: those in `active`
+    pending, the others skipped (a skipped phase passes its gate and counts as done)."""
+    wanted = set(active)
     phases = {
-        p: {"status": "pending", "approval_required": req} for p, req in PHASE_APPROVAL.items()
+        p: {"status": "pending" if p in wanted else "skipped", "approval_required": req}
+        for p, req in PHASE_APPROVAL.items()
     }
-    return {"enabled": True, "current_phase": "design", "phases": phases}
+    first = next((p for p in PHASES if p in wanted), PHASES[0])
+    return {"enabled": True, "current_phase": first, "phases": phases}
+
+
+# -- a milestone's phase progress, from its tasks' phases and the phase events -----------------
+
+DONE = ("completed", "approved", "skipped")
+
+
+def milestone_phases(m: Milestone, events: Iterable[Event]) -> dict[str, Any]:
+    """progress.current_phase, phase_progress and phase_history of a milestone: per phase,
+    the share of the phased tasks going through it that have finished it (a completed task
+    has finished them all); the current phase is the first not finished by all (None once
+    every phase is); the history spans the tasks' first start to their last completion."""
+    phased = [t for t in m.tasks if t.phases is not None]
+    share: dict[str, float] = {}
+    for p in PHASES:
+        going = [t for t in phased if (t.phases or {}).get(p) != "skipped"]
+        if going:
+            done = [t for t in going if t.status == "completed" or (t.phases or {})[p] in DONE]
+            share[p] = round(100.0 * len(done) / len(going), 2)
+    current = next((p for p in PHASES if share.get(p, 100.0) < 100.0), None)
+    records = [r for t in phased for r in phase_history(events, m.id, t.id)]
+    history = []
+    for p in PHASES:
+        mine = [r for r in records if r.phase == p]
+        if not mine:
+            continue
+        finished = share.get(p) == 100.0
+        history.append(
+            {
+                "phase": p,
+                "started_at": min((r.started_at for r in mine if r.started_at), default=None),
+                "completed_at": _last([r.completed_at for r in mine]) if finished else None,
+                "approved_by": sorted({who for r in mine for who in r.approved_by}),
+                "tasks_started": sum(1 for r in mine if r.started_at),
+                "tasks_completed": sum(1 for r in mine if r.completed_at),
+            }
+        )
+    return {"current_phase": current, "phase_progress": share, "phase_history": history}
+
+
+def _last(stamps: list[str | None]) -> str | None:
+    known = [s for s in stamps if s]
+    return max(known, key=_when) if known else None

@@ -123,6 +123,7 @@ def show_lines(
     today: dt.date,
     width: int,
     time: Mapping[str, Any] | None = None,
+    phases: Mapping[str, Any] | None = None,
 ) -> list[str]:
     s = summary(m, settings)
     raw = m.raw
@@ -166,7 +167,23 @@ def show_lines(
     )
     if raw.get("stakeholders"):
         lines += _section("Stakeholders", [person_line(p) for p in raw["stakeholders"]])
+    found = phase_progress_lines(phases)
+    lines += _section("Phases", found) if found else []
     lines += _section("Tasks", task_lines(m, settings))
+    return lines
+
+
+def phase_progress_lines(found: Mapping[str, Any] | None) -> list[str]:
+    """`design 100% · spec 50% (current: spec)` and when each phase started and finished."""
+    share = (found or {}).get("phase_progress") or {}
+    if not share:
+        return []
+    current = found.get("current_phase") if found else None
+    head = " · ".join(f"{p} {v:.0f}%" for p, v in share.items())
+    lines = [head + (f" (current: {current})" if current else " (all phases done)")]
+    for h in (found or {}).get("phase_history") or ():
+        end = f" → {str(h['completed_at'])[:10]}" if h.get("completed_at") else " → ..."
+        lines.append(f"{h['phase']}: {str(h['started_at'] or '?')[:10]}{end}")
     return lines
 
 

@@ -35,6 +35,18 @@ phases:
     spec: 25
     task: 20
     execute: 40
+  # true: `task add` runs new tasks through the phases unless given --no-phases (a milestone's
+  # kiro_configuration.enabled overrides this for its tasks).
+  new_tasks: false
+  # The phases a new phased task goes through; the others are written as skipped.
+  default_phases: [design, spec, task, execute]
+  # Deliverables a phase gets when it starts, each a file under
+  # .milestones/deliverables/<task-id>/<phase>/ that must exist before the phase completes:
+  # deliverables:
+  #   design: [architecture_decisions]
+  #   spec: [api_specification]
+  #   task: [task_breakdown]
+  #   execute: [implementation]
 
 calendar:
   working_days: [mon, tue, wed, thu, fri]

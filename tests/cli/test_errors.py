@@ -267,7 +267,7 @@ def test_another_writer_holds_the_lock(
 @pytest.mark.parametrize(
     ("old", "new", "where"),
     [
-        ("bar_width: 20", "bar_width: wide", ":39: field 'status.bar_width'"),
+        ("bar_width: 20", "bar_width: wide", ":51: field 'status.bar_width'"),
         ("digits: 3", "digits: 0", ":10: field 'ids.digits'"),
         ("  enabled: true", "  enabled: true: yes", ":26: not valid YAML"),
     ],
