@@ -14,11 +14,10 @@ from click.testing import Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gitmilestone.commands.sessions import fold
+from gitmilestone.commands.sessions import fold, resume_points
 from gitmilestone.core.events import CommitInfo, commit_events, parse_note, task_facts
 from gitmilestone.core.phases import phase_history
 from gitmilestone.core.trailers import format_duration as hours
-from gitmilestone.git.localstate import resume_points
 
 SECONDS = 5.0  # per input, on a loaded machine; a crafted one took 24 s before bounds
 

@@ -26,6 +26,7 @@ class Pending:
 
 def build(store: Store, p: Pending) -> Event:
     """The event, as part of the work session open in this work tree, if any."""
+    from gitmilestone.commands.journal import user_context
     from gitmilestone.git.localstate import active_session
 
     session = active_session(store.paths.common_dir, store.paths.git_dir)
@@ -34,7 +35,7 @@ def build(store: Store, p: Pending) -> Event:
         p.event_type,
         p.milestone_id,
         p.task_id,
-        dict(p.details),
+        dict(p.details) | {"user_context": user_context(store.paths)},
         session_id=session.get("session_id") if session else None,
     )
 
@@ -60,6 +61,8 @@ def recording(
     finally:
         store.before_write = None
     if queued:
-        eventlog.record(store.paths.root, store.paths.common_dir, [])
+        eventlog.record(store.paths.root, store.paths.common_dir, [], hold=True)
     else:
-        eventlog.record(store.paths.root, store.paths.common_dir, [build(store, pending)])
+        eventlog.record(
+            store.paths.root, store.paths.common_dir, [build(store, pending)], hold=True
+        )

@@ -173,14 +173,14 @@ class EventDeferred(UserWarning):
     """An event could not be written to the notes yet; it waits in the pending file."""
 
 
-def record(root: Path, common_dir: Path, events: list[Event]) -> str | None:
+def record(root: Path, common_dir: Path, events: list[Event], hold: bool = False) -> str | None:
     """Attach events (and any still waiting) to HEAD's note. Returns the commit, or None when
     they wait in .git/milestones/pending-events.jsonl: on an unborn branch (the first commit's
     post-commit hook attaches them), or when the notes cannot be written (the next event
     recorded or commit made attaches them; a warning says so)."""
     if events:
         queue(common_dir, events)
-    if _held_for_branch(root, common_dir):
+    if hold and _held_for_branch(root, common_dir):  # a plan change, not a session's event
         return None
     return flush(root, common_dir, events[0].commit if events else None)
 
@@ -275,4 +275,4 @@ def record_event(
         details,
         session_id=session.get("session_id") if session else None,
     )
-    record(paths.root, paths.common_dir, [event])
+    record(paths.root, paths.common_dir, [event], hold=True)

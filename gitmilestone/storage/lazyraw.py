@@ -63,7 +63,11 @@ def _fetch(db: str, blob: str) -> dict[str, Any]:
     for _ in range(2):  # a second time on a new connection: the index may have been rebuilt
         if db not in _READERS:
             _READERS[db] = sqlite3.connect(db, timeout=2.0)
-        row = _READERS[db].execute("SELECT data FROM blobs WHERE blob = ?", (blob,)).fetchone()
+        try:
+            query = _READERS[db].execute("SELECT data FROM blobs WHERE blob = ?", (blob,))
+            row = query.fetchone()
+        except sqlite3.DatabaseError:  # replaced by a damaged file since this connection opened
+            row = None
         if row is not None:
             break
         _READERS.pop(db).close()
