@@ -19,6 +19,7 @@ else
   bindir=$HOME/.local/bin
 fi
 python=${PYTHON:-python3}
+export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 
@@ -31,18 +32,24 @@ need_python() {
 
 make_venv() {
   "$python" -m venv "$1" || die "could not create a virtualenv in $1 (Debian: apt-get install python3-venv)"
-  "$1/bin/python" -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
 }
 
 install_user() {
   need_python
   echo "Installing git-milestone into $home/venv"
-  rm -rf "$home/venv.new"
-  make_venv "$home/venv.new"
-  "$home/venv.new/bin/python" -m pip install --quiet "$here" || die "pip install failed (see above)"
-  rm -rf "$home/venv" && mv "$home/venv.new" "$home/venv"
-  # The venv was built under another name: recreate its console script for the final path.
-  "$home/venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$here" >/dev/null
+  if [ -d "$home/venv" ]; then
+    # An upgrade: build beside the working install, which stays usable if this one fails.
+    rm -rf "$home/venv.new"
+    make_venv "$home/venv.new"
+    "$home/venv.new/bin/python" -m pip install --quiet "$here" || die "pip install failed (see above)"
+    rm -rf "$home/venv" && mv "$home/venv.new" "$home/venv"
+    # The venv was built under another name: recreate its console script for the final path.
+    "$home/venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$here" >/dev/null
+  else
+    make_venv "$home/venv"
+    "$home/venv/bin/python" -m pip install --quiet "$here" \
+      || { rm -rf "$home/venv"; rmdir "$home" 2>/dev/null; die "pip install failed (see above)"; }
+  fi
   mkdir -p "$bindir"
   ln -sf "$home/venv/bin/git-milestone" "$bindir/git-milestone"
   # git turns `git milestone --help` into `man git-milestone`; man finds pages beside PATH dirs.

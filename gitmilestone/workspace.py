@@ -29,6 +29,8 @@ class EventLog(NamedTuple):
     scoped: list[Event]  # the facts that count on HEAD's history (the branch rule)
     every: list[Event]  # every note, wherever it is attached, with HEAD's trailers
     problems: list[str]  # lines of history that were skipped, and why
+    activity: Callable[[int], list[tuple[str, str, int]]]  # commits since: see logcache
+    trailers: list[Event]  # the trailer events alone (all on HEAD's history)
 
 
 class Workspace:
@@ -70,19 +72,20 @@ class Workspace:
     def log(self) -> EventLog:
         """The event log: one `notes list`, one `cat-file`, and the trailer cache at HEAD."""
         self.store.require_initialized()
-        trailers, problems, in_history = logcache.trailer_log_at(
-            self.paths.root, self.paths.local_dir, self.head
-        )
+        trailers = logcache.trailer_log_at(self.paths.root, self.paths.local_dir, self.head)
         notes, bad = eventlog.note_events(self.paths.root)
         waiting, unread = eventlog.pending_events(self.paths.common_dir)
         mine, unread_mine = self._branch_waiting()
         waiting, unread = waiting + mine, unread + unread_mine
-        scoped = merge(trailers, [e for e in notes if in_history(e.commit)], waiting)
-        every = merge(trailers, notes, waiting)
-        found = problems + bad + unread
+        in_history = trailers.in_history
+        here = [e for e in notes if in_history(e.commit)]
+        scoped = merge(trailers.events, here, waiting)
+        # A carried event has one id on two commits; the one on this history is kept.
+        every = merge(scoped, [e for e in notes if not in_history(e.commit)])
+        found = trailers.problems + bad + unread
         for problem in found:
             self.warn(problem)
-        return EventLog(scoped, every, found)
+        return EventLog(scoped, every, found, trailers.activity, trailers.events)
 
     def _branch_waiting(self) -> tuple[list[Event], list[str]]:
         """Events recorded on this branch that wait for its first commit: they count here."""

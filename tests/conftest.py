@@ -26,8 +26,12 @@ settings.load_profile("ci")
 
 def sealed_env(home: Path) -> dict[str, str]:
     """No user or system git config, a fixed identity and fixed dates, our venv's bin on PATH."""
+    # No template: git's sample hooks are a dozen files per repository, which the suite's
+    # thousands of repositories would write and delete for nothing.
+    (home / "git-template").mkdir(exist_ok=True)
     (home / ".gitconfig").write_text(
         "[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n"
+        f"\ttemplateDir = {home / 'git-template'}\n"
     )
     return {
         "HOME": str(home),

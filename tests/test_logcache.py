@@ -123,6 +123,16 @@ def test_any_sequence_of_history_changes_matches_a_full_scan(
         _apply(root, op, n)
         cached, full = both(root, cache)
         assert cached == full
+        # Time accounting's view of the commits: every one but merges, as git lists them.
+        activity = logcache.trailer_log(root, cache).activity(0)
+        assert sorted(activity) == git_activity(root)
+
+
+def git_activity(root: Path) -> list[tuple[str, str, int]]:
+    out = git(root, "log", "--no-merges", "--format=%H %ae %at", "HEAD")
+    return sorted(
+        (sha, email.lower(), int(at)) for sha, email, at in map(str.split, out.splitlines())
+    )
 
 
 def _apply(root: Path, op: str, n: int) -> None:

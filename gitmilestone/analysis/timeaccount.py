@@ -12,7 +12,9 @@ Efficiency = earned hours (estimated hours x progress) / time spent.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, Protocol
 
 from gitmilestone.core import clock
@@ -95,23 +97,30 @@ def gap_estimate(commits: Iterable[tuple[str, str, int]], rules: TimeRules) -> d
     first = rules.first_commit_minutes / 60
     last: dict[str, int] = {}
     out: dict[str, float] = {}
-    for sha, author, when in sorted(commits, key=lambda c: (c[2], c[0])):
+    for sha, author, when in sorted(commits, key=_BY_TIME):
         previous = last.get(author)
-        delta = when - previous if previous is not None else None
-        out[sha] = round(delta / 3600, 4) if delta is not None and delta <= gap else first
+        delta = when - previous if previous is not None else gap + 1
+        out[sha] = round(delta / 3600, 4) if delta <= gap else first
         last[author] = when
     return out
+
+
+_BY_TIME = itemgetter(2, 0)
 
 
 def linked_commits(events: Iterable[Event]) -> dict[str, set[Key]]:
     """commit -> the tasks (or milestones) its trailers name."""
     links: dict[str, set[Key]] = {}
     for e in events:
-        if e.source == "trailer" and e.commit and e.milestone_id and e.event_type in _LINKING:
-            links.setdefault(e.commit, set()).add((e.milestone_id, e.task_id))
+        if e.event_type in _LINKING and e.source == "trailer" and e.commit and e.milestone_id:
+            keys = links.get(e.commit)
+            if keys is None:
+                links[e.commit] = {(e.milestone_id, e.task_id)}
+            else:
+                keys.add((e.milestone_id, e.task_id))
     for keys in links.values():
-        tasks = {mid for mid, tid in keys if tid}
-        keys.difference_update({(mid, None) for mid in tasks})  # the task is the finer answer
+        if len(keys) > 1:  # the task is the finer answer: drop its milestone
+            keys.difference_update({(mid, None) for mid, tid in list(keys) if tid})
     return links
 
 
@@ -121,24 +130,70 @@ def actual_hours(
     now: str,
     rules: TimeRules,
     commit_hours: Mapping[str, float],
-    links: Mapping[str, set[Key]] | None = None,
+    links: Mapping[str, AbstractSet[Key]] | None = None,
 ) -> dict[Key, Spent]:
     """Time spent per (milestone, task): sessions, else logged, else estimated from commits.
     `links`: linked_commits(events), where the caller has it already."""
     events = list(events)
+    work = CommitWork.of(linked_commits(events) if links is None else links, commit_hours)
+    return spent(events, sessions, now, rules, work)
+
+
+@dataclass(frozen=True)
+class CommitWork:
+    """The gap-rule hours of the commits that trailers link to work, summed ahead of time: per
+    task for a commit naming one (most do), per commit for one naming several. A history of
+    100k commits folds to one figure per task, which a read can keep and reload cheaply."""
+
+    single: dict[Key, float]
+    shared: list[tuple[tuple[Key, ...], float]]
+
+    @classmethod
+    def of(cls, links: Mapping[str, AbstractSet[Key]], hours: Mapping[str, float]) -> CommitWork:
+        single: dict[Key, float] = {}
+        shared: list[tuple[tuple[Key, ...], float]] = []
+        for commit, keys in links.items():
+            h = hours.get(commit, 0.0)
+            if len(keys) == 1:
+                (key,) = keys
+                single[key] = single.get(key, 0.0) + h
+            elif keys:
+                shared.append((tuple(sorted(keys, key=str)), h))
+        return cls(single, shared)
+
+    def estimated(self, known: AbstractSet[Key]) -> dict[Key, float]:
+        """Hours per task from the commits linked to work that no session or log accounts
+        for: a commit counts when any task it names is not `known`, split between them."""
+        out = {k: h for k, h in self.single.items() if k not in known}
+        for keys, h in self.shared:
+            if not all(k in known for k in keys):
+                for key in keys:
+                    out[key] = out.get(key, 0.0) + h / len(keys)
+        return out
+
+
+def spent(
+    events: Iterable[Event],
+    sessions: Iterable[Session],
+    now: str,
+    rules: TimeRules,
+    work: CommitWork,
+) -> dict[Key, Spent]:
+    """Time spent per (milestone, task): sessions, else logged, else estimated from commits."""
+    sessions = list(sessions)
     measured = _by_session(sessions, now, rules)
     logged: dict[Key, float] = {}
     for e in events:
         if e.event_type == "time_logged" and e.milestone_id:
             key = (e.milestone_id, e.task_id)
             logged[key] = logged.get(key, 0.0) + float(e.details.get("time_spent") or 0)
-    estimated: dict[Key, float] = {}
-    for commit, keys in (linked_commits(events) if links is None else links).items():
-        for key in keys:
-            share = commit_hours.get(commit, 0.0) / len(keys)
-            estimated[key] = estimated.get(key, 0.0) + share
+    known = {(s.milestone_id, s.task_id) for s in sessions if s.milestone_id} | logged.keys()
     out: dict[Key, Spent] = {}
-    for source, table in (("estimated", estimated), ("logged", logged), ("sessions", measured)):
+    for source, table in (
+        ("estimated", work.estimated(known)),
+        ("logged", logged),
+        ("sessions", measured),
+    ):
         out.update({k: Spent(round(v, 4), source) for k, v in table.items() if v > 0})
     return out
 
@@ -155,7 +210,7 @@ def _by_session(sessions: Iterable[Session], now: str, rules: TimeRules) -> dict
 def needs_estimate(
     events: Iterable[Event],
     sessions: Iterable[Session],
-    links: Mapping[str, set[Key]] | None = None,
+    links: Mapping[str, AbstractSet[Key]] | None = None,
 ) -> set[str]:
     """Commits whose time must be estimated: linked to work no session or log accounts for.
     `links`: linked_commits(events), where the caller has it already."""
@@ -163,7 +218,7 @@ def needs_estimate(
     known = {(s.milestone_id, s.task_id) for s in sessions}
     known |= {(e.milestone_id, e.task_id) for e in events if e.event_type == "time_logged"}
     links = linked_commits(events) if links is None else links
-    return {c for c, keys in links.items() if any(k not in known for k in keys)}
+    return {c for c, keys in links.items() if not keys <= known}
 
 
 def milestone_time(m: Milestone, progress: float, spent: Mapping[Key, Spent]) -> dict[str, Any]:

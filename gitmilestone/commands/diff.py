@@ -85,12 +85,10 @@ def _to_work_tree(objects: Objects, before: str, label: str) -> Range:
 def facts_at(ws: Workspace, commit: str) -> list[Event]:
     """Trailers reachable from `commit` (through the event-log cache) and the notes attached
     to commits reachable from it."""
-    trailers, problems, in_history = logcache.trailer_log_at(
-        ws.paths.root, ws.paths.local_dir, commit
-    )
+    trailers = logcache.trailer_log_at(ws.paths.root, ws.paths.local_dir, commit)
     notes = ws.memo("diff.notes", lambda: _note_events(ws))
-    _report(ws, problems + notes[1])
-    return merge(trailers, [e for e in notes[0] if in_history(e.commit)])
+    _report(ws, trailers.problems + notes[1])
+    return merge(trailers.events, [e for e in notes[0] if trailers.in_history(e.commit)])
 
 
 def _note_events(ws: Workspace) -> tuple[list[Event], list[str]]:

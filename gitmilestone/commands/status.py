@@ -15,7 +15,7 @@ from gitmilestone.commands import sessions
 from gitmilestone.commands.approvals import collect
 from gitmilestone.commands.sessions import Session
 from gitmilestone.commands.taskview import task_list
-from gitmilestone.core import clock
+from gitmilestone.core import clock, phases
 from gitmilestone.core.events import Event, TaskFacts
 from gitmilestone.core.model import (
     Milestone,
@@ -26,6 +26,7 @@ from gitmilestone.core.model import (
     task_counts,
 )
 from gitmilestone.core.phases import milestone_phases
+from gitmilestone.git import logcache
 from gitmilestone.workspace import Workspace
 
 
@@ -103,8 +104,19 @@ def status(ws: Workspace) -> Status:
         [a.as_dict() for a in collect(ws.store, ws.log.scoped)],
         ws.facts,
         timesheet(ws).by_key if milestones else {},
-        {m.id: milestone_phases(m, ws.log.scoped) for m in milestones},
+        {m.id: milestone_phases(m, phase_events(ws, m.id)) for m in milestones},
     )
+
+
+def phase_events(ws: Workspace, milestone_id: str) -> list[Event]:
+    """The branch's phase events of one milestone: picked out and grouped once, since every
+    milestone's phases read them and a history holds few among many other events."""
+    grouped: dict[str | None, list[Event]] = ws.memo("phase_events", dict)
+    if not grouped:
+        grouped[None] = []  # marks the grouping done, also when there is nothing to group
+        for e in phases.phase_events(ws.log.scoped):
+            grouped.setdefault(e.milestone_id, []).append(e)
+    return grouped.get(milestone_id, [])
 
 
 def work_sessions(ws: Workspace) -> list[Session]:
@@ -124,13 +136,23 @@ def _timesheet(ws: Workspace) -> TimeSheet:
     found = branch_sessions(ws)
     rules = TimeRules.from_config(ws.store.config())
     now = clock.stamp()
-    links = timeaccount.linked_commits(events)
-    wanted = timeaccount.needs_estimate(events, found, links)
-    commit_hours = (
-        timeaccount.gap_estimate(_commit_times(ws, events, wanted, rules), rules) if wanted else {}
-    )
-    by_key = timeaccount.actual_hours(events, found, now, rules, commit_hours, links)
+    by_key = timeaccount.spent(events, found, now, rules, _commit_work(ws, rules))
     return TimeSheet(by_key, found, now, rules)
+
+
+def _commit_work(ws: Workspace, rules: TimeRules) -> timeaccount.CommitWork:
+    """The gap-rule hours of the commits linked to work. They follow from HEAD's history and
+    the rules alone, so they are kept for the next read (see logcache.kept)."""
+
+    def compute() -> tuple[dict[Key, float], list[tuple[tuple[Key, ...], float]]]:
+        links = timeaccount.linked_commits(ws.log.trailers)
+        hours = timeaccount.gap_estimate(_commit_times(ws, set(links)), rules) if links else {}
+        work = timeaccount.CommitWork.of(links, hours)
+        return work.single, work.shared
+
+    key = (ws.head, rules.session_gap_minutes, rules.first_commit_minutes)
+    single, shared = logcache.kept(ws.paths.local_dir, "timesheet.cache", key, compute)
+    return timeaccount.CommitWork(single, shared)
 
 
 def branch_sessions(ws: Workspace) -> list[Session]:
@@ -150,18 +172,14 @@ def times(ws: Workspace, milestones: Iterable[Milestone]) -> dict[str, dict[str,
     }
 
 
-def _commit_times(
-    ws: Workspace, events: list[Event], wanted: set[str], rules: TimeRules
-) -> list[tuple[str, str, int]]:
+def _commit_times(ws: Workspace, wanted: set[str]) -> list[tuple[str, str, int]]:
     """(commit, author e-mail, time) of every commit since shortly before the first one
     wanted, so each wanted commit's gap to its author's previous commit is known."""
     # Timestamps are UTC text of one form, so the earliest sorts first: parse only that one.
-    first = clock.parse_stamp(min(e.timestamp for e in events if e.commit in wanted))
-    since = first - dt.timedelta(minutes=rules.session_gap_minutes + 1)
-    fmt = "--format=%H%x1f%ae%x1f%at"
-    out = ws.git("log", "--no-merges", fmt, f"--since={since.isoformat()}", "HEAD", "--")
-    rows = [line.split("\x1f") for line in out.stdout.splitlines() if line.count("\x1f") == 2]
-    return [(sha, email.lower(), int(stamp)) for sha, email, stamp in rows]
+    first = min(e.timestamp for e in ws.log.trailers if e.commit in wanted)
+    gap = TimeRules.from_config(ws.store.config()).session_gap_minutes
+    since = clock.parse_stamp(first) - dt.timedelta(minutes=gap + 1)
+    return ws.log.activity(int(since.timestamp()))
 
 
 def list_rows(ws: Workspace, wanted: Mapping[str, Iterable[str]]) -> list[dict[str, Any]]:
@@ -198,5 +216,5 @@ def show(ws: Workspace, ref: str) -> Shown:
     m = ws.milestone(ref)
     width = int(ws.store.config()["status"]["bar_width"])
     spent = timesheet(ws).by_key
-    found = milestone_phases(m, ws.log.scoped)
+    found = milestone_phases(m, phase_events(ws, m.id))
     return Shown(m, ws.store.settings(), times(ws, [m])[m.id], width, ws.facts, spent, found)

@@ -128,14 +128,21 @@ def parse_note(text: str, commit: str, where: str = "") -> tuple[list[Event], li
 _TIME_ORDER = attrgetter("timestamp", "id")
 
 
+class Merged(list[Event]):
+    """A list merge made: each id once, in time order. Merging it alone returns it as it is
+    (a history holds 100k events, and several readers fold the same list)."""
+
+
 def merge(*streams: Iterable[Event]) -> list[Event]:
     """All events, each id once, in time order (ties broken by id, so every clone agrees)."""
+    if len(streams) == 1 and isinstance(streams[0], Merged):
+        return streams[0]
     seen: dict[str, Event] = {}
     for stream in streams:
         for e in stream:
             if e.id not in seen or (seen[e.id].source == "note" and e.source == "trailer"):
                 seen[e.id] = e
-    return sorted(seen.values(), key=_TIME_ORDER)
+    return Merged(sorted(seen.values(), key=_TIME_ORDER))
 
 
 @dataclass(frozen=True)

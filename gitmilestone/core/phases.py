@@ -320,6 +320,14 @@ def _when(stamp: str) -> dt.datetime:
     return clock.parse_stamp(stamp)
 
 
+PHASE_EVENTS = frozenset({"phase_started", "phase_completed", "phase_approved"})
+
+
+def phase_events(events: Iterable[Event]) -> list[Event]:
+    """The events phase_history reads: a history holds few of them among many others."""
+    return [e for e in events if e.event_type in PHASE_EVENTS]
+
+
 def phase_history(events: Iterable[Event], milestone_id: str, task_id: str) -> list[PhaseRecord]:
     """One record per phase with any event: first start, last completion, last approval and
     everyone who approved. Order and duplicates of the events do not change it."""

@@ -95,7 +95,7 @@ def all_events(
     if cache_dir is not None:
         from gitmilestone.git.logcache import trailer_log
 
-        from_trailers, problems, in_history = trailer_log(root, cache_dir, rev)
+        from_trailers, problems, in_history, _ = trailer_log(root, cache_dir, rev)
     else:
         from gitmilestone.git.history import trailer_events
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from gitmilestone.core.events import CommitInfo, Event, commit_rows
 from gitmilestone.core.trailers import COMMIT_FIELDS, LOG_DATE, TRAILER_KEYS, parse_trailer_block
@@ -27,36 +27,51 @@ def history(root: Path, rev: str = "HEAD") -> tuple[list[CommitInfo], set[str]]:
 
 # git keeps only our keys (matched case-insensitively) and unfolds continuation lines.
 _TRAILERS = ",".join(f"key={k}" for k in TRAILER_KEYS) + ",unfold"
-HISTORY_FORMAT = f"{COMMIT_FIELDS}%(trailers:{_TRAILERS})%x1e"
+# After the common fields: author time (seconds) and parent ids, for time accounting's gap
+# rule, which needs every commit (not only those with trailers) and skips merges.
+HISTORY_FORMAT = f"{COMMIT_FIELDS}%at %P%x1f%(trailers:{_TRAILERS})%x1e"
 _CHUNK = 1 << 20
+
+
+class Activity(NamedTuple):
+    """Every commit of a walk, in git's order: its id, author time and author e-mail
+    (lower case; "" for a merge, which the gap rule of time accounting skips)."""
+
+    shas: list[str]
+    when: list[int]
+    who: list[str]
 
 
 def scan(root: Path, revs: list[str]) -> tuple[list[CommitInfo], list[str]]:
     """`git log REVS`: the commits with our trailers, and every commit id, in git's order."""
     found: list[CommitInfo] = []
-    shas: list[str] = []
-    if not _stream(root, revs, lambda text: _parse_records(text, found, shas)):
+    seen = Activity([], [], [])
+    if not _stream(root, revs, lambda text: _parse_records(text, found, seen)):
         return [], []  # unborn branch or unknown revision: no history
-    return found, shas
+    return found, seen.shas
 
 
-def scan_rows(root: Path, revs: list[str]) -> tuple[list[tuple[Any, ...]], list[str], list[str]]:
-    """scan, straight to trailer events as FIELDS tuples (see rows_of), problems and commit
-    ids; each chunk becomes events while git still writes the next."""
-    rows: list[tuple[Any, ...]] = []
-    problems: list[str] = []
-    shas: list[str] = []
+class Walk(NamedTuple):
+    rows: list[tuple[Any, ...]]  # trailer events as FIELDS tuples (see rows_of)
+    problems: list[str]
+    activity: Activity
+
+
+def scan_rows(root: Path, revs: list[str]) -> Walk:
+    """scan, straight to trailer events, problems and every commit's activity; each chunk
+    becomes events while git still writes the next."""
+    walk = Walk([], [], Activity([], [], []))
 
     def each(text: str) -> None:
         fresh: list[CommitInfo] = []
-        _parse_records(text, fresh, shas)
+        _parse_records(text, fresh, walk.activity)
         found, bad = rows_of(fresh)
-        rows.extend(found)
-        problems.extend(bad)
+        walk.rows.extend(found)
+        walk.problems.extend(bad)
 
     if not _stream(root, revs, each):
-        return [], [], []
-    return rows, problems, shas
+        return Walk([], [], Activity([], [], []))
+    return walk
 
 
 def _stream(root: Path, revs: list[str], each: Callable[[str], None]) -> bool:
@@ -104,17 +119,24 @@ def _drain(pipe: IO[bytes], chunks: queue.SimpleQueue[bytes]) -> None:
         chunks.put(b"")  # end of output, also when reading failed
 
 
-def _parse_records(text: str, found: list[CommitInfo], shas: list[str]) -> None:
+def _parse_records(text: str, found: list[CommitInfo], seen: Activity) -> None:
     # One object per distinct author and trailer block: histories repeat both thousands of
     # times, so they are parsed once, and the cache stores each once.
     authors: dict[str, str] = {}
+    emails: dict[str, str] = {}
     blocks: dict[str, tuple[tuple[str, str], ...]] = {}
     for record in text.split("\x1e"):
         record = record.strip("\n")
         if not record:
             continue
-        sha, stamp, author, block = record.split("\x1f", 3)
-        shas.append(sha)
+        sha, stamp, author, extra, block = record.split("\x1f", 4)
+        at, _, parents = extra.partition(" ")
+        email = emails.get(author)
+        if email is None:
+            email = emails[author] = author[author.rfind("<") + 1 :].rstrip(">").lower()
+        seen.shas.append(sha)
+        seen.when.append(int(at) if at.isdigit() else 0)
+        seen.who.append("" if " " in parents else email)
         if block:
             trailers = blocks.get(block)
             if trailers is None:

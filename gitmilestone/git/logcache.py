@@ -2,7 +2,8 @@
 
 Kept in .git/milestones/eventlog.cache: never committed, never the source of truth, rebuilt
 whenever it is missing, unreadable or from another version. For the few most recent tips it
-holds the id of every commit in the tip's history and the trailer events found there.
+holds the id of every commit in the tip's history with its author time and e-mail (time
+accounting's gap rule needs them all) and the trailer events found there.
 
 A read at a new tip starts from the most recent cached tip and asks git only for the
 difference: the commits the new tip adds (`git log NEW --not OLD`, parsed) and the commits it
@@ -15,43 +16,68 @@ from __future__ import annotations
 import marshal
 import os
 import tempfile
+from array import array
 from collections.abc import Callable
+from itertools import compress
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from gitmilestone.core.events import FIELDS, Event
 from gitmilestone.git import history, runner
 
-VERSION = 2
+VERSION = 3
 KEEP = 3  # tips remembered: the branches someone switches between
 CACHE_NAME = "eventlog.cache"
-
-# (tip, ids of every commit in its history (binary), event tuples, problems)
-Entry = tuple[str, frozenset[bytes], list[tuple[Any, ...]], list[str]]
+T = TypeVar("T")
 
 
-def trailer_log(
-    root: Path, cache_dir: Path, rev: str = "HEAD"
-) -> tuple[list[Event], list[str], Callable[[str | None], bool]]:
-    """Trailer events on `rev`'s history, problems met, and a test for "is this commit in that
-    history" (notes count only there)."""
+class Entry(NamedTuple):
+    tip: str
+    order: list[bytes]  # every commit id in the tip's history (binary), newest walks first
+    when: array[int]  # author time of each commit in `order` (seconds)
+    who: array[int]  # index in `people` of each commit's author
+    people: list[str]  # author e-mails, lower case; "" stands for a merge commit
+    rows: list[tuple[Any, ...]]  # trailer events as FIELDS tuples
+    problems: list[str]
+
+
+class TrailerLog(NamedTuple):
+    events: list[Event]
+    problems: list[str]
+    in_history: Callable[[str | None], bool]  # notes count only on commits in this history
+    activity: Callable[[int], list[tuple[str, str, int]]]  # see Entry.since
+
+
+def trailer_log(root: Path, cache_dir: Path, rev: str = "HEAD") -> TrailerLog:
+    """Trailer events on `rev`'s history, problems met, a test for "is this commit in that
+    history" and the commits' activity for time accounting."""
     return trailer_log_at(root, cache_dir, _resolve(root, rev))
 
 
-def trailer_log_at(
-    root: Path, cache_dir: Path, tip: str | None
-) -> tuple[list[Event], list[str], Callable[[str | None], bool]]:
+def trailer_log_at(root: Path, cache_dir: Path, tip: str | None) -> TrailerLog:
     """trailer_log at a commit already resolved (None: an unborn branch)."""
     if tip is None:
-        return [], [], lambda sha: False
+        return TrailerLog([], [], lambda sha: False, lambda since: [])
     entries = _load(cache_dir / CACHE_NAME)
-    entry = next((e for e in entries if e[0] == tip), None)
+    entry = next((e for e in entries if e.tip == tip), None)
     if entry is None:
         entry = _extend(root, tip, entries[0]) if entries else _scan_all(root, tip)
-        _save(cache_dir / CACHE_NAME, [entry, *(e for e in entries if e[0] != tip)][:KEEP])
-    _, shas, rows, problems = entry
-    events = list(map(Event._make, rows))
-    return events, problems, lambda sha: _binary(sha) in shas
+        _save(cache_dir / CACHE_NAME, [entry, *(e for e in entries if e.tip != tip)][:KEEP])
+    shas = frozenset(entry.order)
+    events = list(map(Event._make, entry.rows))
+    return TrailerLog(
+        events, entry.problems, lambda sha: _binary(sha) in shas, lambda t: _since(entry, t)
+    )
+
+
+def _since(entry: Entry, start: int) -> list[tuple[str, str, int]]:
+    """(commit, author e-mail, author time) of every commit but merges from `start` on."""
+    people, when, who = entry.people, entry.when, entry.who
+    return [
+        (sha.hex(), people[who[i]], when[i])
+        for i, sha in enumerate(entry.order)
+        if when[i] >= start and people[who[i]]
+    ]
 
 
 def _resolve(root: Path, rev: str) -> str | None:
@@ -62,28 +88,53 @@ def _resolve(root: Path, rev: str) -> str | None:
 
 
 def _scan_all(root: Path, tip: str) -> Entry:
-    rows, problems, shas = history.scan_rows(root, [tip])
-    return tip, frozenset(map(bytes.fromhex, shas)), rows, problems
+    return _joined(
+        tip, history.scan_rows(root, [tip]), Entry(tip, [], array("q"), array("I"), [], [], [])
+    )
 
 
 def _extend(root: Path, tip: str, base: Entry) -> Entry:
     """`base` moved to `tip`: add what tip's history has and base's lacks, drop the reverse."""
-    old_tip, shas, rows, problems = base
-    new_rows, new_problems, added = history.scan_rows(root, [tip, f"^{old_tip}"])
+    walk = history.scan_rows(root, [tip, f"^{base.tip}"])
     gone = runner.git(
-        root, "rev-list", "--end-of-options", old_tip, f"^{tip}", check=False
+        root, "rev-list", "--end-of-options", base.tip, f"^{tip}", check=False
     ).stdout.split()
     if gone:
-        dropped, short = set(gone), {g[:10] for g in gone}
-        rows = [r for r in rows if r[FIELDS.index("commit")] not in dropped]
-        # Problems read "commit <first 10 hex digits>: ..." (events.commit_events).
-        problems = [p for p in problems if p[len("commit ") :][:10] not in short]
-    kept = shas.difference(map(bytes.fromhex, gone)) if gone else shas
-    return (
+        base = _without(base, gone)
+    return _joined(tip, walk, base)
+
+
+def _without(base: Entry, gone: list[str]) -> Entry:
+    """`base` without the commits `gone` (an amend, a rebase, a switch to another branch)."""
+    dropped, short = set(gone), {g[:10] for g in gone}
+    binary = set(map(bytes.fromhex, gone))
+    keep = [sha not in binary for sha in base.order]
+    # Problems read "commit <first 10 hex digits>: ..." (events.commit_events).
+    return base._replace(
+        order=list(compress(base.order, keep)),
+        when=array("q", compress(base.when, keep)),
+        who=array("I", compress(base.who, keep)),
+        rows=[r for r in base.rows if r[FIELDS.index("commit")] not in dropped],
+        problems=[p for p in base.problems if p[len("commit ") :][:10] not in short],
+    )
+
+
+def _joined(tip: str, walk: history.Walk, base: Entry) -> Entry:
+    """The commits of `walk` (newer) in front of those of `base`."""
+    people = list(base.people)
+    index = {person: i for i, person in enumerate(people)}
+    for person in walk.activity.who:
+        if person not in index:
+            index[person] = len(people)
+            people.append(person)
+    return Entry(
         tip,
-        kept.union(map(bytes.fromhex, added)),
-        rows + new_rows,
-        problems + new_problems,
+        [*map(bytes.fromhex, walk.activity.shas), *base.order],
+        array("q", walk.activity.when) + base.when,
+        array("I", (index[p] for p in walk.activity.who)) + base.who,
+        people,
+        base.rows + walk.rows,
+        base.problems + walk.problems,
     )
 
 
@@ -100,12 +151,23 @@ def _load(path: Path) -> list[Entry]:
         data = marshal.loads(path.read_bytes())
         if data[0] != VERSION or data[1] != FIELDS:
             return []
-        return [
-            (tip, frozenset(_split(blob, len(tip) // 2)), rows, probs)
-            for tip, blob, rows, probs in data[2]
-        ]
+        return [_unpacked(*packed) for packed in data[2]]
     except (OSError, ValueError, EOFError, TypeError, IndexError, KeyError):
         return []
+
+
+def _unpacked(
+    tip: str, blob: bytes, when: bytes, who: bytes, people: list[str], rows: Any, probs: Any
+) -> Entry:
+    order = _split(blob, len(tip) // 2)
+    times, authors = array("q"), array("I")
+    times.frombytes(when)
+    authors.frombytes(who)
+    if not (len(order) == len(times) == len(authors)) or max(authors, default=0) >= max(
+        len(people), 1
+    ):
+        raise ValueError("inconsistent cache entry")
+    return Entry(tip, order, times, authors, list(people), rows, probs)
 
 
 def _split(blob: bytes, width: int) -> list[bytes]:
@@ -114,16 +176,40 @@ def _split(blob: bytes, width: int) -> list[bytes]:
 
 
 def _save(path: Path, entries: list[Entry]) -> None:
+    packed = [
+        (e.tip, b"".join(e.order), e.when.tobytes(), e.who.tobytes(), e.people, e.rows, e.problems)
+        for e in entries
+    ]
+    _write(path, (VERSION, FIELDS, packed))
+
+
+def kept(cache_dir: Path, name: str, key: Any, compute: Callable[[], T]) -> T:
+    """compute(), kept in `cache_dir/name` while `key` stays the same: for figures derived
+    from one tip's history alone (the key names the tip), which a warm read then need not
+    derive again. Values and key must be what marshal stores (no sets: frozensets)."""
+    path = cache_dir / name
+    try:
+        stored_key, value = marshal.loads(path.read_bytes())
+        if stored_key == (VERSION, key):
+            found: T = value
+            return found
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    value = compute()
+    _write(path, ((VERSION, key), value))
+    return value
+
+
+def _write(path: Path, data: Any) -> None:
     """Write atomically; a cache that cannot be written (read-only .git) is simply not kept."""
-    packed = [(tip, b"".join(shas), rows, problems) for tip, shas, rows, problems in entries]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".eventlog.", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError:
         return
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(marshal.dumps((VERSION, FIELDS, packed)))
+            fh.write(marshal.dumps(data))
         os.replace(tmp, path)
     except (OSError, ValueError):
         Path(tmp).unlink(missing_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import sqlite3
@@ -219,7 +220,7 @@ class Store:
         schema: for a config read from a blob at some revision."""
         rel, template = CONFIG_FILES[kind]
         data = self.parse(kind, text, shown) if text is not None else {}
-        return _merge(schema.parse_yaml(template, rel), data)
+        return _merge(_defaults(kind, template, rel), data)
 
     def settings(self) -> Settings:
         return settings_of(self.config())
@@ -364,6 +365,17 @@ def _lazy_milestone(data: dict[str, Any], raw: Mapping[str, Any]) -> Milestone:
     m = Milestone.from_dict(data, path="", location="active")
     object.__setattr__(m, "raw", raw)  # the full mapping is read from the index on demand
     return m
+
+
+_DEFAULTS: dict[str, Any] = {}
+
+
+def _defaults(kind: str, template: str, rel: str) -> Any:
+    """The defaults a config template shows, parsed once per process (a copy each time: the
+    merged config shares its nested parts with them)."""
+    if kind not in _DEFAULTS:
+        _DEFAULTS[kind] = schema.parse_yaml(template, rel)
+    return copy.deepcopy(_DEFAULTS[kind])
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

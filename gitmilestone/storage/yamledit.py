@@ -46,19 +46,19 @@ class Document:
         from gitmilestone.storage.schema import check_parsable
 
         check_parsable(text, "the file")
+        self._yaml = YAML(typ="rt")
+        self._yaml.preserve_quotes = True
+        self._yaml.width = 4096  # never re-wrap a user's long line
         # ruamel guesses one indent: a sequence's when the file has one. Mappings get their own
-        # guess, or the first edit of a file with indented lists re-indents every mapping.
+        # guess, or the first edit of a file with indented lists re-indents every mapping. The
+        # guess loads the file with our loader too, so it is read once.
         try:
-            _, seq_indent, seq_offset = load_yaml_guess_indent(text)
+            self.data, seq_indent, seq_offset = load_yaml_guess_indent(text, yaml=self._yaml)
         except YAMLError as exc:  # stricter than PyYAML, which read the file fine
             raise _cannot_edit(exc) from None
         offset = seq_offset or 0
         sequence = seq_indent if seq_offset is not None and seq_indent else offset + 2
-        self._yaml = YAML(typ="rt")
-        self._yaml.preserve_quotes = True
-        self._yaml.width = 4096  # never re-wrap a user's long line
         self._yaml.indent(mapping=_mapping_indent(text), sequence=sequence, offset=offset)
-        self.data = self._yaml.load(text)
         self._original = text
         self._baseline = self._render()  # what ruamel writes for the file as it stands
 

@@ -27,6 +27,7 @@ def hooks(repo: Path) -> Path:
 
 
 def put_hook(path: Path, body: bytes, mode: int = 0o755) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(body)
     path.chmod(mode)
 
@@ -152,7 +153,7 @@ def test_init_no_hooks_sets_the_config_only(repo: Path, run_cli: Callable[..., R
 
     assert result.exit_code == 0
     assert "hooks" not in result.output
-    assert not any(install.is_ours(p) for p in hooks(repo).iterdir())
+    assert not any(install.is_ours(p) for p in hooks(repo).glob("*"))
     assert git(repo, "config", "notes.rewriteMode") == "cat_sort_uniq\n"
 
 
