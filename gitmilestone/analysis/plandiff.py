@@ -239,8 +239,8 @@ def gates_waiting(m: Milestone, config: Mapping[str, Any]) -> list[dict[str, Any
 
     out = []
     for t in m.tasks:
-        raw = m.raw_task(t.id)
-        if t.phases is None or raw is None:
+        raw = m.raw_task(t.id) if t.phases is not None else None
+        if raw is None:
             continue
         for phase in PHASES:
             gate = gate_for(m, raw, phase, config)

@@ -162,7 +162,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_plain))
+    """Indented for a person at a terminal; one line for a script (Python writes that form in
+    C, several times faster on a large plan; `jq .` indents it when wanted)."""
+    indent = 2 if sys.stdout.isatty() else None
+    click.echo(json.dumps(data, indent=indent, ensure_ascii=False, default=_plain))
 
 
 def _plain(value: Any) -> Any:

@@ -139,12 +139,15 @@ def diff(ws: Workspace, objects: Objects, revs: tuple[str, ...], start: dt.date)
 def compare(before: Side, after: Side, configs: tuple[Any, Any], start: dt.date) -> dict[str, Any]:
     # The item-by-item comparison goes with the before side's outlook, so that the two
     # processes have about the same work.
-    (a, milestones), b = both(
+    (a, milestones), (b, gates) = both(
         lambda: (
             outlook(before.milestones, before.events, configs[0], before.settings, start),
             milestone_changes(before, after),
         ),
-        lambda: outlook(after.milestones, after.events, configs[1], after.settings, start),
+        lambda: (
+            outlook(after.milestones, after.events, configs[1], after.settings, start),
+            _new_gates(before, after, configs),
+        ),
         parallel=sum(len(m.tasks) for m in after.milestones) >= PARALLEL_FROM,
     )
     data: dict[str, Any] = {
@@ -153,7 +156,7 @@ def compare(before: Side, after: Side, configs: tuple[Any, Any], start: dt.date)
         "as_of": start.isoformat(),
         "project": _project(a, b),
         "milestones": milestones,
-        "gates_waiting": _new_gates(before, after, configs),
+        "gates_waiting": gates,
         "facts": _facts(before, after),
     }
     data["changed"] = bool(milestones or data["gates_waiting"]) or any(
