@@ -29,6 +29,20 @@ SEED = 20260101  # a fixed seed: the same plan and history draw the same page
 
 
 def page_data(ws: Workspace, src: Source) -> dict[str, Any]:
+    """Everything the page shows. The resume panel builds its own dependency graph: on a
+    large plan it runs on the second core, beside the rest."""
+    from gitmilestone.git.fork import both
+
+    tasks = sum(len(m.tasks) for m in src.milestones)
+    resume, data = both(lambda: _resume(ws), lambda: _charts(ws, src), tasks >= PARALLEL_FROM)
+    data["resume"] = resume
+    return data
+
+
+PARALLEL_FROM = 2000  # tasks: below this, a second process costs more than it saves
+
+
+def _charts(ws: Workspace, src: Source) -> dict[str, Any]:
     net, problem = _network(src)
     result = net.solve() if net else None
     data = build(src, len(src.milestones), 25, net, result)
@@ -40,7 +54,6 @@ def page_data(ws: Workspace, src: Source) -> dict[str, Any]:
     data["forecast"] = forecast(src, net)
     data["risk_matrix"] = risk_matrix(src)
     data["gates"] = gates_waiting(ws, src)
-    data["resume"] = _resume(ws)
     return data
 
 
