@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import yaml
@@ -52,6 +53,40 @@ def build(root: Path, milestones: int, tasks: int) -> None:
     git(root, "commit", "-q", "-m", "Plan\n\nMilestone: M-001\nCompletes: M-001/task-001\n")
 
 
+def task_data(base: Path, milestones: int, tasks: int) -> Path:
+    """The same plan as Taskwarrior data: a project per milestone, a task per task, completed
+    where the milestone file says so. Written in Taskwarrior 2's own file format (one
+    `[name:"value" ...]` line per task), as `task import` would leave it, in a moment."""
+    data = base / "taskdata"
+    data.mkdir()
+    entry = "1764547200"  # 2025-12-01, the same for every task: the data stays reproducible
+    files: dict[str, list[str]] = {"pending": [], "completed": []}
+    for m in range(milestones):
+        spec = milestone(m, tasks)
+        mid = f"M-{m + 1:03d}"
+        for n, t in enumerate(spec["tasks"]):  # type: ignore[arg-type]
+            done = t.get("status") == "completed"
+            uid = uuid.UUID(int=m * 1_000_000 + n + 1)
+            fields = {
+                "description": str(t["title"]).replace('"', "'"),
+                "entry": entry,
+                "modified": entry,
+                "project": mid,
+                "status": "completed" if done else "pending",
+                "uuid": str(uid),
+            }
+            if done:
+                fields["end"] = entry
+            line = "[" + " ".join(f'{k}:"{v}"' for k, v in fields.items()) + "]"
+            files["completed" if done else "pending"].append(line)
+    for name, lines in files.items():
+        (data / f"{name}.data").write_text("".join(f"{line}\n" for line in lines))
+    (base / "taskrc").write_text(
+        f"data.location={data}\nconfirmation=off\nhooks=off\nnews.version=2.6.2\n"
+    )
+    return data
+
+
 def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
     """Wall milliseconds and peak resident memory (KiB) of one run."""
     start = time.perf_counter()
@@ -77,7 +112,7 @@ def commands(
         "status (file tier)": ([*gm, "status"], filed),
     }
     if taskdata is not None:
-        task = ["task", f"rc.data.location={taskdata}", "rc.confirmation=off", "rc.hooks=off"]
+        task = ["task", f"rc:{taskdata.parent / 'taskrc'}"]
         out["task summary"] = ([*task, "summary"], taskdata)
         out["task projects"] = ([*task, "projects"], taskdata)
     return out
@@ -137,7 +172,9 @@ def main() -> int:
         git(base, "clone", "-q", str(origin), str(filed))
         (filed / ".git/milestones").mkdir(parents=True, exist_ok=True)
         (filed / ".git/milestones/storage-backend").write_text("file\n")
-        taskdata = None if shutil.which("task") is None else base / "taskdata"
+        taskdata = None
+        if shutil.which("task") is not None:
+            taskdata = task_data(base, args.milestones, args.tasks)
         samples = interleaved(commands(indexed, filed, taskdata), args.rounds)
         samples["status after edit+commit"] = after_edit(indexed, args.rounds)
         syncs, firsts = first_after_clone(origin, base, max(args.rounds // 2, 2))
