@@ -26,7 +26,7 @@ def hooks(repo: Path) -> Path:
 
 
 def ours(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if install.is_ours(p)}
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*")) if install.is_ours(p)}
 
 
 def put_foreign(path: Path, body: bytes = FOREIGN, mode: int = 0o750) -> None:
@@ -261,6 +261,7 @@ def test_a_bare_repository(tmp_path: Path) -> None:
 
 
 def test_an_unwritable_hooks_dir(repo: Path) -> None:
+    hooks(repo).mkdir(exist_ok=True)
     hooks(repo).chmod(0o555)
     try:
         with pytest.raises(MilestoneError) as err:

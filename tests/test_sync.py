@@ -147,6 +147,7 @@ def test_an_interrupted_sync_loses_nothing_and_resumes(clones: Clones) -> None:
     b = clones.clone("b")
     assert clones.run(b, "task", "done", "M-001/task-002").exit_code == 0
     hook = clones.remote / "hooks" / "pre-receive"
+    hook.parent.mkdir(exist_ok=True)
     hook.write_text("#!/bin/sh\necho 'remote: server is read-only today' >&2\nexit 1\n")
     hook.chmod(0o755)
 
@@ -228,6 +229,7 @@ def test_pre_push_syncs_notes_and_never_blocks_the_push(clones: Clones) -> None:
     assert git(a, "ls-remote", "origin", NOTES).split()[0] == git(a, "rev-parse", NOTES).strip()
     # The remote refuses everything now: the push fails for git's own reason, not ours.
     hook = clones.remote / "hooks" / "pre-receive"
+    hook.parent.mkdir(exist_ok=True)
     hook.write_text("#!/bin/sh\nexit 1\n")
     hook.chmod(0o755)
     assert clones.run(a, "task", "start", "M-001/task-002").exit_code == 0
