@@ -31,7 +31,29 @@ need_python() {
 }
 
 make_venv() {
-  "$python" -m venv "$1" || die "could not create a virtualenv in $1 (Debian: apt-get install python3-venv)"
+  "$python" -m venv "$@" || die "could not create a virtualenv in ${*: -1} (Debian: apt-get install python3-venv)"
+}
+
+# A pip outside the virtualenv that can install into it (pip 22.3 and later: --python) spares
+# the virtualenv a pip of its own, which takes seconds to set up and is never used again.
+outer_pip() {
+  "$python" -m pip --version 2>/dev/null \
+    | awk '{ split($2, v, "."); exit !(v[1] > 22 || (v[1] == 22 && v[2] >= 3)) }'
+}
+
+# The user's virtualenv: lean where the outer pip can fill it, else with its own pip.
+make_user_venv() {
+  if outer_pip; then make_venv --without-pip "$1"; else make_venv "$1"; fi
+}
+
+pip_into() {
+  local venv=$1
+  shift
+  if [ -x "$venv/bin/pip" ]; then
+    "$venv/bin/python" -m pip "$@"
+  else
+    "$python" -m pip --python "$venv/bin/python" "$@"
+  fi
 }
 
 install_user() {
@@ -40,14 +62,14 @@ install_user() {
   if [ -d "$home/venv" ]; then
     # An upgrade: build beside the working install, which stays usable if this one fails.
     rm -rf "$home/venv.new"
-    make_venv "$home/venv.new"
-    "$home/venv.new/bin/python" -m pip install --quiet "$here" || die "pip install failed (see above)"
+    make_user_venv "$home/venv.new"
+    pip_into "$home/venv.new" install --quiet "$here" || die "pip install failed (see above)"
     rm -rf "$home/venv" && mv "$home/venv.new" "$home/venv"
     # The venv was built under another name: recreate its console script for the final path.
-    "$home/venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$here" >/dev/null
+    pip_into "$home/venv" install --quiet --force-reinstall --no-deps "$here" >/dev/null
   else
-    make_venv "$home/venv"
-    "$home/venv/bin/python" -m pip install --quiet "$here" \
+    make_user_venv "$home/venv"
+    pip_into "$home/venv" install --quiet "$here" \
       || { rm -rf "$home/venv"; rmdir "$home" 2>/dev/null; die "pip install failed (see above)"; }
   fi
   mkdir -p "$bindir"
