@@ -182,15 +182,15 @@ def test_find_by_id_or_prefix() -> None:
 
 
 def test_start_records_an_event_and_the_work_tree_state(
-    initialized: Path, run_cli: Callable[..., Result]
+    initialized: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("GIT_MILESTONE_DATE", "2026-11-20T09:00:00Z")
     planned(initialized, run_cli)
     paths = discover(initialized)
 
     s = sessions.start(paths, "M-001", "task-001")
 
-    today = dt.date.today().strftime("%Y%m%d")
-    assert s.id == f"session-{today}-001"
+    assert s.id == "session-20261120-001"
     note = git(initialized, "notes", "--ref=refs/notes/milestones", "show", "HEAD")
     event = json.loads(next(x for x in note.splitlines() if "session_started" in x))
     assert event["session_id"] == s.id and event["details"]["session"] == s.id

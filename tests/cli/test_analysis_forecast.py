@@ -126,12 +126,15 @@ def test_burndown_json(history: Path, run_cli: Callable[..., Result]) -> None:
     assert all(p["scope_change"] == 0 for p in data["days"])
 
 
-def test_burndown_shows_scope_added_today(history: Path, run_cli: Callable[..., Result]) -> None:
+def test_burndown_shows_scope_added_today(
+    history: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GIT_MILESTONE_DATE", "2026-11-20T09:00:00Z")
     run_cli("task", "add", "M-001", "Late addition", "--hours", "20")
     data = json.loads(run_cli("burndown", "M-001", "--json").output)
     today = data["days"][-1]
 
-    assert today["date"] == dt.date.today().isoformat()
+    assert today["date"] == "2026-11-20"
     assert today["scope_hours"] == 140 and today["scope_change"] == 20
     chart = run_cli("burndown", "M-001").output.splitlines()
     assert chart[-1].endswith("140 (+20)")

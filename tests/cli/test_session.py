@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +13,15 @@ from tests.cli.helpers import assert_user_error
 from tests.conftest import git
 from tests.test_sessions import commit, planned
 
-TODAY = dt.date.today().strftime("%Y%m%d")
+DAY = "2026-11-20"  # the clock every command here reads (GIT_MILESTONE_DATE), at 09:00 UTC
+TODAY = DAY.replace("-", "")
+
+
+@pytest.fixture(autouse=True)
+def fixed_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GIT_MILESTONE_DATE", f"{DAY}T09:00:00Z")
+
+
 S1 = f"session-{TODAY}-001"
 
 

@@ -10,7 +10,13 @@ from click.testing import Result
 
 from tests.cli.helpers import assert_user_error
 
-SOON = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+TODAY = dt.date(2026, 11, 20)  # the clock every command here reads (GIT_MILESTONE_DATE)
+SOON = (TODAY + dt.timedelta(days=3)).isoformat()
+
+
+@pytest.fixture(autouse=True)
+def fixed_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GIT_MILESTONE_DATE", f"{TODAY}T09:00:00Z")
 
 
 @pytest.fixture
@@ -30,7 +36,7 @@ def plan(initialized: Path, run_cli: Callable[..., Result]) -> Path:
 def test_status_text(plan: Path, run_cli: Callable[..., Result]) -> None:
     lines = run_cli("status").output.splitlines()
 
-    overdue = (dt.date.today() - dt.date(2020, 1, 10)).days
+    overdue = (TODAY - dt.date(2020, 1, 10)).days
     assert lines == [
         "Project: 20% complete · 0 of 3 milestones completed · 1/3 tasks done",
         "",
