@@ -12,7 +12,7 @@ from click.testing import Result
 from gitmilestone.commands.sessions import rebuild_resume_cache
 from gitmilestone.git.localstate import checkout_summary
 from tests.cli.helpers import assert_user_error
-from tests.cli.test_session import S1
+from tests.cli.test_session import S1, fixed_day  # noqa: F401  (S1 is dated by fixed_day)
 from tests.conftest import git
 from tests.test_sessions import commit, planned
 from tests.test_snapshot import state_of
