@@ -87,7 +87,8 @@ def test_sessions_beat_logged_time_which_beats_the_estimate() -> None:
     found = sessions.fold(LIFE)
     commit_hours = {"c1": 1.0, "c2": 1.0, "c3": 0.75, "c4": 0.5}
 
-    spent = timeaccount.actual_hours(events, found, "2026-11-02T18:00:00Z", RULES, commit_hours)
+    work = timeaccount.CommitWork.of(timeaccount.linked_commits(events), commit_hours)
+    spent = timeaccount.spent(events, found, "2026-11-02T18:00:00Z", RULES, work)
 
     assert spent == {
         ("M-001", "task-001"): Spent(2.5, "sessions"),
@@ -95,13 +96,16 @@ def test_sessions_beat_logged_time_which_beats_the_estimate() -> None:
         ("M-001", "task-003"): Spent(0.75, "estimated"),
         ("M-001", None): Spent(0.5, "estimated"),
     }
-    assert timeaccount.needs_estimate(events, found) == {"c3", "c4"}
+    # Only the commits of work no session or log accounts for are estimated: c3 and c4.
+    known = {("M-001", "task-001"), ("M-001", "task-002")}
+    assert work.estimated(known) == {("M-001", "task-003"): 0.75, ("M-001", None): 0.5}
 
 
 def test_a_commit_naming_two_tasks_splits_its_time() -> None:
     events = [trailer("task_worked", "c1", "task-001"), trailer("task_completed", "c1", "task-002")]
 
-    spent = timeaccount.actual_hours(events, [], "2026-11-02T18:00:00Z", RULES, {"c1": 1.0})
+    work = timeaccount.CommitWork.of(timeaccount.linked_commits(events), {"c1": 1.0})
+    spent = timeaccount.spent(events, [], "2026-11-02T18:00:00Z", RULES, work)
 
     assert spent[("M-001", "task-001")] == spent[("M-001", "task-002")] == Spent(0.5, "estimated")
 

@@ -124,21 +124,6 @@ def linked_commits(events: Iterable[Event]) -> dict[str, set[Key]]:
     return links
 
 
-def actual_hours(
-    events: Iterable[Event],
-    sessions: Iterable[Session],
-    now: str,
-    rules: TimeRules,
-    commit_hours: Mapping[str, float],
-    links: Mapping[str, AbstractSet[Key]] | None = None,
-) -> dict[Key, Spent]:
-    """Time spent per (milestone, task): sessions, else logged, else estimated from commits.
-    `links`: linked_commits(events), where the caller has it already."""
-    events = list(events)
-    work = CommitWork.of(linked_commits(events) if links is None else links, commit_hours)
-    return spent(events, sessions, now, rules, work)
-
-
 @dataclass(frozen=True)
 class CommitWork:
     """The gap-rule hours of the commits that trailers link to work, summed ahead of time: per
@@ -205,20 +190,6 @@ def _by_session(sessions: Iterable[Session], now: str, rules: TimeRules) -> dict
             key = (s.milestone_id, s.task_id)
             out[key] = out.get(key, 0.0) + s.hours(now, rules)
     return out
-
-
-def needs_estimate(
-    events: Iterable[Event],
-    sessions: Iterable[Session],
-    links: Mapping[str, AbstractSet[Key]] | None = None,
-) -> set[str]:
-    """Commits whose time must be estimated: linked to work no session or log accounts for.
-    `links`: linked_commits(events), where the caller has it already."""
-    events = list(events)
-    known = {(s.milestone_id, s.task_id) for s in sessions}
-    known |= {(e.milestone_id, e.task_id) for e in events if e.event_type == "time_logged"}
-    links = linked_commits(events) if links is None else links
-    return {c for c, keys in links.items() if not keys <= known}
 
 
 def milestone_time(m: Milestone, progress: float, spent: Mapping[Key, Spent]) -> dict[str, Any]:
