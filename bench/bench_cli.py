@@ -85,12 +85,18 @@ def milestone(m: int, tasks: int) -> dict[str, object]:
     return data
 
 
-def build_repo(root: Path, milestones: int, tasks: int) -> None:
+def initialized_store(root: Path) -> Store:
+    """A new repository with the benchmark's identity, after `git milestone init`."""
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "user.name", "Bench")
     git(root, "config", "user.email", "bench@example.com")
     store = Store(discover(root))
     plan.init(store)
+    return store
+
+
+def build_repo(root: Path, milestones: int, tasks: int) -> None:
+    store = initialized_store(root)
     for m in range(milestones):
         mid = f"M-{m + 1:03d}"
         path = store.paths.milestones / "active" / f"{mid}.yaml"

@@ -25,12 +25,9 @@ import uuid
 from pathlib import Path
 
 import yaml
-from bench_cli import git, milestone
+from bench_cli import git, initialized_store, milestone
 from benchlib import p90, workspace
 
-from gitmilestone.commands import plan
-from gitmilestone.git.repo import discover
-from gitmilestone.storage.store import Store
 from gitmilestone.storage.templates import MILESTONE_HEADER
 
 BIN = Path(sys.executable).parent
@@ -39,11 +36,7 @@ ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
 
 def build(root: Path, milestones: int, tasks: int) -> None:
     root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "Bench")
-    git(root, "config", "user.email", "bench@example.com")
-    store = Store(discover(root))
-    plan.init(store)
+    store = initialized_store(root)
     for m in range(milestones):
         mid = f"M-{m + 1:03d}"
         text = yaml.dump(milestone(m, tasks), Dumper=yaml.CSafeDumper, sort_keys=False)
