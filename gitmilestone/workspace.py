@@ -39,6 +39,7 @@ class Workspace:
         self.store = Store(paths)
         self._report = report
         self._memo: dict[str, Any] = {}
+        self.reported: list[str] = []  # every problem reported so far, in order
 
     @classmethod
     def open(
@@ -112,6 +113,7 @@ class Workspace:
 
     def warn(self, problem: str) -> None:
         """Report a problem met reading the plan or its history (once: callers read once)."""
+        self.reported.append(problem)
         if self._report is not None:
             self._report(problem)
 

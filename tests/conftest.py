@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -24,6 +25,46 @@ settings.register_profile("ci", deadline=None, suppress_health_check=[HealthChec
 settings.load_profile("ci")
 
 
+RAM = Path("/dev/shm")
+RAM_NEEDED = 512 << 20  # the suite's repositories take about 130 MiB
+RAM_PREFIX = "git-milestone-tests-"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests' repositories in memory where the machine has room in a tmpfs: the suite
+    makes and deletes thousands of small files, and a disk file system's inode bookkeeping
+    for them costs more CPU than many a test. An explicit --basetemp is kept."""
+    if config.option.basetemp or hasattr(config, "workerinput"):
+        return
+    base = _ram_base()
+    if base is not None:
+        config.option.basetemp = str(base / "run")
+        config.add_cleanup(lambda: shutil.rmtree(base, ignore_errors=True))
+
+
+def _ram_base() -> Path | None:
+    try:
+        if shutil.disk_usage(RAM).free < RAM_NEEDED:
+            return None
+        for old in RAM.glob(f"{RAM_PREFIX}*"):  # left by a run that was killed
+            if not _alive(int(old.name.split("-")[3])):
+                shutil.rmtree(old, ignore_errors=True)
+        return Path(tempfile.mkdtemp(prefix=f"{RAM_PREFIX}{os.getpid()}-", dir=RAM))
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def sealed_env(home: Path) -> dict[str, str]:
     """No user or system git config, a fixed identity and fixed dates, our venv's bin on PATH."""
     # No template: git's sample hooks are a dozen files per repository, which the suite's
@@ -32,6 +73,8 @@ def sealed_env(home: Path) -> dict[str, str]:
     (home / ".gitconfig").write_text(
         "[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n"
         f"\ttemplateDir = {home / 'git-template'}\n"
+        # Throw-away repositories: no fsync (as git's own suite runs), no background upkeep.
+        "[core]\n\tfsync = none\n[maintenance]\n\tauto = false\n[gc]\n\tauto = 0\n"
     )
     return {
         "HOME": str(home),

@@ -94,19 +94,17 @@ def status_cmd(as_json: bool, **options: Any) -> None:
     theirs. The look scales with the plan (ui-config.yaml): plain lines, a rich table from 25
     milestones, the one-screen dashboard from 100; --level picks one for this call.
     """
-    from gitmilestone.commands.status import status
+    from gitmilestone.commands.status import status, status_json
 
     ws = workspace()
-    if not as_json:
-        from gitmilestone.cli.dashview import status_view
-
-        if status_view(ws, options):  # the rich or dashboard level, where chosen
-            return
-    data = status(ws)
     if as_json:
-        emit_json(data.as_json())
-    else:
-        emit_lines(status_report(data))
+        emit_json(status_json(ws))
+        return
+    from gitmilestone.cli.dashview import status_view
+
+    if status_view(ws, options):  # the rich or dashboard level, where chosen
+        return
+    emit_lines(status_report(status(ws)))
 
 
 def status_report(data: Status) -> list[str]:

@@ -95,10 +95,12 @@ def sign_off_gate(m: Milestone, config: Mapping[str, Any]) -> phases.Gate | None
 def collect(store: Store, events: Iterable[Event], wanted: str | None = None) -> list[Approval]:
     """Every phase approval and sign-off among `events` (of one milestone or task ref when
     `wanted` is given), each verified, in time order."""
+    chosen = [e for e in events if _wanted(e, wanted)]
+    if not chosen:
+        return []  # most plans: no milestone needs loading
     config = store.config()
     roles = (config.get("approvals") or {}).get("roles") or {}
     by_id = {m.id: m for m in store.milestones()}
-    chosen = [e for e in events if _wanted(e, wanted)]
     verifier(store).prefetch(e.commit for e in chosen)
     out = []
     for e in chosen:

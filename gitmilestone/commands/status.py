@@ -12,7 +12,6 @@ from gitmilestone.analysis import timeaccount
 from gitmilestone.analysis.risk import Risk, Thresholds, status_alerts
 from gitmilestone.analysis.timeaccount import Key, Spent, TimeRules
 from gitmilestone.commands import sessions
-from gitmilestone.commands.approvals import collect
 from gitmilestone.commands.sessions import Session
 from gitmilestone.commands.taskview import task_list
 from gitmilestone.core import clock, phases
@@ -71,6 +70,10 @@ class Status:
     phases: dict[str, dict[str, Any]]  # milestone id -> phases.milestone_phases
 
     def as_json(self) -> dict[str, Any]:
+        return {**self.figures(), "approvals": self.approvals}
+
+    def figures(self) -> dict[str, Any]:
+        """as_json without the approvals, which are verified on every read."""
         return {
             "progress": project_progress(self.milestones, self.settings),
             "milestones": [
@@ -83,7 +86,6 @@ class Status:
                 for m in self.milestones
             ],
             "risk_alerts": [r.as_dict(self.thresholds) for r in self.alerts],
-            "approvals": self.approvals,
         }
 
 
@@ -101,11 +103,35 @@ def status(ws: Workspace) -> Status:
         thresholds,
         int(shown["bar_width"]),
         int(shown["due_soon_days"]),
-        [a.as_dict() for a in collect(ws.store, ws.log.scoped)],
+        _approvals(ws),
         ws.facts,
         timesheet(ws).by_key if milestones else {},
         {m.id: milestone_phases(m, phase_events(ws, m.id)) for m in milestones},
     )
+
+
+def status_json(ws: Workspace) -> dict[str, Any]:
+    """What `status --json` prints. The figures are kept in the index between commands (see
+    viewmemo); approvals, where the history has any, are verified afresh, since keys are
+    trusted or revoked outside the plan."""
+    from gitmilestone.commands.viewmemo import remembered
+
+    def compute() -> tuple[dict[str, Any], bool]:
+        from gitmilestone.commands.approvals import KINDS
+
+        return status(ws).figures(), any(e.event_type in KINDS for e in ws.log.scoped)
+
+    def ticking(_: object) -> bool:  # time in an open session grows with the clock
+        return any(end is None for s in timesheet(ws).sessions for _, end in s.segments)
+
+    figures, approved = remembered(ws, "status --json", compute, ticking)
+    return {**figures, "approvals": _approvals(ws) if approved else []}
+
+
+def _approvals(ws: Workspace) -> list[dict[str, Any]]:
+    from gitmilestone.commands.approvals import collect  # signing and verification: on use
+
+    return [a.as_dict() for a in collect(ws.store, ws.log.scoped)]
 
 
 def phase_events(ws: Workspace, milestone_id: str) -> list[Event]:
@@ -185,8 +211,10 @@ def _commit_times(ws: Workspace, wanted: set[str]) -> list[tuple[str, str, int]]
 def list_rows(ws: Workspace, wanted: Mapping[str, Iterable[str]]) -> list[dict[str, Any]]:
     """`list`: one summary per milestone, kept where each field is among the values wanted
     (an empty selection keeps everything)."""
+    from gitmilestone.commands.viewmemo import remembered
+
     settings = ws.store.settings()
-    rows = [summary(m, settings) for m in ws.plan()]
+    rows = remembered(ws, "list", lambda: [summary(m, settings) for m in ws.plan()])
     return [r for r in rows if all(not v or r[k] in v for k, v in wanted.items())]
 
 

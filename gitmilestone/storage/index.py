@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
+import os
 import pickle
 import sqlite3
 import stat
@@ -27,7 +28,7 @@ from typing import Any
 
 from gitmilestone.storage.lazyraw import EAGER, Raw
 
-VERSION = 2
+VERSION = 3
 NAME = "index.db"
 # A file modified this recently is re-read next time: an edit within the same tick of the
 # file system's clock would keep its time. Whole-second times (coarse file systems) need a
@@ -44,7 +45,10 @@ _TABLES = (
     "CREATE TABLE IF NOT EXISTS tasks (blob TEXT NOT NULL, milestone TEXT NOT NULL,"
     " task TEXT NOT NULL, status TEXT, hours REAL)",
     "CREATE INDEX IF NOT EXISTS tasks_blob ON tasks (blob)",
+    "CREATE TABLE IF NOT EXISTS views (key TEXT PRIMARY KEY, value BLOB NOT NULL,"
+    " used INTEGER NOT NULL)",
 )
+KEPT_VIEWS = 16  # whole-plan views kept (see commands/viewmemo.py); the least recent go
 
 Read = Callable[[Path, str], bytes]  # a file's bytes (path, shown path), refusing symlinks out
 Parse = Callable[[bytes, str], dict[str, Any]]  # file bytes, shown path -> validated data
@@ -128,10 +132,9 @@ class Index:
         stat_rows: list[tuple[str, int, int, str]] = []
         for path, shown in files:
             key = str(path)
-            st = path.lstat()  # a symlink is never a stat hit: it is checked on every read
+            st = path.lstat()
             row = known.get(key)
-            same = row is not None and (row[0], row[1]) == (st.st_mtime_ns, st.st_size)
-            if same and row is not None and not stat.S_ISLNK(st.st_mode):
+            if row is not None and _unchanged(row, st):
                 self.stat_hits += 1
                 wanted.append((row[2], None))
                 continue
@@ -202,6 +205,38 @@ class Index:
         except sqlite3.OperationalError:
             pass  # busy or read-only: the index is only a cache
 
+    def blob_ids(self, files: list[tuple[Path, str]], read: Read) -> list[str]:
+        """The blob id of each file, from the stat cache where the file is unchanged, else
+        from its bytes. Nothing is parsed and nothing written: this only names the plan."""
+        known = {
+            p: (m, s, b)
+            for p, m, s, b in self.db.execute("SELECT path, mtime_ns, size, blob FROM files")
+        }
+        out = []
+        for path, shown in files:
+            row = known.get(str(path))
+            if row is not None and _unchanged(row, path.lstat()):
+                out.append(row[2])
+            else:
+                out.append(blob_id(read(path, shown)))
+        return out
+
+    def view(self, key: str) -> bytes | None:
+        row = self.db.execute("SELECT value FROM views WHERE key = ?", (key,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def keep_view(self, key: str, value: bytes) -> None:
+        """Keep a view's value; busy or read-only: skipped, the next command keeps it."""
+        with contextlib.suppress(sqlite3.OperationalError), _transaction(self.db):
+            self.db.execute(
+                "INSERT OR REPLACE INTO views VALUES (?, ?, ?)", (key, value, time.time_ns())
+            )
+            self.db.execute(
+                "DELETE FROM views WHERE key NOT IN"
+                " (SELECT key FROM views ORDER BY used DESC LIMIT ?)",
+                (KEPT_VIEWS,),
+            )
+
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
@@ -226,6 +261,7 @@ class Index:
             self.db.executemany("DELETE FROM blobs WHERE blob = ?", [(b,) for b in blobs])
             self.db.executemany("DELETE FROM tasks WHERE blob = ?", [(b,) for b in blobs])
             self.db.executemany("DELETE FROM files WHERE blob = ?", [(b,) for b in blobs])
+            self.db.execute("DELETE FROM views")  # any of them may rest on what was wrong
 
     def prune(self, keep_paths: set[str]) -> int:
         """Drop files no longer in the plan and blobs no file names; returns blobs dropped."""
@@ -250,7 +286,14 @@ class Index:
             "files": int(one("SELECT count(*) FROM files").fetchone()[0]),
             "blobs": int(one("SELECT count(*) FROM blobs").fetchone()[0]),
             "tasks": int(one("SELECT count(*) FROM tasks").fetchone()[0]),
+            "views": int(one("SELECT count(*) FROM views").fetchone()[0]),
         }
+
+
+def _unchanged(row: tuple[int, int, str], st: os.stat_result) -> bool:
+    """The stat cache's test, as git's index makes it: same time, same size. A symlink is
+    never a hit: where it leads is checked on every read."""
+    return (row[0], row[1]) == (st.st_mtime_ns, st.st_size) and not stat.S_ISLNK(st.st_mode)
 
 
 def _racy(mtime_ns: int) -> bool:

@@ -72,7 +72,9 @@ class Store:
         for location in LOCATIONS:
             folder = self.paths.milestones / location
             out += [
-                (p, location) for p in sorted(folder.glob("*.yaml")) if not p.name.startswith(".")
+                (p, location)
+                for p in sorted(folder.glob("*.yaml"), key=_name)  # names: quicker than paths
+                if not p.name.startswith(".")
             ]
         return out
 
@@ -417,3 +419,7 @@ def _suggest(ref: str, ids: list[str], command: str = "list") -> str:
     if close:
         return f"did you mean {', '.join(close)}? `git milestone {command}` shows every ID"
     return f"`git milestone {command}` shows every ID"
+
+
+def _name(path: Path) -> str:
+    return path.name

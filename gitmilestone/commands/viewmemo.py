@@ -1,0 +1,163 @@
+"""Whole-plan views kept in the index between commands.
+
+A whole-plan view (the dashboard's data, `status --json`, `list`) follows from the milestone
+files, the config files, the facts of this branch and the day, and from nothing else. In the
+hybrid and database tiers its result is kept in index.db under a key that names all of them:
+
+- every milestone file's path and blob id (from the index's stat cache: nothing is parsed),
+- the bytes of every file in .milestones/config/,
+- HEAD, the tip of the notes ref, the events waiting for a commit, the session open here,
+- today's date and the git-milestone version (through the index's own fingerprint).
+
+So the next command on an unchanged repository reads the view back instead of loading
+thousands of milestones and solving their network again; any change to any of those inputs
+is a new key, and the view is computed afresh. A view whose figures run with the clock
+(time spent in an open session) is kept for the minute it was computed in. Warnings met while
+computing are kept with the view and shown again on every read, so a read from the index says
+what a fresh one would. The file tier keeps nothing: small plans are quicker to read directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import sqlite3
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from gitmilestone.core import clock
+from gitmilestone.workspace import Workspace
+
+T = TypeVar("T")
+
+Volatile = Callable[[Any], bool]  # does this value run with the clock?
+
+
+def remembered(
+    ws: Workspace, name: str, compute: Callable[[], T], volatile: Volatile | None = None
+) -> T:
+    """`compute()`, or the value it gave for the same inputs before. `volatile(value)` says
+    whether the value runs with the clock (then it is kept for the current minute only)."""
+    key = view_key(ws, name)
+    if key is None:
+        return compute()
+    found = _read(ws, key)
+    if found is not None:
+        value, warnings = found
+        for line in warnings:
+            ws.warn(line)
+        return value  # type: ignore[no-any-return]
+    value = compute()  # values are plain data (dicts, lists, text, numbers): marshal keeps them
+    minute = clock.stamp()[:16] if volatile is not None and volatile(value) else ""
+    _keep(ws, key, (value, list(ws.reported), minute))
+    return value
+
+
+def view_key(ws: Workspace, name: str) -> str | None:
+    """The key of view `name` on this repository now; None in the file tier, or where the
+    index cannot be opened (the view is then computed, as in the file tier)."""
+    base: str | None = ws.memo("view_key", lambda: _inputs(ws))
+    if base is None:
+        return None
+    return hashlib.sha1(f"{name}\0{clock.today().isoformat()}\0{base}".encode()).hexdigest()
+
+
+def _inputs(ws: Workspace) -> str | None:
+    store = ws.store
+    files = store.files()
+    if store.tier(len(files)).tier == "file":
+        return None
+    shown = [(path, ws.paths.rel(path)) for path, _ in files]
+    try:
+        idx = store.open_index()
+        try:
+            blobs = idx.blob_ids(shown, store.read_bytes)
+        finally:
+            idx.close()
+    except (sqlite3.Error, OSError):
+        return None
+    digest = hashlib.sha1()
+    for (_, rel), blob in zip(shown, blobs, strict=True):
+        digest.update(f"{rel}\0{blob}\n".encode())
+    _config_bytes(ws, digest)
+    facts = _facts(ws)
+    if facts is None:
+        return None
+    digest.update(facts.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _config_bytes(ws: Workspace, digest: Any) -> None:
+    folder = ws.paths.milestones / "config"
+    for path in sorted(folder.glob("*")) if folder.is_dir() else ():
+        if path.is_file():
+            digest.update(f"{path.name}\0".encode())
+            digest.update(ws.store.read_bytes(path, ws.paths.rel(path)))
+
+
+def _facts(ws: Workspace) -> str | None:
+    """What the branch's facts are read from: HEAD's history, the notes, the waiting events
+    and the session open in this work tree. None when the notes ref cannot be read: the view
+    is then computed, which reports the damage."""
+    from gitmilestone.git import branchwait, notewrite
+    from gitmilestone.git.eventlog import NOTES_REF
+    from gitmilestone.git.localstate import active_session
+    from gitmilestone.git.where import current_branch
+
+    notes = ws.git(
+        "rev-parse", "-q", "--verify", "--end-of-options", f"{NOTES_REF}^{{commit}}", check=False
+    )
+    if notes.returncode != 0 and _ref_exists(ws, NOTES_REF):
+        return None
+    common = ws.paths.common_dir
+    waiting = [_text(p) for p in notewrite.waiting_files(common)]
+    branch = current_branch(str(ws.paths.root))
+    session = active_session(common, ws.paths.git_dir)
+    return repr(
+        (ws.head, notes.stdout.strip(), waiting, branch, branchwait.read(common, branch), session)
+    )
+
+
+def _ref_exists(ws: Workspace, ref: str) -> bool:
+    found = ws.git("rev-parse", "-q", "--verify", "--end-of-options", ref, check=False)
+    return bool(found.returncode == 0)
+
+
+def _text(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape") as fh:
+            return fh.read()
+    except OSError:
+        return ""
+
+
+def _read(ws: Workspace, key: str) -> tuple[Any, list[str]] | None:
+    try:
+        idx = ws.store.open_index()
+        try:
+            raw = idx.view(key)
+        finally:
+            idx.close()
+        if raw is None:
+            return None
+        value, warnings, minute = marshal.loads(raw)
+    except (sqlite3.Error, OSError, ValueError, EOFError, TypeError):
+        return None  # unreadable: computed afresh, and kept again
+    if minute and minute != clock.stamp()[:16]:
+        return None
+    return value, list(warnings)
+
+
+def _keep(ws: Workspace, key: str, entry: tuple[Any, list[str], str]) -> None:
+    try:
+        raw = marshal.dumps(entry)
+    except ValueError:
+        return  # a value marshal cannot write is computed each time
+    try:
+        idx = ws.store.open_index()
+        try:
+            idx.keep_view(key, raw)
+        finally:
+            idx.close()
+    except (sqlite3.Error, OSError):
+        pass  # the index is only a cache

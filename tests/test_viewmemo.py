@@ -1,0 +1,168 @@
+"""Whole-plan views kept in the index: a view read back from the index is the view a fresh
+read gives, after any change to anything the view follows from."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from gitmilestone.git.notewrite import queue
+from tests.cli.helpers import ms_file
+from tests.conftest import git
+
+PIN = ".git/milestones/storage-backend"
+READS = ".git/milestones/logs/performance-metrics.jsonl"
+VIEWS = (
+    ("status", "--json"),
+    ("list", "--json"),
+    ("dashboard", "--json"),
+    ("status", "--level", "dashboard"),
+)
+
+
+@pytest.fixture
+def plan(initialized: Path, run_cli: Callable[..., Result]) -> Path:
+    run_cli("new", "Auth", "-p", "high", "--end", "2030-01-10", "--hours", "40")
+    run_cli("new", "Payments", "-p", "critical", "--hours", "10", "--requires", "M-001")
+    run_cli("task", "add", "M-001", "Schema", "--hours", "2")
+    run_cli("task", "add", "M-001", "Login", "--hours", "6")
+    run_cli("task", "add", "M-002", "Adapter", "--hours", "5")
+    git(initialized, "add", "-A")
+    git(initialized, "commit", "-q", "-m", "Plan")
+    return initialized
+
+
+def views(root: Path, run_cli: Callable[..., Result], tier: str) -> list[str]:
+    (root / PIN).write_text(f"{tier}\n")
+    out = []
+    for args in VIEWS:
+        result = run_cli(*args)
+        assert result.exit_code == 0, result.output
+        out.append(result.output)
+    return out
+
+
+def event(eid: str, milestone: str, commit: str | None) -> dict[str, object]:
+    """A task_completed event as another clone writes it."""
+    return {
+        "v": 1,
+        "id": eid,
+        "event_type": "task_completed",
+        "milestone_id": milestone,
+        "task_id": "task-001",
+        "timestamp": "2026-11-02T10:00:00.000Z",
+        "author": "Ann <ann@example.com>",
+        "commit": commit,
+        "source": "note",
+        "session_id": None,
+        "details": {},
+    }
+
+
+def plan_reads(root: Path) -> int:
+    path = root / READS
+    return path.read_text().count('"plan_read"') if path.exists() else 0
+
+
+def same_in_every_tier(root: Path, run_cli: Callable[..., Result]) -> None:
+    """The database tier's views, computed once then read from the index, equal the file
+    tier's, which keeps nothing."""
+    fresh = views(root, run_cli, "file")
+    assert views(root, run_cli, "database") == fresh
+    reads = plan_reads(root)
+    assert views(root, run_cli, "database") == fresh
+    assert plan_reads(root) == reads  # the second time, no milestone file was read
+
+
+def test_a_view_read_again_comes_from_the_index(plan: Path, run_cli: Callable[..., Result]) -> None:
+    same_in_every_tier(plan, run_cli)
+    stored = json.loads(run_cli("storage", "status", "--json").output)
+    # status --json, list, the plan's size, and the dashboard's data, which serves both
+    # `dashboard --json` and `status` at the dashboard level.
+    assert stored["index"]["views"] == 4
+
+
+def test_every_input_of_a_view_changes_it(
+    plan: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    same_in_every_tier(plan, run_cli)
+    # A file edited in the work tree, not committed.
+    run_cli("set", "M-002", "title=Billing")
+    same_in_every_tier(plan, run_cli)
+    # A fact recorded as a note on HEAD.
+    run_cli("task", "done", "M-001/task-001")
+    same_in_every_tier(plan, run_cli)
+    # A fact that arrives as a note alone (from another clone, by sync).
+    head = git(plan, "rev-parse", "HEAD").strip()
+    note = json.dumps(event("0123456789abcdef0123", "M-002", head))
+    git(plan, "notes", "--ref=refs/notes/milestones", "append", "-m", note, "HEAD")
+    same_in_every_tier(plan, run_cli)
+    # A fact waiting for the notes (they were locked when it was recorded).
+    queue(plan / ".git", json.dumps(event("0123456789abcdef0124", "M-001", None)) + "\n")
+    same_in_every_tier(plan, run_cli)
+    # A fact in a commit's trailers (HEAD moves).
+    (plan / "login.txt").write_text("login\n")
+    git(plan, "add", "login.txt")
+    git(plan, "commit", "-q", "-m", "Login\n\nCompletes: M-001/task-002")
+    same_in_every_tier(plan, run_cli)
+    # Another branch, with a fact of its own.
+    git(plan, "switch", "-q", "-c", "pay")
+    run_cli("task", "done", "M-002/task-001")
+    same_in_every_tier(plan, run_cli)
+    git(plan, "switch", "-q", "main")
+    same_in_every_tier(plan, run_cli)
+    # History rewritten: HEAD moves back, the work tree and the notes stay as they are.
+    git(plan, "branch", "-q", "login")
+    git(plan, "reset", "-q", "--keep", "HEAD~1")
+    same_in_every_tier(plan, run_cli)
+    git(plan, "reset", "-q", "--keep", "login")
+    # The config: the time a commit counts (milestone-config.yaml).
+    cfg = plan / ".milestones/config/milestone-config.yaml"
+    cfg.write_text(cfg.read_text().replace("first_commit_minutes: 30", "first_commit_minutes: 90"))
+    same_in_every_tier(plan, run_cli)
+    # Another day: days left and overdue milestones move.
+    monkeypatch.setenv("GIT_MILESTONE_DATE", "2030-02-01")
+    same_in_every_tier(plan, run_cli)
+    # A milestone file removed.
+    ms_file(plan, "M-002").unlink()
+    same_in_every_tier(plan, run_cli)
+
+
+def test_time_in_an_open_session_follows_the_clock(
+    plan: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (plan / PIN).write_text("database\n")
+    monkeypatch.setenv("GIT_MILESTONE_DATE", "2026-11-20T09:00:00Z")
+    assert run_cli("start", "M-001", "--task", "task-001").exit_code == 0
+
+    def hours() -> float:
+        data = json.loads(run_cli("status", "--json").output)
+        return float(data["milestones"][0]["time"]["actual_hours"])
+
+    monkeypatch.setenv("GIT_MILESTONE_DATE", "2026-11-20T10:00:00Z")
+    assert hours() == pytest.approx(1.0)
+    assert hours() == pytest.approx(1.0)
+    monkeypatch.setenv("GIT_MILESTONE_DATE", "2026-11-20T10:30:00Z")
+    assert hours() == pytest.approx(1.5)
+
+
+def test_warnings_are_shown_on_every_read(plan: Path, run_cli: Callable[..., Result]) -> None:
+    (plan / PIN).write_text("database\n")
+    git(plan, "notes", "--ref=refs/notes/milestones", "append", "-m", "{not json", "HEAD")
+    first, second = run_cli("list", "--json"), run_cli("list", "--json")
+    assert first.output == second.output
+    assert "warning:" in first.stderr and first.stderr == second.stderr
+
+
+def test_a_damaged_view_is_computed_again(plan: Path, run_cli: Callable[..., Result]) -> None:
+    import sqlite3
+
+    (plan / PIN).write_text("database\n")
+    before = run_cli("list", "--json").output
+    with sqlite3.connect(plan / ".git/milestones/index.db") as db:
+        db.execute("UPDATE views SET value = x'00ff'")
+    assert run_cli("list", "--json").output == before
