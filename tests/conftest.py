@@ -9,6 +9,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -168,12 +169,45 @@ def run_cli(repo: Path) -> Callable[..., Result]:
     return run
 
 
+Prebuilt = Callable[[str, Callable[[Path], Any]], Any]
+_BUILT: dict[str, tuple[Path, Any]] = {}
+
+
 @pytest.fixture
-def initialized(repo: Path, run_cli: Callable[..., Result]) -> Path:
+def prebuilt(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Prebuilt:
+    """`prebuilt(key, build)`: the repository as `build(root)` leaves it, built by real
+    commands once per test process, then copied into this test's repository (as git clones
+    a work tree, every test gets its own). For fixtures whose set-up is several commands;
+    `build` must give the same repository every time (no test parameters in it). Returns
+    what `build` returned."""
+
+    def make(key: str, build: Callable[[Path], Any]) -> Any:
+        if key not in _BUILT:
+            template = tmp_path_factory.mktemp("prebuilt") / "repo"
+            shutil.copytree(repo, template, symlinks=True)
+            monkeypatch.chdir(template)
+            _BUILT[key] = (template, build(template))
+        template, value = _BUILT[key]
+        shutil.rmtree(repo)
+        shutil.copytree(template, repo, symlinks=True)
+        monkeypatch.chdir(repo)
+        return value
+
+    return make
+
+
+@pytest.fixture
+def initialized(repo: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
     """A repository after `git milestone init`, with plain sequential IDs for readable tests."""
-    assert run_cli("init").exit_code == 0
-    cfg = repo / ".milestones/config/milestone-config.yaml"
-    cfg.write_text(cfg.read_text().replace("suffix_length: 4", "suffix_length: 0"))
+
+    def build(root: Path) -> None:
+        assert run_cli("init").exit_code == 0
+        cfg = root / ".milestones/config/milestone-config.yaml"
+        cfg.write_text(cfg.read_text().replace("suffix_length: 4", "suffix_length: 0"))
+
+    prebuilt("initialized", build)
     return repo
 
 

@@ -19,7 +19,7 @@ from gitmilestone.core.events import task_facts
 from gitmilestone.git.eventlog import record_event
 from gitmilestone.git.repo import discover
 from gitmilestone.workspace import Workspace
-from tests.conftest import git
+from tests.conftest import Prebuilt, git
 
 TASKS = ("task-001", "task-002", "task-003")
 
@@ -30,12 +30,16 @@ def done_here(root: Path) -> set[str]:
 
 
 @pytest.fixture
-def planned(initialized: Path, run_cli: Callable[..., Result]) -> Path:
-    assert run_cli("new", "Auth", "--hours", "8").exit_code == 0
-    for title in ("Login", "Reset", "Tokens"):
-        assert run_cli("task", "add", "M-001", title).exit_code == 0
-    git(initialized, "add", "-A")
-    git(initialized, "commit", "-qm", "Plan")
+def planned(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
+
+    def build(root: Path) -> None:
+        assert run_cli("new", "Auth", "--hours", "8").exit_code == 0
+        for title in ("Login", "Reset", "Tokens"):
+            assert run_cli("task", "add", "M-001", title).exit_code == 0
+        git(root, "add", "-A")
+        git(root, "commit", "-qm", "Plan")
+
+    prebuilt("test_branch_facts.planned", build)
     return initialized
 
 

@@ -12,7 +12,7 @@ import yaml
 from click.testing import Result
 
 from tests.cli.helpers import assert_user_error
-from tests.conftest import git
+from tests.conftest import Prebuilt, git
 
 FILE = ".milestones/active/M-001.yaml"
 
@@ -53,12 +53,16 @@ risks:
 
 
 @pytest.fixture
-def plan(initialized: Path, run_cli: Callable[..., Result]) -> Path:
+def plan(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
     """A planned repository with the driver installed, M-001 committed on main."""
-    assert run_cli("install").exit_code == 0
-    (initialized / FILE).write_text(BASE)
-    git(initialized, "add", "-A")
-    git(initialized, "commit", "-q", "-m", "Plan auth")
+
+    def build(root: Path) -> None:
+        assert run_cli("install").exit_code == 0
+        (root / FILE).write_text(BASE)
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "Plan auth")
+
+    prebuilt("test_mergedriver.plan", build)
     return initialized
 
 

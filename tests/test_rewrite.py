@@ -11,20 +11,24 @@ import pytest
 from click.testing import Result
 
 from gitmilestone.git.rewrite import parse_pairs
-from tests.conftest import git
+from tests.conftest import Prebuilt, git
 
 NOTES = "refs/notes/milestones"
 
 
 @pytest.fixture
-def hooked(initialized: Path, run_cli: Callable[..., Result]) -> Path:
+def hooked(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
     """A planned repository with the hooks installed and a base commit on main."""
-    assert run_cli("install").exit_code == 0
-    assert run_cli("new", "Auth").exit_code == 0
-    for title in ("Login", "Logout", "Reset"):
-        assert run_cli("task", "add", "M-001", title, "--hours", "2").exit_code == 0
-    git(initialized, "add", "-A")
-    git(initialized, "commit", "-q", "-m", "Plan")
+
+    def build(root: Path) -> None:
+        assert run_cli("install").exit_code == 0
+        assert run_cli("new", "Auth").exit_code == 0
+        for title in ("Login", "Logout", "Reset"):
+            assert run_cli("task", "add", "M-001", title, "--hours", "2").exit_code == 0
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "Plan")
+
+    prebuilt("test_rewrite.hooked", build)
     return initialized
 
 

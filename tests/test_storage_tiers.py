@@ -13,18 +13,23 @@ import pytest
 from click.testing import Result
 
 from tests.cli.helpers import assert_user_error, ms_file
+from tests.conftest import Prebuilt
 
 INDEX = ".git/milestones/index.db"
 
 
 @pytest.fixture
-def plan(initialized: Path, run_cli: Callable[..., Result]) -> Path:
-    run_cli("new", "Auth", "-p", "high", "--end", "2030-01-10", "--hours", "40")
-    run_cli("new", "Payments", "-p", "critical", "--hours", "10")
-    run_cli("task", "add", "M-001", "Schema", "--hours", "2")
-    run_cli("task", "add", "M-001", "Login", "--hours", "6")
-    run_cli("task", "add", "M-002", "Adapter", "--hours", "5")
-    run_cli("task", "done", "M-001/task-001")
+def plan(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
+
+    def build(root: Path) -> None:
+        run_cli("new", "Auth", "-p", "high", "--end", "2030-01-10", "--hours", "40")
+        run_cli("new", "Payments", "-p", "critical", "--hours", "10")
+        run_cli("task", "add", "M-001", "Schema", "--hours", "2")
+        run_cli("task", "add", "M-001", "Login", "--hours", "6")
+        run_cli("task", "add", "M-002", "Adapter", "--hours", "5")
+        run_cli("task", "done", "M-001/task-001")
+
+    prebuilt("test_storage_tiers.plan", build)
     return initialized
 
 

@@ -12,7 +12,7 @@ from click.testing import Result
 
 from gitmilestone.git.notewrite import queue
 from tests.cli.helpers import ms_file
-from tests.conftest import git
+from tests.conftest import Prebuilt, git
 
 PIN = ".git/milestones/storage-backend"
 READS = ".git/milestones/logs/performance-metrics.jsonl"
@@ -25,14 +25,18 @@ VIEWS = (
 
 
 @pytest.fixture
-def plan(initialized: Path, run_cli: Callable[..., Result]) -> Path:
-    run_cli("new", "Auth", "-p", "high", "--end", "2030-01-10", "--hours", "40")
-    run_cli("new", "Payments", "-p", "critical", "--hours", "10", "--requires", "M-001")
-    run_cli("task", "add", "M-001", "Schema", "--hours", "2")
-    run_cli("task", "add", "M-001", "Login", "--hours", "6")
-    run_cli("task", "add", "M-002", "Adapter", "--hours", "5")
-    git(initialized, "add", "-A")
-    git(initialized, "commit", "-q", "-m", "Plan")
+def plan(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
+
+    def build(root: Path) -> None:
+        run_cli("new", "Auth", "-p", "high", "--end", "2030-01-10", "--hours", "40")
+        run_cli("new", "Payments", "-p", "critical", "--hours", "10", "--requires", "M-001")
+        run_cli("task", "add", "M-001", "Schema", "--hours", "2")
+        run_cli("task", "add", "M-001", "Login", "--hours", "6")
+        run_cli("task", "add", "M-002", "Adapter", "--hours", "5")
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "Plan")
+
+    prebuilt("test_viewmemo.plan", build)
     return initialized
 
 

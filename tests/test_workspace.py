@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections import Counter
 from collections.abc import Callable
@@ -12,19 +13,13 @@ import pytest
 from click.testing import Result
 
 from gitmilestone.workspace import Workspace
-from tests.conftest import BIN
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_dir(tmp_path_factory: pytest.TempPathFactory, demo_repo: Path) -> Path:
+    """A copy of the demo repository, for this module's reads."""
     target = tmp_path_factory.mktemp("ws") / "demo"
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(target.parent)}
-    subprocess.run(
-        [str(BIN / "git-milestone"), "demo", "--dir", str(target)],
-        check=True,
-        capture_output=True,
-        env=env,
-    )
+    shutil.copytree(demo_repo, target, symlinks=True)
     return target
 
 

@@ -164,16 +164,18 @@ def main(argv: list[str] | None = None) -> int:
 def emit_json(data: Any) -> None:
     """Indented for a person at a terminal; one line for a script (Python writes that form in
     C, several times faster on a large plan; `jq .` indents it when wanted)."""
+    from gitmilestone.core.jsontext import plain
+
     indent = 2 if sys.stdout.isatty() else None
-    click.echo(json.dumps(data, indent=indent, ensure_ascii=False, default=_plain))
+    click.echo(json.dumps(data, indent=indent, ensure_ascii=False, default=plain))
 
 
-def _plain(value: Any) -> Any:
-    """What JSON cannot write as is: a mapping read lazily from the index becomes the dict
-    it stands for; anything else its text."""
-    from collections.abc import Mapping
-
-    return dict(value) if isinstance(value, Mapping) else str(value)
+def emit_json_text(text: str) -> None:
+    """JSON already written on one line: as it is for a script, indented at a terminal."""
+    if sys.stdout.isatty():
+        emit_json(json.loads(text))
+    else:
+        click.echo(text)
 
 
 def emit_lines(lines: list[str]) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from gitmilestone.cli import emit_json, emit_lines, workspace
+from gitmilestone.cli import emit_json, emit_json_text, emit_lines, workspace
 from gitmilestone.cli.options import color_option, level_option, width_option
 from gitmilestone.errors import MilestoneError
 
@@ -48,14 +48,15 @@ def list_cmd(
       git milestone list
       git milestone list --status in_progress --priority high
     """
-    from gitmilestone.commands.status import list_rows
-    from gitmilestone.render.text import list_lines
+    from gitmilestone.commands.planviews import list_rows
 
     wanted = {"status": statuses, "priority": priorities, "category": categories}
     rows = list_rows(workspace(), wanted)
     if as_json:
         emit_json(rows)
     else:
+        from gitmilestone.render.text import list_lines
+
         emit_lines(list_lines(rows))
 
 
@@ -94,16 +95,18 @@ def status_cmd(as_json: bool, **options: Any) -> None:
     theirs. The look scales with the plan (ui-config.yaml): plain lines, a rich table from 25
     milestones, the one-screen dashboard from 100; --level picks one for this call.
     """
-    from gitmilestone.commands.status import status, status_json
-
     ws = workspace()
     if as_json:
-        emit_json(status_json(ws))
+        from gitmilestone.commands.planviews import status_json_text
+
+        emit_json_text(status_json_text(ws))
         return
     from gitmilestone.cli.dashview import status_view
 
     if status_view(ws, options):  # the rich or dashboard level, where chosen
         return
+    from gitmilestone.commands.status import status
+
     emit_lines(status_report(status(ws)))
 
 

@@ -103,32 +103,15 @@ def status(ws: Workspace) -> Status:
         thresholds,
         int(shown["bar_width"]),
         int(shown["due_soon_days"]),
-        _approvals(ws),
+        approvals(ws),
         ws.facts,
         timesheet(ws).by_key if milestones else {},
         {m.id: milestone_phases(m, phase_events(ws, m.id)) for m in milestones},
     )
 
 
-def status_json(ws: Workspace) -> dict[str, Any]:
-    """What `status --json` prints. The figures are kept in the index between commands (see
-    viewmemo); approvals, where the history has any, are verified afresh, since keys are
-    trusted or revoked outside the plan."""
-    from gitmilestone.commands.viewmemo import remembered
-
-    def compute() -> tuple[dict[str, Any], bool]:
-        from gitmilestone.commands.approvals import KINDS
-
-        return status(ws).figures(), any(e.event_type in KINDS for e in ws.log.scoped)
-
-    def ticking(_: object) -> bool:  # time in an open session grows with the clock
-        return any(end is None for s in timesheet(ws).sessions for _, end in s.segments)
-
-    figures, approved = remembered(ws, "status --json", compute, ticking)
-    return {**figures, "approvals": _approvals(ws) if approved else []}
-
-
-def _approvals(ws: Workspace) -> list[dict[str, Any]]:
+def approvals(ws: Workspace) -> list[dict[str, Any]]:
+    """Every phase approval and sign-off of the branch, verified now."""
     from gitmilestone.commands.approvals import collect  # signing and verification: on use
 
     return [a.as_dict() for a in collect(ws.store, ws.log.scoped)]
@@ -206,16 +189,6 @@ def _commit_times(ws: Workspace, wanted: set[str]) -> list[tuple[str, str, int]]
     gap = TimeRules.from_config(ws.store.config()).session_gap_minutes
     since = clock.parse_stamp(first) - dt.timedelta(minutes=gap + 1)
     return ws.log.activity(int(since.timestamp()))
-
-
-def list_rows(ws: Workspace, wanted: Mapping[str, Iterable[str]]) -> list[dict[str, Any]]:
-    """`list`: one summary per milestone, kept where each field is among the values wanted
-    (an empty selection keeps everything)."""
-    from gitmilestone.commands.viewmemo import remembered
-
-    settings = ws.store.settings()
-    rows = remembered(ws, "list", lambda: [summary(m, settings) for m in ws.plan()])
-    return [r for r in rows if all(not v or r[k] in v for k, v in wanted.items())]
 
 
 @dataclass(frozen=True)

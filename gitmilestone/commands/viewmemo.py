@@ -67,18 +67,18 @@ def _inputs(ws: Workspace) -> str | None:
     files = store.files()
     if store.tier(len(files)).tier == "file":
         return None
-    shown = [(path, ws.paths.rel(path)) for path, _ in files]
+    paths = [path for path, _ in files]
     try:
         idx = store.open_index()
         try:
-            blobs = idx.blob_ids(shown, store.read_bytes)
+            blobs = idx.blob_ids(paths, lambda p: store.read_bytes(p, ws.paths.rel(p)))
         finally:
             idx.close()
     except (sqlite3.Error, OSError):
         return None
     digest = hashlib.sha1()
-    for (_, rel), blob in zip(shown, blobs, strict=True):
-        digest.update(f"{rel}\0{blob}\n".encode())
+    for (path, location), blob in zip(files, blobs, strict=True):
+        digest.update(f"{location}/{path.name}\0{blob}\n".encode())
     _config_bytes(ws, digest)
     facts = _facts(ws)
     if facts is None:

@@ -132,9 +132,31 @@ def pending_events(common_dir: Path) -> tuple[list[Event], list[str]]:
 
 
 def identity(root: Path) -> str:
+    """`Name <email>` of whoever records an event, as git would write it as the author.
+    GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL, when both are set, win over every config, so git
+    need not be asked (scripts and CI set them); git tidies them the same way."""
+    name = _without_crud(os.environ.get("GIT_AUTHOR_NAME", ""))
+    email = _without_crud(os.environ.get("GIT_AUTHOR_EMAIL", ""))
+    if name and email:
+        return f"{name} <{email}>"
     proc = git(root, "var", "GIT_AUTHOR_IDENT", check=False)
     ident = proc.stdout.strip()
     return ident[: ident.rfind(">") + 1] if ">" in ident else "unknown"
+
+
+def _crud(c: str) -> bool:
+    return c <= " " or c in ".,:;<>\"\\'"
+
+
+def _without_crud(text: str) -> str:
+    """A name or e-mail as git writes it into an identity (ident.c): characters git calls
+    crud trimmed from both ends, and the delimiters <, > and newline dropped inside."""
+    start, end = 0, len(text)
+    while start < end and _crud(text[start]):
+        start += 1
+    while end > start and _crud(text[end - 1]):
+        end -= 1
+    return "".join(c for c in text[start:end] if c not in "<>\n")
 
 
 def new_event(

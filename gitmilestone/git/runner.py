@@ -59,6 +59,12 @@ def git(
 
 
 def head(root: Path | str) -> str | None:
-    """HEAD's commit, or None on an unborn branch."""
+    """HEAD's commit, or None on an unborn branch: from the files git keeps it in where they
+    have the plain form (see headfile), else from git."""
+    from gitmilestone.git.headfile import ASK, head_commit
+
+    found = head_commit(os.fspath(root))
+    if found != ASK:
+        return found
     proc = git(root, "rev-parse", "--verify", "-q", "HEAD^{commit}", check=False)
     return proc.stdout.strip() or None

@@ -205,7 +205,7 @@ class Index:
         except sqlite3.OperationalError:
             pass  # busy or read-only: the index is only a cache
 
-    def blob_ids(self, files: list[tuple[Path, str]], read: Read) -> list[str]:
+    def blob_ids(self, paths: list[Path], read: Callable[[Path], bytes]) -> list[str]:
         """The blob id of each file, from the stat cache where the file is unchanged, else
         from its bytes. Nothing is parsed and nothing written: this only names the plan."""
         known = {
@@ -213,12 +213,12 @@ class Index:
             for p, m, s, b in self.db.execute("SELECT path, mtime_ns, size, blob FROM files")
         }
         out = []
-        for path, shown in files:
+        for path in paths:
             row = known.get(str(path))
-            if row is not None and _unchanged(row, path.lstat()):
+            if row is not None and _unchanged(row, os.lstat(path)):
                 out.append(row[2])
             else:
-                out.append(blob_id(read(path, shown)))
+                out.append(blob_id(read(path)))
         return out
 
     def view(self, key: str) -> bytes | None:

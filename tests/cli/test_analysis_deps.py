@@ -12,12 +12,16 @@ from click.testing import Result
 
 from tests.analysis.plans import build_cli_plan
 from tests.cli.helpers import assert_user_error, write_unchecked
+from tests.conftest import Prebuilt
 
 
 @pytest.fixture
-def plan(initialized: Path, run_cli: Callable[..., Result]) -> Path:
-    build_cli_plan(run_cli)
-    run_cli("set", "M-001", "resources.shared=[database]")
+def plan(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
+    def build(root: Path) -> None:
+        build_cli_plan(run_cli)
+        run_cli("set", "M-001", "resources.shared=[database]")
+
+    prebuilt("test_analysis_deps.plan", build)
     return initialized
 
 

@@ -15,6 +15,7 @@ from click.testing import Result
 
 from gitmilestone.analysis.calendar import WorkCalendar
 from tests.cli.helpers import assert_user_error, ms_file
+from tests.conftest import Prebuilt
 
 MONDAY = dt.date(2026, 11, 2)
 
@@ -44,13 +45,17 @@ def write_plan(root: Path, tasks: int, end: str = "2026-11-20") -> None:
 
 
 @pytest.fixture
-def history(initialized: Path) -> Path:
+def history(initialized: Path, prebuilt: Prebuilt) -> Path:
     """30 tasks; two completed by commits on each of the 10 working days from 2 Nov."""
-    write_plan(initialized, 30)
-    cal = WorkCalendar(MONDAY)
-    for d in range(10):
-        done = [f"Completes: M-001/task-{2 * d + k:03d}" for k in (1, 2)]
-        commit_on(initialized, cal.day(d), "Work\n\n" + "\n".join(done) + "\n")
+
+    def build(root: Path) -> None:
+        write_plan(root, 30)
+        cal = WorkCalendar(MONDAY)
+        for d in range(10):
+            done = [f"Completes: M-001/task-{2 * d + k:03d}" for k in (1, 2)]
+            commit_on(root, cal.day(d), "Work\n\n" + "\n".join(done) + "\n")
+
+    prebuilt("test_analysis_forecast.history", build)
     return initialized
 
 

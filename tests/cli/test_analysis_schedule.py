@@ -11,13 +11,14 @@ from click.testing import Result
 
 from tests.analysis.plans import build_cli_plan
 from tests.cli.helpers import assert_user_error, ms_file, write_unchecked
+from tests.conftest import Prebuilt
 
 FROM = ("--from", "2026-11-02")
 
 
 @pytest.fixture
-def plan(initialized: Path, run_cli: Callable[..., Result]) -> Path:
-    build_cli_plan(run_cli)
+def plan(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
+    prebuilt("test_analysis_schedule.plan", lambda root: build_cli_plan(run_cli))
     return initialized
 
 

@@ -9,6 +9,7 @@ from click.testing import Result
 
 from tests.analysis.plans import ANALYZE_SECTIONS
 from tests.cli.helpers import assert_user_error
+from tests.conftest import Prebuilt
 
 HEADINGS = [
     "TIMELINE",
@@ -22,14 +23,18 @@ HEADINGS = [
 
 
 @pytest.fixture
-def project(initialized: Path, run_cli: Callable[..., Result]) -> Path:
-    run_cli("new", "Auth", "--start", "2026-11-02", "--end", "2026-11-20", "--hours", "40")
-    run_cli("new", "Payments", "--start", "2026-11-16", "--end", "2026-12-11", "--hours", "60",
-            "--requires", "M-001")  # fmt: skip
-    run_cli("task", "add", "M-001", "Login", "--hours", "8", "--assign", "alice")
-    run_cli("task", "add", "M-002", "Checkout", "--hours", "24", "--assign", "alice",
-            "--depends", "M-001/task-001")  # fmt: skip
-    run_cli("risk", "add", "M-002", "Provider API may change", "-p", "0.3", "-i", "high")
+def project(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
+
+    def build(root: Path) -> None:
+        run_cli("new", "Auth", "--start", "2026-11-02", "--end", "2026-11-20", "--hours", "40")
+        run_cli("new", "Payments", "--start", "2026-11-16", "--end", "2026-12-11", "--hours", "60",
+                "--requires", "M-001")  # fmt: skip
+        run_cli("task", "add", "M-001", "Login", "--hours", "8", "--assign", "alice")
+        run_cli("task", "add", "M-002", "Checkout", "--hours", "24", "--assign", "alice",
+                "--depends", "M-001/task-001")  # fmt: skip
+        run_cli("risk", "add", "M-002", "Provider API may change", "-p", "0.3", "-i", "high")
+
+    prebuilt("test_analyze.project", build)
     return initialized
 
 

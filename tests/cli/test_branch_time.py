@@ -10,16 +10,20 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from tests.conftest import git
+from tests.conftest import Prebuilt, git
 
 
 @pytest.fixture
-def planned(initialized: Path, run_cli: Callable[..., Result]) -> Path:
-    assert run_cli("new", "Auth", "--hours", "8").exit_code == 0
-    for title in ("Login", "Reset"):
-        assert run_cli("task", "add", "M-001", title, "--hours", "4").exit_code == 0
-    git(initialized, "add", "-A")
-    git(initialized, "commit", "-qm", "Plan")
+def planned(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
+
+    def build(root: Path) -> None:
+        assert run_cli("new", "Auth", "--hours", "8").exit_code == 0
+        for title in ("Login", "Reset"):
+            assert run_cli("task", "add", "M-001", title, "--hours", "4").exit_code == 0
+        git(root, "add", "-A")
+        git(root, "commit", "-qm", "Plan")
+
+    prebuilt("test_branch_time.planned", build)
     return initialized
 
 

@@ -11,6 +11,7 @@ import pytest
 from click.testing import Result
 
 from tests.cli.helpers import assert_user_error
+from tests.conftest import Prebuilt
 
 CONFIG = ".milestones/config/milestone-config.yaml"
 FROM = ("--from", "2026-11-02")  # a Monday
@@ -27,14 +28,18 @@ def set_team(repo: Path, team: str = TEAM) -> None:
 
 
 @pytest.fixture
-def plan(initialized: Path, run_cli: Callable[..., Result]) -> Path:
+def plan(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
     """alice has 24 h + 16 h in the first week but only 32 h (a day off); bob works half days."""
-    set_team(initialized)
-    run_cli("new", "Auth", "--end", "2026-11-13", "--buffer", "0")
-    run_cli("new", "Pay", "--end", "2026-11-04", "--buffer", "0")
-    run_cli("task", "add", "M-001", "Login", "--hours", "24", "--assign", "alice")
-    run_cli("task", "add", "M-001", "Signup", "--hours", "16", "--assign", "bob")
-    run_cli("task", "add", "M-002", "Checkout", "--hours", "16", "--assign", "alice")
+
+    def build(root: Path) -> None:
+        set_team(root)
+        run_cli("new", "Auth", "--end", "2026-11-13", "--buffer", "0")
+        run_cli("new", "Pay", "--end", "2026-11-04", "--buffer", "0")
+        run_cli("task", "add", "M-001", "Login", "--hours", "24", "--assign", "alice")
+        run_cli("task", "add", "M-001", "Signup", "--hours", "16", "--assign", "bob")
+        run_cli("task", "add", "M-002", "Checkout", "--hours", "16", "--assign", "alice")
+
+    prebuilt("test_capacity.plan", build)
     return initialized
 
 

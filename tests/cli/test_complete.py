@@ -10,18 +10,22 @@ import yaml
 from click.testing import Result
 
 from tests.cli.helpers import assert_user_error, ms_file
-from tests.conftest import tree_snapshot
+from tests.conftest import Prebuilt, tree_snapshot
 
 LESSONS = ".milestones/completed/lessons-learned.md"
 
 
 @pytest.fixture
-def auth(initialized: Path, run_cli: Callable[..., Result]) -> Path:
-    run_cli("new", "Auth", "--end", "2026-12-18", "--hours", "40")
-    for title in ("Schema", "Login", "Reset"):
-        run_cli("task", "add", "M-001", title)
-    run_cli("criteria", "add", "M-001", "Login works")
-    run_cli("task", "done", "M-001/task-001")
+def auth(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
+
+    def build(root: Path) -> None:
+        run_cli("new", "Auth", "--end", "2026-12-18", "--hours", "40")
+        for title in ("Schema", "Login", "Reset"):
+            run_cli("task", "add", "M-001", title)
+        run_cli("criteria", "add", "M-001", "Login works")
+        run_cli("task", "done", "M-001/task-001")
+
+    prebuilt("test_complete.auth", build)
     return initialized
 
 

@@ -12,17 +12,21 @@ from click.testing import Result
 
 from gitmilestone.storage import atomic
 from tests.cli.helpers import assert_user_error, ms_file
-from tests.conftest import tree_snapshot
+from tests.conftest import Prebuilt, tree_snapshot
 
 M2 = ".milestones/active/M-002.yaml"
 CONFIG = ".milestones/config/milestone-config.yaml"
 
 
 @pytest.fixture
-def two(initialized: Path, run_cli: Callable[..., Result]) -> Path:
-    run_cli("new", "Auth")
-    run_cli("new", "Payments")
-    run_cli("task", "add", "M-001", "Schema")
+def two(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
+
+    def build(root: Path) -> None:
+        run_cli("new", "Auth")
+        run_cli("new", "Payments")
+        run_cli("task", "add", "M-001", "Schema")
+
+    prebuilt("test_errors.two", build)
     return initialized
 
 

@@ -10,7 +10,7 @@ import yaml
 from click.testing import Result
 
 from tests.cli.helpers import assert_user_error, ms_file
-from tests.conftest import git, tree_snapshot
+from tests.conftest import Prebuilt, git, tree_snapshot
 
 REF = "M-001/task-001"
 SEED_GATES = """\
@@ -27,12 +27,16 @@ kiro_configuration:
 
 
 @pytest.fixture
-def phased(initialized: Path, run_cli: Callable[..., Result]) -> Path:
+def phased(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
     """M-001 with task-001 running through phases, committed so events land in notes."""
-    run_cli("new", "Auth")
-    run_cli("task", "add", "M-001", "Login API", "--hours", "10", "--phases")
-    git(initialized, "add", "-A")
-    git(initialized, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "plan")
+
+    def build(root: Path) -> None:
+        run_cli("new", "Auth")
+        run_cli("task", "add", "M-001", "Login API", "--hours", "10", "--phases")
+        git(root, "add", "-A")
+        git(root, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "plan")
+
+    prebuilt("test_phase.phased", build)
     return initialized
 
 

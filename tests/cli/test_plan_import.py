@@ -11,7 +11,7 @@ import yaml
 from click.testing import Result
 
 from tests.cli.helpers import assert_user_error, ms_file
-from tests.conftest import git, tree_snapshot
+from tests.conftest import Prebuilt, git, tree_snapshot
 
 ROADMAP = """\
 # Shop relaunch
@@ -40,13 +40,17 @@ buffer: 25
 
 
 @pytest.fixture
-def base(initialized: Path, run_cli: Callable[..., Result]) -> Path:
+def base(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
     """M-001 with task-001 already in the plan, and the outline next to it."""
-    run_cli("new", "Auth")
-    run_cli("task", "add", "M-001", "Login", "--hours", "8")
-    (initialized / "roadmap.md").write_text(ROADMAP)
-    git(initialized, "add", "-A")
-    git(initialized, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "plan")
+
+    def build(root: Path) -> None:
+        run_cli("new", "Auth")
+        run_cli("task", "add", "M-001", "Login", "--hours", "8")
+        (root / "roadmap.md").write_text(ROADMAP)
+        git(root, "add", "-A")
+        git(root, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "plan")
+
+    prebuilt("test_plan_import.base", build)
     return initialized
 
 

@@ -10,16 +10,20 @@ import yaml
 from click.testing import Result
 
 from tests.cli.helpers import assert_user_error, ms_file
-from tests.conftest import git, tree_snapshot
+from tests.conftest import Prebuilt, git, tree_snapshot
 
 
 @pytest.fixture
-def plan(initialized: Path, run_cli: Callable[..., Result]) -> Path:
+def plan(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
     """M-001 and M-002, committed so events land in notes."""
-    run_cli("new", "Auth", "--end", "2026-11-20")
-    run_cli("new", "Payments", "--end", "2026-12-11")
-    git(initialized, "add", "-A")
-    git(initialized, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "plan")
+
+    def build(root: Path) -> None:
+        run_cli("new", "Auth", "--end", "2026-11-20")
+        run_cli("new", "Payments", "--end", "2026-12-11")
+        git(root, "add", "-A")
+        git(root, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "plan")
+
+    prebuilt("test_risk.plan", build)
     return initialized
 
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import Result
 
 from tests.cli.helpers import assert_user_error
-from tests.conftest import git
+from tests.conftest import Prebuilt, git
 from tests.test_sessions import commit, planned
 
 DAY = "2026-11-20"  # the clock every command here reads (GIT_MILESTONE_DATE), at 09:00 UTC
@@ -26,8 +26,9 @@ S1 = f"session-{TODAY}-001"
 
 
 @pytest.fixture
-def plan(initialized: Path, run_cli: Callable[..., Result]) -> Path:
-    return planned(initialized, run_cli)
+def plan(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
+    prebuilt("test_session.plan", lambda root: planned(root, run_cli))
+    return initialized
 
 
 def notes_and_refs(root: Path) -> tuple[str, str]:

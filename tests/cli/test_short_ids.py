@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from tests.conftest import git
+from tests.conftest import Prebuilt, git
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -24,17 +24,22 @@ def readme_example() -> str:
 
 
 @pytest.fixture
-def planned(repo: Path, run_cli: Callable[..., Result]) -> dict[str, str]:
+def planned(repo: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> dict[str, str]:
     """`init` (hooks installed, random ID suffixes) and M-001 with four tasks, committed.
     Returns the short ID -> full ID of the milestone and its tasks."""
-    assert run_cli("init").exit_code == 0
-    mid = json.loads(run_cli("new", "Auth", "--hours", "8", "--json").output)["id"]
-    ids = {"M-001": mid}
-    for n in range(1, 5):
-        added = run_cli("task", "add", "M-001", f"Task {n}", "--hours", "2").output
-        ids[f"task-00{n}"] = added.split()[1].split("/")[1].rstrip(":")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "Plan")
+
+    def build(root: Path) -> dict[str, str]:
+        assert run_cli("init").exit_code == 0
+        mid = json.loads(run_cli("new", "Auth", "--hours", "8", "--json").output)["id"]
+        ids = {"M-001": mid}
+        for n in range(1, 5):
+            added = run_cli("task", "add", "M-001", f"Task {n}", "--hours", "2").output
+            ids[f"task-00{n}"] = added.split()[1].split("/")[1].rstrip(":")
+        git(root, "add", "-A")
+        git(root, "commit", "-qm", "Plan")
+        return ids
+
+    ids: dict[str, str] = prebuilt("test_short_ids.planned", build)
     return ids
 
 

@@ -10,17 +10,21 @@ import yaml
 from click.testing import Result
 
 from tests.cli.helpers import assert_user_error, ms_file
-from tests.conftest import tree_snapshot
+from tests.conftest import Prebuilt, tree_snapshot
 
 
 @pytest.fixture
-def two(initialized: Path, run_cli: Callable[..., Result]) -> Path:
+def two(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
     """M-001 with tasks task-001 and task-002, and M-002 with task-001."""
-    run_cli("new", "Auth")
-    run_cli("new", "Payments")
-    run_cli("task", "add", "M-001", "Schema", "--hours", "4")
-    run_cli("task", "add", "M-001", "Login", "--hours", "8")
-    run_cli("task", "add", "M-002", "Adapter", "--hours", "12")
+
+    def build(root: Path) -> None:
+        run_cli("new", "Auth")
+        run_cli("new", "Payments")
+        run_cli("task", "add", "M-001", "Schema", "--hours", "4")
+        run_cli("task", "add", "M-001", "Login", "--hours", "8")
+        run_cli("task", "add", "M-002", "Adapter", "--hours", "12")
+
+    prebuilt("test_task.two", build)
     return initialized
 
 

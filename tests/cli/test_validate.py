@@ -10,15 +10,19 @@ import yaml
 from click.testing import Result
 
 from tests.cli.helpers import changed_lines, ms_file, write_unchecked
-from tests.conftest import tree_snapshot
+from tests.conftest import Prebuilt, tree_snapshot
 
 
 @pytest.fixture
-def planned(initialized: Path, run_cli: Callable[..., Result]) -> Path:
-    run_cli("new", "Auth")
-    run_cli("new", "Payments")
-    run_cli("task", "add", "M-001", "Schema")
-    run_cli("task", "add", "M-001", "Login")
+def planned(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
+
+    def build(root: Path) -> None:
+        run_cli("new", "Auth")
+        run_cli("new", "Payments")
+        run_cli("task", "add", "M-001", "Schema")
+        run_cli("task", "add", "M-001", "Login")
+
+    prebuilt("test_validate.planned", build)
     return initialized
 
 

@@ -9,6 +9,7 @@ import pytest
 from click.testing import Result
 
 from tests.cli.helpers import assert_user_error
+from tests.conftest import Prebuilt
 
 TODAY = dt.date(2026, 11, 20)  # the clock every command here reads (GIT_MILESTONE_DATE)
 SOON = (TODAY + dt.timedelta(days=3)).isoformat()
@@ -20,16 +21,22 @@ def fixed_day(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def plan(initialized: Path, run_cli: Callable[..., Result]) -> Path:
+def plan(initialized: Path, run_cli: Callable[..., Result], prebuilt: Prebuilt) -> Path:
     """M-001 overdue and a quarter done, M-002 due soon and blocked, M-003 unplanned."""
-    run_cli("new", "Auth", "-p", "high", "-c", "security", "--end", "2020-01-10", "--hours", "40")
-    run_cli("new", "Payments", "-p", "critical", "--end", SOON, "--hours", "10")
-    run_cli("new", "Docs", "-p", "low", "-c", "documentation")
-    run_cli("task", "add", "M-001", "Schema", "--hours", "2")
-    run_cli("task", "add", "M-001", "Login", "--hours", "6")
-    run_cli("task", "add", "M-002", "Adapter", "--hours", "5")
-    run_cli("task", "done", "M-001/task-001")
-    run_cli("task", "block", "M-002/task-001", "-r", "No API keys")
+
+    def build(root: Path) -> None:
+        run_cli(
+            "new", "Auth", "-p", "high", "-c", "security", "--end", "2020-01-10", "--hours", "40"
+        )
+        run_cli("new", "Payments", "-p", "critical", "--end", SOON, "--hours", "10")
+        run_cli("new", "Docs", "-p", "low", "-c", "documentation")
+        run_cli("task", "add", "M-001", "Schema", "--hours", "2")
+        run_cli("task", "add", "M-001", "Login", "--hours", "6")
+        run_cli("task", "add", "M-002", "Adapter", "--hours", "5")
+        run_cli("task", "done", "M-001/task-001")
+        run_cli("task", "block", "M-002/task-001", "-r", "No API keys")
+
+    prebuilt("test_views.plan", build)
     return initialized
 
 

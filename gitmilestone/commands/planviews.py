@@ -1,0 +1,65 @@
+"""`status --json` and `list`: whole-plan views read back from the index where they were
+kept (see viewmemo), and computed only when something they follow from changed.
+
+This module imports little on purpose: a view read back needs neither the plan's model nor
+the analysis, so a warm read costs start-up, a stat of each file and one SQLite lookup.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from gitmilestone.commands.viewmemo import remembered
+from gitmilestone.core.jsontext import plain
+from gitmilestone.workspace import Workspace
+
+
+def status_json_text(ws: Workspace) -> str:
+    """What `status --json` prints, as one line of JSON. The figures are kept as text, so a
+    warm read writes them without building 20,000 objects; approvals, where the history has
+    any, are verified afresh, since keys are trusted or revoked outside the plan."""
+    text, approved = remembered(ws, "status --json", lambda: _figures(ws), lambda _: _ticking(ws))
+    signed = _approvals(ws) if approved else []
+    return f"{text[:-1]}, {json.dumps('approvals')}: {to_text(signed)}}}"
+
+
+def to_text(data: Any) -> str:
+    """JSON on one line, as `--json` writes it for a script."""
+    return json.dumps(data, ensure_ascii=False, default=plain)
+
+
+def _figures(ws: Workspace) -> tuple[str, bool]:
+    from gitmilestone.commands.approvals import KINDS
+    from gitmilestone.commands.status import status
+
+    figures = status(ws).figures()
+    return to_text(figures), any(e.event_type in KINDS for e in ws.log.scoped)
+
+
+def _ticking(ws: Workspace) -> bool:
+    """Time in an open session grows with the clock: such figures hold for their minute."""
+    from gitmilestone.commands.status import timesheet
+
+    return any(end is None for s in timesheet(ws).sessions for _, end in s.segments)
+
+
+def _approvals(ws: Workspace) -> list[dict[str, Any]]:
+    from gitmilestone.commands.status import approvals
+
+    return approvals(ws)
+
+
+def list_rows(ws: Workspace, wanted: Mapping[str, Iterable[str]]) -> list[dict[str, Any]]:
+    """`list`: one summary per milestone, kept where each field is among the values wanted
+    (an empty selection keeps everything)."""
+    rows = remembered(ws, "list", lambda: _summaries(ws))
+    return [r for r in rows if all(not v or r[k] in v for k, v in wanted.items())]
+
+
+def _summaries(ws: Workspace) -> list[dict[str, Any]]:
+    from gitmilestone.commands.status import summary
+
+    settings = ws.store.settings()
+    return [summary(m, settings) for m in ws.plan()]
