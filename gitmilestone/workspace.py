@@ -13,14 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from gitmilestone.core import clock
-from gitmilestone.core.events import Event, merge, overlay, task_facts
 from gitmilestone.core.model import Milestone
-from gitmilestone.git import eventlog, logcache, runner
+from gitmilestone.git import runner
 from gitmilestone.git.repo import RepoPaths, discover
 from gitmilestone.storage.store import Store
+
+if TYPE_CHECKING:
+    from gitmilestone.core.events import Event
 
 T = TypeVar("T")
 
@@ -72,6 +74,10 @@ class Workspace:
     @cached_property
     def log(self) -> EventLog:
         """The event log: one `notes list`, one `cat-file`, and the trailer cache at HEAD."""
+        # Imported here: a view read back from the index (see viewmemo) needs no history.
+        from gitmilestone.core.events import merge
+        from gitmilestone.git import eventlog, logcache
+
         self.store.require_initialized()
         trailers = logcache.trailer_log_at(self.paths.root, self.paths.local_dir, self.head)
         notes, bad = eventlog.note_events(self.paths.root)
@@ -106,6 +112,8 @@ class Workspace:
         return self.memo("plan", self._plan)
 
     def _plan(self) -> list[Milestone]:
+        from gitmilestone.core.events import overlay
+
         milestones, doubled = self.store.counted()
         for problem in doubled:
             self.warn(problem)
@@ -120,11 +128,15 @@ class Workspace:
     def milestone(self, ref: str) -> Milestone:
         """One milestone (any unique prefix of its ID) with the facts laid over it; the
         other files are not parsed."""
+        from gitmilestone.core.events import overlay
+
         shown: Milestone = overlay([self.store.resolve(ref)], self.facts)[0]
         return shown
 
     @cached_property
     def facts(self) -> Any:
+        from gitmilestone.core.events import task_facts
+
         return task_facts(self.log.scoped)
 
     # -- writing ---------------------------------------------------------------------------
@@ -137,4 +149,6 @@ class Workspace:
         **details: object,
     ) -> None:
         """Record what a command changed as a note event attached to HEAD."""
+        from gitmilestone.git import eventlog
+
         eventlog.record_event(self.paths, event_type, milestone_id, task_id, dict(details))

@@ -170,3 +170,19 @@ def test_a_damaged_view_is_computed_again(plan: Path, run_cli: Callable[..., Res
     with sqlite3.connect(plan / ".git/milestones/index.db") as db:
         db.execute("UPDATE views SET value = x'00ff'")
     assert run_cli("list", "--json").output == before
+
+
+def test_sync_keeps_the_views_the_next_status_reads(
+    plan: Path, run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    origin, clone = tmp_path / "origin.git", tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--mirror", str(plan), str(origin))
+    git(tmp_path, "clone", "-q", str(origin), str(clone))
+    monkeypatch.chdir(clone)
+    (clone / ".git/milestones").mkdir(parents=True)
+    (clone / PIN).write_text("database\n")
+    assert run_cli("sync", "--no-push").exit_code == 0
+    reads = plan_reads(clone)
+    first = run_cli("status", "--level", "dashboard").output
+    assert plan_reads(clone) == reads  # read back: sync computed it
+    assert "Auth" in first and first == views(clone, run_cli, "file")[3]

@@ -35,24 +35,10 @@ def read_source(ws: Workspace) -> Source:
 
 def dashboard_data(ws: Workspace, options: dict[str, Any]) -> tuple[dict[str, Any], Display]:
     """The dashboard's data and how to show it."""
-    from gitmilestone.commands.dashboard import build
-    from gitmilestone.commands.viewmemo import remembered
+    from gitmilestone.commands.planviews import dashboard_view, plan_counts
 
     shown = display_for(ws, plan_counts(ws), options)
-    top, latest = options.get("top") or shown.top, shown.activity
-    data = remembered(ws, f"dashboard {top} {latest}", lambda: build(read_source(ws), top, latest))
-    return data, shown
-
-
-def plan_counts(ws: Workspace) -> tuple[int, int]:
-    """(milestones, tasks) in the plan, which choose the display level."""
-    from gitmilestone.commands.viewmemo import remembered
-
-    def count() -> tuple[int, int]:
-        milestones = ws.store.counted()[0]
-        return len(milestones), sum(len(m.tasks) for m in milestones)
-
-    return remembered(ws, "counts", count)
+    return dashboard_view(ws, options.get("top") or shown.top, shown.activity), shown
 
 
 def show_dashboard(ws: Workspace, data: dict[str, Any], shown: Display) -> None:
@@ -78,6 +64,8 @@ def demo_dashboard(ws: Workspace) -> list[str]:
 def status_view(ws: Workspace, options: dict[str, Any]) -> bool:
     """`status` at the level the plan's size or --level asks for; False: the simple level,
     which `status` prints itself."""
+    from gitmilestone.commands.planviews import plan_counts
+
     shown = display_for(ws, plan_counts(ws), options)
     if shown.level == "simple" or (shown.level == "rich" and not shown.terminal):
         return False

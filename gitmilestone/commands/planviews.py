@@ -1,5 +1,6 @@
-"""`status --json` and `list`: whole-plan views read back from the index where they were
-kept (see viewmemo), and computed only when something they follow from changed.
+"""Whole-plan views (`status --json`, `list`, the dashboard's data, the plan's size), read
+back from the index where they were kept (see viewmemo) and computed only when something they
+follow from changed.
 
 This module imports little on purpose: a view read back needs neither the plan's model nor
 the analysis, so a warm read costs start-up, a stat of each file and one SQLite lookup.
@@ -63,3 +64,39 @@ def _summaries(ws: Workspace) -> list[dict[str, Any]]:
 
     settings = ws.store.settings()
     return [summary(m, settings) for m in ws.plan()]
+
+
+def plan_counts(ws: Workspace) -> tuple[int, int]:
+    """(milestones, tasks) in the plan, which choose the display level."""
+
+    def count() -> tuple[int, int]:
+        milestones = ws.store.counted()[0]
+        return len(milestones), sum(len(m.tasks) for m in milestones)
+
+    counts: tuple[int, int] = remembered(ws, "counts", count)
+    return counts
+
+
+def dashboard_view(ws: Workspace, top: int, latest: int) -> dict[str, Any]:
+    """The dashboard's data: its `top` most urgent milestones and `latest` events."""
+
+    def compute() -> dict[str, Any]:
+        from gitmilestone.commands.dashboard import build, read
+        from gitmilestone.core.clock import today
+
+        return build(read(ws, today()), top, latest)
+
+    data: dict[str, Any] = remembered(ws, f"dashboard {top} {latest}", compute)
+    return data
+
+
+def warm(ws: Workspace) -> None:
+    """Compute and keep the views `status` and `list` read, where the tier keeps views: after
+    `sync` brought new notes or a fresh clone's files, the next command reads them back."""
+    from gitmilestone.commands.uilevel import display
+
+    if ws.store.tier().tier == "file":
+        return
+    shown = display(ws.store.config("ui-config"), plan_counts(ws), {}, False, {})
+    dashboard_view(ws, shown.top, shown.activity)
+    list_rows(ws, {})

@@ -3,7 +3,10 @@ then bring this clone's local state up to date with what arrived."""
 
 from __future__ import annotations
 
+import contextlib
+
 from gitmilestone.commands.sessions import rebuild_resume_cache
+from gitmilestone.errors import MilestoneError
 from gitmilestone.git import logcache, sync
 from gitmilestone.git.repo import RepoPaths
 
@@ -23,10 +26,15 @@ def sync_notes(
 
 
 def _fill_index(paths: RepoPaths) -> None:
-    """In the hybrid and database tiers, parse what the index lacks now rather than in the
-    next command (the pre-push hook leaves this out: it stays free of YAML)."""
-    from gitmilestone.storage.store import Store
+    """In the hybrid and database tiers, parse what the index lacks and compute the views
+    `status` and `list` read now rather than in the next command (the pre-push hook leaves
+    this out: it stays free of YAML)."""
+    from gitmilestone.commands.planviews import warm
+    from gitmilestone.workspace import Workspace
 
-    store = Store(paths)
-    if (paths.milestones / "active").is_dir() and store.tier().tier != "file":
-        store.milestones()
+    ws = Workspace(paths)
+    if (paths.milestones / "active").is_dir() and ws.store.tier().tier != "file":
+        # Every file is read through the index, then the views status reads are kept. A plan
+        # that cannot be read is reported by the command that reads it, not by sync.
+        with contextlib.suppress(MilestoneError):
+            warm(ws)

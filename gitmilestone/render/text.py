@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from gitmilestone.commands.status import summary
 from gitmilestone.core.model import (
     Milestone,
     Settings,
@@ -125,6 +124,8 @@ def show_lines(
     time: Mapping[str, Any] | None = None,
     phases: Mapping[str, Any] | None = None,
 ) -> list[str]:
+    from gitmilestone.commands.status import summary  # the use case, only where needed
+
     s = summary(m, settings)
     raw = m.raw
     lines = [
