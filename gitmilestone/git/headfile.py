@@ -11,10 +11,9 @@ since the hooks call it on every commit.
 from __future__ import annotations
 
 import os
-import re
 
 ASK = "ask git"  # the files are not in the plain form read here
-_HEX = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
+_HEX_DIGITS = frozenset("0123456789abcdef")
 _ENVIRONMENT = ("GIT_DIR", "GIT_COMMON_DIR", "GIT_WORK_TREE")
 
 
@@ -28,11 +27,11 @@ def head_commit(root: str) -> str | None:
             return ASK
         target = _read(os.path.join(git_dir, "HEAD"))
         if not target.startswith("ref: refs/heads/") or ".." in target:
-            return target if _HEX.fullmatch(target) else ASK
+            return target if _is_id(target) else ASK
         value = _branch(common, target[len("ref: ") :])
     except (OSError, UnicodeDecodeError):
         return ASK
-    return value if value is None or _HEX.fullmatch(value) else ASK
+    return value if value is None or _is_id(value) else ASK
 
 
 def _dirs(root: str) -> tuple[str, str]:
@@ -66,6 +65,11 @@ def _branch(common: str, name: str) -> str | None:
     except FileNotFoundError:
         pass
     return None
+
+
+def _is_id(text: str) -> bool:
+    """A commit id: sha1 or sha256 hex (checked without `re`, which the hooks do not load)."""
+    return len(text) in (40, 64) and _HEX_DIGITS.issuperset(text)
 
 
 def _read(path: str) -> str:
