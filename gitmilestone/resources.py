@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -17,3 +18,9 @@ def data_dir(name: str) -> Path:
 
 def schema_path(kind: str) -> Path:
     return data_dir("schemas") / f"{kind}.schema.json"
+
+
+@functools.cache
+def schema_bytes(kind: str) -> bytes:
+    """A schema's bytes: what the caches that keep checked data are keyed by."""
+    return schema_path(kind).read_bytes()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from gitmilestone.errors import InvalidFileError
-from gitmilestone.resources import schema_path
+from gitmilestone.resources import schema_bytes as schema_bytes
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -156,11 +156,6 @@ def parse_value(text: str) -> Any:
         return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError:
         return text
-
-
-@functools.cache
-def schema_bytes(kind: str) -> bytes:
-    return schema_path(kind).read_bytes()
 
 
 @functools.cache

@@ -9,7 +9,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from gitmilestone.core import clock
 from gitmilestone.core.model import Milestone, Settings, Task
@@ -17,9 +17,12 @@ from gitmilestone.core.trailers import is_id
 from gitmilestone.errors import InvalidFileError, MilestoneError, NotFoundError
 from gitmilestone.git.repo import RepoPaths, discover
 from gitmilestone.git.shortids import names
-from gitmilestone.storage import atomic, index, schema, tiers
+from gitmilestone.resources import schema_bytes
+from gitmilestone.storage import atomic, configcache, index, tiers
 from gitmilestone.storage.templates import CONFIG_FILES
-from gitmilestone.storage.yamledit import Document
+
+if TYPE_CHECKING:
+    from gitmilestone.storage.yamledit import Document
 
 LOCATIONS = ("active", "completed")
 MAX_ID_LENGTH = 200  # longer is no file name on most file systems: never an ID of ours
@@ -96,6 +99,8 @@ class Store:
 
     def parse(self, kind: str, text: str, shown: str) -> Any:
         """Safe-load and schema-check `text`; a file seen valid before skips the schema."""
+        from gitmilestone.storage import schema  # PyYAML: only when a file is parsed
+
         data = schema.parse_yaml(text, shown)
         if not isinstance(data, dict):
             raise InvalidFileError(
@@ -153,7 +158,7 @@ class Store:
         return tiers.choose(self.paths.local_dir, count, self.config("storage-config"))
 
     def open_index(self) -> index.Index:
-        return tiers.open_index(self.paths.local_dir, schema.schema_bytes("milestone"))
+        return tiers.open_index(self.paths.local_dir, schema_bytes("milestone"))
 
     def read_indexed(self, files: list[tuple[Path, str]], choice: tiers.Choice) -> list[Milestone]:
         """The plan through the index: only files not seen before are parsed and checked.
@@ -214,7 +219,13 @@ class Store:
         if kind not in self._configs:
             path = self.paths.milestones / CONFIG_FILES[kind][0]
             text = self.read_text(path) if path.exists() else None
-            self._configs[kind] = self.config_from(kind, text, self.paths.rel(path))
+            self._configs[kind] = configcache.kept(
+                self.paths.local_dir,
+                kind,
+                text,
+                CONFIG_FILES[kind][1],
+                lambda: self.config_from(kind, text, self.paths.rel(path)),
+            )
         return self._configs[kind]
 
     def config_from(self, kind: str, text: str | None, shown: str) -> dict[str, Any]:
@@ -299,6 +310,8 @@ class Store:
         old: str,
         check: Callable[[Milestone], None] | None = None,
     ) -> str:
+        from gitmilestone.storage.yamledit import Document
+
         doc = Document(old)
         try:
             change(doc)
@@ -333,7 +346,7 @@ class Store:
     # -- the validation cache (.git/milestones/validated) -----------------------------------
 
     def _digest(self, kind: str, text: str) -> str:
-        h = hashlib.sha1(schema.schema_bytes(kind))
+        h = hashlib.sha1(schema_bytes(kind))
         h.update(text.encode("utf-8"))
         return h.hexdigest()
 
@@ -376,6 +389,8 @@ def _defaults(kind: str, template: str, rel: str) -> Any:
     """The defaults a config template shows, parsed once per process (a copy each time: the
     merged config shares its nested parts with them)."""
     if kind not in _DEFAULTS:
+        from gitmilestone.storage import schema
+
         _DEFAULTS[kind] = schema.parse_yaml(template, rel)
     return copy.deepcopy(_DEFAULTS[kind])
 
