@@ -6,9 +6,10 @@ it is installed, Taskwarrior on the same plan.
 Builds a throw-away repository (the milestone files of bench_cli.py, written with PyYAML's C
 dumper for speed, one commit), then in interleaved rounds times: `git status`, `python -c
 pass`, `status`, `status --json` and `list` in a clone in the automatic tier (the index), and
-`status` in a clone pinned to the file tier. Then `status` after editing and committing one
-file, each round; then `clone` + `sync` + the first `status`. Peak memory (max RSS) of the
-indexed `status` is reported too. Taskwarrior (`task summary`, `task projects`) joins the
+`status` in a clone pinned to the file tier (both clones with the hooks installed, as their
+users would have them). Then `status` after editing and committing one file, each round;
+then `clone` + `sync` + the first `status`. Peak memory (max RSS) of the indexed `status` is
+reported too. Taskwarrior (`task summary`, `task projects`) joins the
 rounds only when `task` is on PATH: the benchmark installs nothing. Not part of the suite.
 """
 
@@ -32,6 +33,7 @@ from gitmilestone.storage.templates import MILESTONE_HEADER
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+GM = ["git", "milestone"]
 
 
 def build(root: Path, milestones: int, tasks: int) -> None:
@@ -95,14 +97,13 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
 def commands(
     indexed: Path, filed: Path, taskdata: Path | None
 ) -> dict[str, tuple[list[str], Path]]:
-    gm = ["git", "milestone"]
     out = {
         "python -c pass": ([sys.executable, "-c", "pass"], indexed),
         "git status": (["git", "status"], indexed),
-        "status (index)": ([*gm, "status"], indexed),
-        "status --json (index)": ([*gm, "status", "--json"], indexed),
-        "list (index)": ([*gm, "list"], indexed),
-        "status (file tier)": ([*gm, "status"], filed),
+        "status (index)": ([*GM, "status"], indexed),
+        "status --json (index)": ([*GM, "status", "--json"], indexed),
+        "list (index)": ([*GM, "list"], indexed),
+        "status (file tier)": ([*GM, "status"], filed),
     }
     if taskdata is not None:
         task = ["task", f"rc:{taskdata.parent / 'taskrc'}"]
@@ -165,6 +166,8 @@ def main() -> int:
         git(base, "clone", "-q", str(origin), str(filed))
         (filed / ".git/milestones").mkdir(parents=True, exist_ok=True)
         (filed / ".git/milestones/storage-backend").write_text("file\n")
+        for clone in (indexed, filed):  # a working clone, as its user set it up
+            run([*GM, "install"], clone)
         taskdata = None
         if shutil.which("task") is not None:
             taskdata = task_data(base, args.milestones, args.tasks)
