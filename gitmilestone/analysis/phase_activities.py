@@ -8,7 +8,6 @@ approved or skipped takes no time; the others take their whole part."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from gitmilestone.analysis import effort
@@ -24,9 +23,8 @@ def phase_hours(node: Node) -> dict[str, float] | None:
     task = node.task
     if task is None or task.phases is None:
         return None
-    raw = node.milestone.raw_task(task.id) or {}
-    timing = (raw.get("timeline") or {}).get("phase_timing") or raw.get("phase_timing")
-    if not isinstance(timing, Mapping):
+    timing = task.phase_timing
+    if timing is None:
         return None
     hours = {p: _number(timing.get(f"{p}_hours")) for p in PHASES}
     if any(v > 0 for v in hours.values()):

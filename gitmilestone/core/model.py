@@ -32,6 +32,9 @@ class Task:
     most_likely_hours: float | None = None
     pessimistic_hours: float | None = None
     completed_at: str | None = None
+    # How a phased task's time splits between its phases (timeline.phase_timing): kept on the
+    # task, so a schedule never unpacks a milestone's whole file to find it.
+    phase_timing: Mapping[str, Any] | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Task:
@@ -40,6 +43,7 @@ class Task:
         if kiro.get("enabled"):
             raw = kiro.get("phases") or {}
             phases = {p: (raw.get(p) or {}).get("status", "pending") for p in PHASES}
+        timing = (data.get("timeline") or {}).get("phase_timing") or data.get("phase_timing")
         return cls(
             id=str(data["id"]),
             title=str(data["title"]),
@@ -54,6 +58,7 @@ class Task:
             most_likely_hours=data.get("most_likely_hours"),
             pessimistic_hours=data.get("pessimistic_hours"),
             completed_at=data.get("completed_at"),
+            phase_timing=timing if isinstance(timing, Mapping) else None,
         )
 
     @property

@@ -28,7 +28,7 @@ from typing import Any
 
 from gitmilestone.storage.lazyraw import EAGER, Raw
 
-VERSION = 3
+VERSION = 4
 NAME = "index.db"
 # A file modified this recently is re-read next time: an edit within the same tick of the
 # file system's clock would keep its time. Whole-second times (coarse file systems) need a
