@@ -88,6 +88,15 @@ def test_a_view_read_again_comes_from_the_index(plan: Path, run_cli: Callable[..
     # status --json, list, the plan's size, and the dashboard's data, which serves both
     # `dashboard --json` and `status` at the dashboard level.
     assert stored["index"]["views"] == 4
+    # The second pass read every view back; storage status reports the share read back.
+    reads = [json.loads(line) for line in (plan / READS).read_text().splitlines()]
+    viewed = [r["hit"] for r in reads if r["event"] == "view_read"]
+    half = len(viewed) // 2
+    assert all(viewed[half:]) and not all(viewed[:half])
+    assert stored["views"]["hit_rate"] == round(sum(viewed) / len(viewed), 4)
+    assert (
+        f"read back {100 * sum(viewed) / len(viewed):.1f}%" in run_cli("storage", "status").output
+    )
 
 
 def test_every_input_of_a_view_changes_it(

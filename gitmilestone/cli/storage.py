@@ -57,6 +57,12 @@ def _status_lines(data: dict[str, Any]) -> list[str]:
             f" {100 * reads['cache_hit_rate']:.1f}% (unread {100 * reads['stat_hit_rate']:.1f}%),"
             f" last {reads['last_ms']} ms"
         )
+    views = data["views"]
+    if views["recent_reads"]:
+        lines.append(
+            f"views kept: {idx.get('views', 0)}; recent view reads: {views['recent_reads']},"
+            f" read back {100 * views['hit_rate']:.1f}%, last {views['last_ms']} ms"
+        )
     lines.append(
         f"backups: {len(data['backups'])}"
         + (f", latest {data['backups'][-1]}" if data["backups"] else "")

@@ -50,7 +50,7 @@ def status(store: Store) -> dict[str, Any]:
         "pinned": tiers.read_pin(local),
         "index": {"path": str(db), "bytes": _size(db), "exists": db.exists()},
         "backups": [p.name for p in backups(local)],
-        "reads": _hit_rates(journal.tail(local, journal.PERFORMANCE)),
+        **_rates(journal.tail(local, journal.PERFORMANCE)),
     }
     if db.exists():
         idx = store.open_index()
@@ -64,6 +64,20 @@ def status(store: Store) -> dict[str, Any]:
 
 def _size(db: Path) -> int:
     return sum(p.stat().st_size for p in db.parent.glob(db.name + "*") if p.is_file())
+
+
+def _rates(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The recent plan reads' and view reads' figures, from the performance log."""
+    views = [e for e in events if e.get("event") == "view_read"]
+    hits = sum(e.get("hit") is True for e in views)
+    return {
+        "reads": _hit_rates([e for e in events if e.get("event") == "plan_read"]),
+        "views": {
+            "recent_reads": len(views),
+            "hit_rate": round(hits / len(views), 4) if views else None,
+            "last_ms": views[-1].get("ms") if views else None,
+        },
+    }
 
 
 def _hit_rates(reads: list[dict[str, Any]]) -> dict[str, Any]:

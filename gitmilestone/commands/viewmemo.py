@@ -22,10 +22,12 @@ from __future__ import annotations
 import hashlib
 import marshal
 import sqlite3
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from gitmilestone.core import clock
+from gitmilestone.storage import journal
 from gitmilestone.workspace import Workspace
 
 T = TypeVar("T")
@@ -38,6 +40,7 @@ def remembered(
 ) -> T:
     """`compute()`, or the value it gave for the same inputs before. `volatile(value)` says
     whether the value runs with the clock (then it is kept for the current minute only)."""
+    started = time.perf_counter()
     key = view_key(ws, name)
     if key is None:
         return compute()
@@ -46,11 +49,19 @@ def remembered(
         value, warnings = found
         for line in warnings:
             ws.warn(line)
+        _log(ws, name, True, started)
         return value  # type: ignore[no-any-return]
     value = compute()  # values are plain data (dicts, lists, text, numbers): marshal keeps them
     minute = clock.stamp()[:16] if volatile is not None and volatile(value) else ""
     _keep(ws, key, (value, list(ws.reported), minute))
+    _log(ws, name, False, started)
     return value
+
+
+def _log(ws: Workspace, name: str, hit: bool, started: float) -> None:
+    """One line per view read in the performance log, for `storage status`'s hit rate."""
+    ms = round((time.perf_counter() - started) * 1000, 1)
+    journal.log(ws.paths.local_dir, journal.PERFORMANCE, "view_read", view=name, hit=hit, ms=ms)
 
 
 def view_key(ws: Workspace, name: str) -> str | None:
