@@ -113,7 +113,7 @@ def status_cmd(as_json: bool, **options: Any) -> None:
 def status_report(data: Status) -> list[str]:
     """What `git milestone status` prints (also the last step of `demo`)."""
     from gitmilestone.core.model import today
-    from gitmilestone.render.quality import approval_alert_lines
+    from gitmilestone.render.approval_alerts import approval_alert_lines
     from gitmilestone.render.risk import alert_lines
     from gitmilestone.render.text import status_lines
 

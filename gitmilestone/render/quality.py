@@ -82,18 +82,6 @@ def _approval_lines(p: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def approval_alert_lines(approvals: Sequence[Mapping[str, Any]]) -> list[str]:
-    """`status`: the approvals that fail their checks, with how to see more."""
-    failed = [a for a in approvals if a["failed"]]
-    if not failed:
-        return []
-    out = ["", "APPROVALS NOT VERIFIED"]
-    for a in failed:
-        where = f"{a['ref']} {a['phase']}" if a["phase"] else a["ref"]
-        out.append(f"  {where}: {phases.approval_text(a)}")
-    return [*out, "  details: git milestone verify"]
-
-
 def verify_lines(approvals: Sequence[Mapping[str, Any]]) -> list[str]:
     """`verify`: one line per approval or sign-off, then the tally."""
     if not approvals:
