@@ -84,10 +84,11 @@ def _rich_status(ws: Workspace, shown: Display) -> None:
     from gitmilestone.render.rich_view import console, status_view
 
     data = status(ws)
-    rows = data.as_json()["milestones"]
+    figures = data.figures()  # built once: each task of each milestone
+    rows = figures["milestones"]
     tasks = [t for m in data.milestones for t in m.tasks]
     project = {
-        "progress": data.as_json()["progress"],
+        "progress": figures["progress"],
         "milestones": len(rows),
         "completed": sum(r["status"] == "completed" for r in rows),
         "tasks": len(tasks),

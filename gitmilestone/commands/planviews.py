@@ -22,7 +22,11 @@ def status_json_text(ws: Workspace) -> str:
     warm read writes them without building 20,000 objects; approvals, where the history has
     any, are verified afresh, since keys are trusted or revoked outside the plan."""
     text, approved = remembered(ws, "status --json", lambda: _figures(ws), lambda _: _ticking(ws))
-    signed = _approvals(ws) if approved else []
+    signed: list[dict[str, Any]] = []
+    if approved:  # only then is the use case (and signing) imported
+        from gitmilestone.commands.status import approvals
+
+        signed = approvals(ws)
     return f"{text[:-1]}, {json.dumps('approvals')}: {to_text(signed)}}}"
 
 
@@ -44,12 +48,6 @@ def _ticking(ws: Workspace) -> bool:
     from gitmilestone.commands.status import timesheet
 
     return any(end is None for s in timesheet(ws).sessions for _, end in s.segments)
-
-
-def _approvals(ws: Workspace) -> list[dict[str, Any]]:
-    from gitmilestone.commands.status import approvals
-
-    return approvals(ws)
 
 
 def list_rows(ws: Workspace, wanted: Mapping[str, Iterable[str]]) -> list[dict[str, Any]]:
