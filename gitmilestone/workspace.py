@@ -120,7 +120,10 @@ class Workspace:
         return overlay(milestones, self.facts)
 
     def warn(self, problem: str) -> None:
-        """Report a problem met reading the plan or its history (once: callers read once)."""
+        """Report a problem met reading the plan or its history, once: a view read back
+        from the index may repeat what this command already found."""
+        if problem in self.reported:
+            return
         self.reported.append(problem)
         if self._report is not None:
             self._report(problem)

@@ -85,9 +85,10 @@ def same_in_every_tier(root: Path, run_cli: Callable[..., Result]) -> None:
 def test_a_view_read_again_comes_from_the_index(plan: Path, run_cli: Callable[..., Result]) -> None:
     same_in_every_tier(plan, run_cli)
     stored = json.loads(run_cli("storage", "status", "--json").output)
-    # status --json, list, the plan's size, and the dashboard's data, which serves both
-    # `dashboard --json` and `status` at the dashboard level.
-    assert stored["index"]["views"] == 4
+    # status --json, list, the plan's size, the critical path and the dashboard's data, which serves
+    # both `dashboard --json` and `status` at the dashboard level.
+    assert stored["index"]["views"] == 5
+    assert stored["index"]["cards"] == 2  # one per milestone
     # The second pass read every view back; storage status reports the share read back.
     reads = [json.loads(line) for line in (plan / READS).read_text().splitlines()]
     viewed = [r["hit"] for r in reads if r["event"] == "view_read"]
@@ -195,3 +196,58 @@ def test_sync_keeps_the_views_the_next_status_reads(
     first = run_cli("status", "--level", "dashboard").output
     assert plan_reads(clone) == reads  # read back: sync computed it
     assert "Auth" in first and first == views(clone, run_cli, "file")[3]
+
+
+def performance(root: Path, since: int = 0) -> list[dict[str, object]]:
+    lines = (root / READS).read_text().splitlines()
+    return [json.loads(line) for line in lines[since:]]
+
+
+def test_after_one_file_changes_only_its_card_is_computed(
+    plan: Path, run_cli: Callable[..., Result]
+) -> None:
+    same_in_every_tier(plan, run_cli)
+    run_cli("set", "M-002", "title=Billing")
+    git(plan, "commit", "-qam", "Rename")
+    (plan / PIN).write_text("database\n")
+    seen = len(performance(plan))
+    shown = run_cli("status", "--level", "dashboard").output
+    after = performance(plan, seen)
+    # M-002's file alone was read; the critical path was read back: a title moves no date.
+    assert sum(int(str(e["files"])) for e in after if e["event"] == "plan_read") == 1
+    assert [e["hit"] for e in after if e.get("view") == "critical path"] == [True]
+    assert "Billing" in shown
+    assert views(plan, run_cli, "file")[3] == shown
+
+
+def test_an_edit_that_moves_dates_solves_the_network_again(
+    plan: Path, run_cli: Callable[..., Result]
+) -> None:
+    same_in_every_tier(plan, run_cli)
+    path = ms_file(plan, "M-001")
+    path.write_text(path.read_text().replace("estimated_hours: 6", "estimated_hours: 60"))
+    git(plan, "commit", "-qam", "Login is bigger")
+    (plan / PIN).write_text("database\n")
+    seen = len(performance(plan))
+    shown = run_cli("dashboard", "--json").output
+    after = performance(plan, seen)
+    assert [e["hit"] for e in after if e.get("view") == "critical path"] == [False]
+    assert views(plan, run_cli, "file")[2] == shown
+    same_in_every_tier(plan, run_cli)
+
+
+def test_a_milestone_in_both_folders_counts_once_in_every_tier(
+    plan: Path, run_cli: Callable[..., Result]
+) -> None:
+    done = ms_file(plan, "M-001", "completed")
+    done.parent.mkdir(parents=True, exist_ok=True)
+    done.write_text(ms_file(plan, "M-001").read_text())
+    same_in_every_tier(plan, run_cli)
+    (plan / PIN).write_text("database\n")
+    result = run_cli("list", "--json")
+    warned = [line for line in result.stderr.splitlines() if "M-001" in line]
+    assert len(warned) == 1 and "only that one is counted" in warned[0]
+    assert [m["path"] for m in json.loads(result.stdout)] == [
+        ".milestones/active/M-002.yaml",
+        ".milestones/completed/M-001.yaml",
+    ]

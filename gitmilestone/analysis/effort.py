@@ -9,10 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from gitmilestone.analysis.graph import START, Node, is_done
-from gitmilestone.core.model import Settings, phase_weights, task_progress
+from gitmilestone.core.model import POINTS, Settings, phase_weights, task_progress
 from gitmilestone.errors import MilestoneError
-
-POINTS = ("optimistic_hours", "most_likely_hours", "pessimistic_hours")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from gitmilestone.core.model import Milestone, Task, duplicate_ids
+from gitmilestone.core.model import POINTS, Milestone, Task, duplicate_ids
 from gitmilestone.errors import CycleError, MilestoneError
 
 TASK, MILESTONE, START = "task", "milestone", "start"
@@ -229,6 +229,23 @@ def _run_end(cycle: Sequence[Node], i: int) -> int:
     if j < len(cycle) and cycle[j].kind == MILESTONE and cycle[j].milestone is m:
         return j
     return i
+
+
+def network_inputs(m: Milestone) -> str:
+    """Everything the schedule's network and its critical path read of a milestone, as text:
+    two plans whose milestones give the same text (with the same calendar, settings and day)
+    have the same network and the same solution. Words people read (titles, descriptions,
+    owners) are left out, so editing them keeps a solved network (commands/plancards.py)."""
+    # A milestone's own three-point estimate counts only where it has no tasks (see effort.left).
+    timeline = {} if m.tasks else m.raw.get("timeline") or {}
+    tasks = [
+        (t.id, t.status, t.estimated_hours, t.progress, t.dependencies, t.phases, t.phase_timing)
+        for t in m.tasks
+    ]
+    points = [(t.optimistic_hours, t.most_likely_hours, t.pessimistic_hours) for t in m.tasks]
+    head = (m.id, m.path, m.location, m.declared_status, m.estimated_end, m.estimated_hours)
+    rest = (m.buffer_percentage, m.requires, m.phase_weights, tasks, points)
+    return repr((*head, *rest, *(timeline.get(k) for k in POINTS)))
 
 
 def derived_enables(milestones: Iterable[Milestone]) -> dict[str, list[str]]:

@@ -5,6 +5,8 @@ render this one dictionary."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import marshal
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,8 +19,9 @@ from gitmilestone.core.model import (
     Settings,
     milestone_progress,
     milestone_status,
-    project_progress,
+    milestone_summary,
     task_counts,
+    weighted_progress,
 )
 from gitmilestone.errors import MilestoneError
 
@@ -45,14 +48,16 @@ class Source:
     session: dict[str, str | None] | None  # the session open in this work tree
 
 
-def read(ws: Workspace, today: dt.date) -> Source:
-    """The plan with this branch's facts, read once through the workspace."""
+def read(ws: Workspace, today: dt.date, milestones: list[Milestone] | None = None) -> Source:
+    """The plan with this branch's facts, read once through the workspace; with `milestones`,
+    those instead of the plan (for cards: everything else the dashboard reads)."""
     from gitmilestone.git.localstate import active_session
 
     session = active_session(ws.paths.common_dir, ws.paths.git_dir)
     store = ws.store
+    plan = ws.plan() if milestones is None else milestones
     return Source(
-        ws.plan(), ws.log.scoped, ws.log.problems, store.settings(), store.config(), today, session
+        plan, ws.log.scoped, ws.log.problems, store.settings(), store.config(), today, session
     )
 
 
@@ -69,29 +74,77 @@ def build(
     src: Source, top: int, latest: int, net: Network | None = None, result: Cpm | None = None
 ) -> dict[str, Any]:
     """The dashboard of the plan in `src`; `net` and `result` when the caller has them."""
-    rows = {m.id: _row(m, src) for m in src.milestones}
-    by_id = {m.id: m for m in src.milestones}
+    thresholds = Thresholds.from_config(src.config)
+    cards = [card(m, src, thresholds) for m in src.milestones]
+    return assemble(cards, src, critical_order(src, net, result), top, latest)
+
+
+def assemble(
+    cards: Sequence[dict[str, Any]],
+    src: Source,
+    order: dict[str, Any],
+    top: int,
+    latest: int,
+) -> dict[str, Any]:
+    """The dashboard from each milestone's card and the critical order; of `src` only the
+    day, the session and the history are read, so cards kept in the index serve too."""
+    rows = {c["id"]: c["row"] for c in cards}
+    by_id = {c["id"]: c for c in cards}
     active = sorted(
         (r for r in rows.values() if r["status"] not in ("completed", "cancelled")), key=_urgency
     )
-    tasks = [t for m in src.milestones for t in m.tasks]
     return {
         "today": src.today.isoformat(),
         "project": {
-            "progress": project_progress(src.milestones, src.settings),
-            "milestones": len(src.milestones),
+            "progress": weighted_progress((c["effort"], c["row"]["progress"]) for c in cards),
+            "milestones": len(cards),
             "completed": sum(r["status"] == "completed" for r in rows.values()),
-            "tasks": len(tasks),
-            "tasks_completed": sum(t.status == "completed" for t in tasks),
+            "tasks": sum(c["row"]["tasks"]["total"] for c in cards),
+            "tasks_completed": sum(c["row"]["tasks"]["completed"] for c in cards),
         },
         "focus": _focus(src, rows, active),
-        "active": [_with_tasks(r, by_id[r["id"]]) for r in active[:top]],
+        "active": [
+            {**r, "open_tasks": more(by_id[r["id"]])["open_tasks"][:MAX_OPEN_TASKS]}
+            for r in active[:top]
+        ],
         "more_active": max(0, len(active) - top),
-        "critical_path": critical_path(src, rows, net, result),
-        "risk_alerts": _risks(src),
+        "critical_path": _chain(order, by_id),
+        "risk_alerts": _risks(cards),
         "recent_activity": [activity.row(e) for e in src.events[-latest:][::-1]] if latest else [],
         "warnings": list(src.problems),
     }
+
+
+def card(m: Milestone, src: Source, thresholds: Thresholds) -> dict[str, Any]:
+    """What the dashboard and `list` read of one milestone: it follows from the milestone's
+    file, its facts, the config and the day alone, so it is kept per milestone (plancards)."""
+    from gitmilestone.analysis.graph import network_inputs
+
+    return {
+        "id": m.id,
+        "path": m.path,
+        "location": m.location,
+        "row": _row(m, src),
+        "effort": m.effort,
+        "risks": [
+            [_score_key(r.score), r.as_dict(thresholds)] for r in alerts([m], thresholds, "medium")
+        ],
+        # Read for a few milestones or by `list` alone: kept packed (see more()).
+        "more": {
+            "open_tasks": _open_tasks(m),
+            "requires": list(m.requires),
+            "summary": milestone_summary(m, src.settings),
+        },
+        # A digest: the inputs themselves are most of a card's size, read back on every view.
+        "network": hashlib.sha1(network_inputs(m).encode("utf-8", "surrogateescape")).hexdigest(),
+    }
+
+
+def more(card: dict[str, Any]) -> dict[str, Any]:
+    """A card's open tasks, requires and `list` summary. A card read back from the index
+    keeps them packed: a view of 1,000 milestones unpacks only the few it shows."""
+    found = card["more"]
+    return marshal.loads(found) if isinstance(found, bytes) else found  # type: ignore[no-any-return]
 
 
 def _row(m: Milestone, src: Source) -> dict[str, Any]:
@@ -124,8 +177,8 @@ def _urgency(r: dict[str, Any]) -> tuple[str, int, str]:
     return (str(r["due"] or "9999-99-99"), PRIORITY_RANK.get(r["priority"], 9), r["id"])
 
 
-def _with_tasks(r: dict[str, Any], m: Milestone) -> dict[str, Any]:
-    open_tasks = [
+def _open_tasks(m: Milestone) -> list[dict[str, Any]]:
+    return [
         {
             "id": t.id,
             "title": activity.clean(t.title),
@@ -135,7 +188,6 @@ def _with_tasks(r: dict[str, Any], m: Milestone) -> dict[str, Any]:
         for t in m.tasks
         if t.status in ("in_progress", "blocked")
     ]
-    return {**r, "open_tasks": open_tasks[:MAX_OPEN_TASKS]}
 
 
 def _focus(
@@ -152,43 +204,48 @@ def _focus(
     return None
 
 
-def critical_path(
-    src: Source,
-    rows: dict[str, dict[str, Any]],
-    net: Network | None,
-    result: Cpm | None = None,
-) -> dict[str, Any]:
-    """The milestones on the critical path, after the completed ones that led to them."""
+def critical_order(src: Source, net: Network | None, result: Cpm | None = None) -> dict[str, Any]:
+    """The milestones of the critical path in order, and the plan's finish: what the activity
+    network gives. Kept by the network's inputs alone (plancards), so an edit that moves no
+    date (a title, a description, a comment) reads it back."""
     from gitmilestone.analysis import schedule
 
     try:
         net = net or network(src)
     except MilestoneError as err:  # a cycle or an unknown dependency: say so, show the rest
-        return {"chain": [], "finish": None, "error": err.message}
+        return {"order": [], "finish": None, "error": err.message}
     result = result or net.solve()
     order: list[str] = []
     for i in schedule.critical_path(net, result):
         mid = net.graph.nodes[i].milestone.id
         if mid not in order:
             order.append(mid)
-    order = _done_before(order, src.milestones, rows) + order
+    return {"order": order, "finish": schedule.summary(net, result)["finish"], "error": None}
+
+
+def _chain(found: dict[str, Any], cards: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The milestones on the critical path, after the completed ones that led to them."""
+    order = found["order"]
+    rows = {mid: c["row"] for mid, c in cards.items()}
+    order = _done_before(order, cards, rows) + order
     chain = [{"id": mid, "title": rows[mid]["title"], "state": _state(rows[mid])} for mid in order]
-    return {"chain": chain, "finish": schedule.summary(net, result)["finish"], "error": None}
+    return {"chain": chain, "finish": found["finish"], "error": found["error"]}
 
 
 def _done_before(
-    order: list[str], milestones: Sequence[Milestone], rows: dict[str, dict[str, Any]]
+    order: list[str], cards: dict[str, dict[str, Any]], rows: dict[str, dict[str, Any]]
 ) -> list[str]:
     """The completed milestones the first open one required, following one line upstream."""
-    by_id = {m.id: m for m in milestones}
     before: list[str] = []
-    current = by_id.get(order[0]) if order else None
+    current = cards.get(order[0]) if order else None
     while current is not None:
-        done = [r for r in current.requires if r in rows and rows[r]["status"] == "completed"]
+        done = [
+            r for r in more(current)["requires"] if r in rows and rows[r]["status"] == "completed"
+        ]
         if not done or done[0] in before or done[0] in order:
             break
         before.insert(0, done[0])
-        current = by_id.get(done[0])
+        current = cards.get(done[0])
     return before
 
 
@@ -198,10 +255,15 @@ def _state(row: dict[str, Any]) -> str:
     return "in_progress" if row["status"] == "in_progress" or row["progress"] > 0 else "waiting"
 
 
-def _risks(src: Source) -> dict[str, Any]:
-    thresholds = Thresholds.from_config(src.config)
-    found = alerts(src.milestones, thresholds, "medium")
-    shown = [r.as_dict(thresholds) for r in found[:MAX_RISKS]]
+def _score_key(score: float | None) -> float:
+    """Highest score first, unscored last (as risk.by_score sorts)."""
+    return -(score if score is not None else -1)
+
+
+def _risks(cards: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    # A stable sort of the cards' risks in plan order: the order risk.by_score gives.
+    found = sorted((r for c in cards for r in c["risks"]), key=lambda r: r[0])
+    shown = [dict(r[1]) for r in found[:MAX_RISKS]]
     for r in shown:
         r["description"] = activity.clean(r["description"])
         r["mitigation"] = activity.clean(r["mitigation"]) if r["mitigation"] else None

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from gitmilestone.commands.plancards import critical_order, deck
 from gitmilestone.commands.viewmemo import remembered
 from gitmilestone.core.jsontext import plain
 from gitmilestone.workspace import Workspace
@@ -58,16 +59,24 @@ def list_rows(ws: Workspace, wanted: Mapping[str, Iterable[str]]) -> list[dict[s
 
 
 def _summaries(ws: Workspace) -> list[dict[str, Any]]:
-    from gitmilestone.commands.status import summary
+    from gitmilestone.core.model import milestone_summary
 
+    cards = deck(ws)
+    if cards is not None:
+        from gitmilestone.commands.dashboard import more
+
+        return [more(c)["summary"] for c in cards]
     settings = ws.store.settings()
-    return [summary(m, settings) for m in ws.plan()]
+    return [milestone_summary(m, settings) for m in ws.plan()]
 
 
 def plan_counts(ws: Workspace) -> tuple[int, int]:
     """(milestones, tasks) in the plan, which choose the display level."""
 
     def count() -> tuple[int, int]:
+        cards = deck(ws)
+        if cards is not None:
+            return len(cards), sum(c["row"]["tasks"]["total"] for c in cards)
         milestones = ws.store.counted()[0]
         return len(milestones), sum(len(m.tasks) for m in milestones)
 
@@ -79,10 +88,14 @@ def dashboard_view(ws: Workspace, top: int, latest: int) -> dict[str, Any]:
     """The dashboard's data: its `top` most urgent milestones and `latest` events."""
 
     def compute() -> dict[str, Any]:
-        from gitmilestone.commands.dashboard import build, read
+        from gitmilestone.commands.dashboard import assemble, build, read
         from gitmilestone.core.clock import today
 
-        return build(read(ws, today()), top, latest)
+        cards = deck(ws)
+        if cards is None:
+            return build(read(ws, today()), top, latest)
+        order = critical_order(ws, cards)
+        return assemble(cards, read(ws, today(), []), order, top, latest)
 
     data: dict[str, Any] = remembered(ws, f"dashboard {top} {latest}", compute)
     return data

@@ -20,31 +20,12 @@ from gitmilestone.core.model import (
     Milestone,
     Settings,
     milestone_progress,
-    milestone_status,
+    milestone_summary,
     project_progress,
-    task_counts,
 )
 from gitmilestone.core.phases import milestone_phases
 from gitmilestone.git import logcache
 from gitmilestone.workspace import Workspace
-
-
-def summary(m: Milestone, settings: Settings) -> dict[str, Any]:
-    """The computed view of one milestone, as `--json` prints it."""
-    counts = task_counts(m)
-    return {
-        "id": m.id,
-        "title": m.title,
-        "status": milestone_status(m, settings),
-        "priority": m.priority,
-        "category": m.category,
-        "progress": milestone_progress(m, settings),
-        "tasks": {"total": len(m.tasks), **counts},
-        "estimated_start": m.estimated_start,
-        "estimated_end": m.estimated_end,
-        "estimated_hours": m.estimated_hours,
-        "path": m.path,
-    }
 
 
 @dataclass(frozen=True)
@@ -78,7 +59,7 @@ class Status:
             "progress": project_progress(self.milestones, self.settings),
             "milestones": [
                 {
-                    **summary(m, self.settings),
+                    **milestone_summary(m, self.settings),
                     "time": self.times[m.id],
                     "task_list": task_list(m, self.settings, self.facts, self.spent),
                     "phases": self.phases[m.id],
@@ -204,7 +185,7 @@ class Shown:
     def as_json(self) -> dict[str, Any]:
         listed = task_list(self.milestone, self.settings, self.facts, self.spent)
         computed = {
-            **summary(self.milestone, self.settings),
+            **milestone_summary(self.milestone, self.settings),
             "time": self.time,
             "task_list": listed,
             "phases": self.phases,

@@ -24,6 +24,7 @@ import marshal
 import sqlite3
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from gitmilestone.core import clock
@@ -40,8 +41,18 @@ def remembered(
 ) -> T:
     """`compute()`, or the value it gave for the same inputs before. `volatile(value)` says
     whether the value runs with the clock (then it is kept for the current minute only)."""
+    return remembered_as(ws, view_key(ws, name), name, compute, volatile)
+
+
+def remembered_as(
+    ws: Workspace,
+    key: str | None,
+    name: str,
+    compute: Callable[[], T],
+    volatile: Volatile | None = None,
+) -> T:
+    """`remembered` under a key the caller made (None: nothing is kept)."""
     started = time.perf_counter()
-    key = view_key(ws, name)
     if key is None:
         return compute()
     found = _read(ws, key)
@@ -74,6 +85,30 @@ def view_key(ws: Workspace, name: str) -> str | None:
 
 
 def _inputs(ws: Workspace) -> str | None:
+    named = plan_files(ws)
+    if named is None:
+        return None
+    digest = hashlib.sha1()
+    for (path, location), blob in zip(*named, strict=True):
+        digest.update(f"{location}/{path.name}\0{blob}\n".encode())
+    digest.update(config_digest(ws).encode())
+    facts = _facts(ws)
+    if facts is None:
+        return None
+    digest.update(facts.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+Files = list[tuple[Path, str]]  # (path, location) of each milestone file, in plan order
+
+
+def plan_files(ws: Workspace) -> tuple[Files, list[str]] | None:
+    """The plan's files and the blob id of each (from the index's stat cache: nothing is
+    parsed); None in the file tier, or where the index cannot be opened."""
+    return ws.memo("plan_files", lambda: _plan_files(ws))
+
+
+def _plan_files(ws: Workspace) -> tuple[Files, list[str]] | None:
     store = ws.store
     files = store.files()
     if store.tier(len(files)).tier == "file":
@@ -87,23 +122,22 @@ def _inputs(ws: Workspace) -> str | None:
             idx.close()
     except (sqlite3.Error, OSError):
         return None
-    digest = hashlib.sha1()
-    for (path, location), blob in zip(files, blobs, strict=True):
-        digest.update(f"{location}/{path.name}\0{blob}\n".encode())
-    _config_bytes(ws, digest)
-    facts = _facts(ws)
-    if facts is None:
-        return None
-    digest.update(facts.encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
+    return files, blobs
 
 
-def _config_bytes(ws: Workspace, digest: Any) -> None:
-    folder = ws.paths.milestones / "config"
-    for path in sorted(folder.glob("*")) if folder.is_dir() else ():
-        if path.is_file():
-            digest.update(f"{path.name}\0".encode())
-            digest.update(ws.store.read_bytes(path, ws.paths.rel(path)))
+def config_digest(ws: Workspace) -> str:
+    """A digest of the bytes of every file in .milestones/config/."""
+
+    def compute() -> str:
+        digest = hashlib.sha1()
+        folder = ws.paths.milestones / "config"
+        for path in sorted(folder.glob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                digest.update(f"{path.name}\0".encode())
+                digest.update(ws.store.read_bytes(path, ws.paths.rel(path)))
+        return digest.hexdigest()
+
+    return ws.memo("config_digest", compute)
 
 
 def _facts(ws: Workspace) -> str | None:

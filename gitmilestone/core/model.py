@@ -14,6 +14,7 @@ from gitmilestone.core import clock
 PHASES = ("design", "spec", "task", "execute")
 DEFAULT_PHASE_WEIGHTS: Mapping[str, float] = {"design": 15, "spec": 25, "task": 20, "execute": 40}
 TASK_STATUSES = ("pending", "in_progress", "blocked", "completed")
+POINTS = ("optimistic_hours", "most_likely_hours", "pessimistic_hours")  # PERT three points
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
@@ -202,7 +203,12 @@ def _milestone_progress(m: Milestone, settings: Settings) -> float:
 
 def project_progress(milestones: Iterable[Milestone], settings: Settings) -> float:
     """Milestones weighted by their estimated hours."""
-    pairs = [(m.effort, milestone_progress(m, settings)) for m in milestones]
+    return weighted_progress((m.effort, milestone_progress(m, settings)) for m in milestones)
+
+
+def weighted_progress(weighted: Iterable[tuple[float, float]]) -> float:
+    """The mean of (weight, progress) pairs, by weight."""
+    pairs = list(weighted)
     total = sum(w for w, _ in pairs)
     return round(sum(w * p for w, p in pairs) / total, 2) if total else 0.0
 
@@ -220,6 +226,24 @@ def milestone_status(m: Milestone, settings: Settings) -> str:
     if milestone_progress(m, settings) > 0 or any(t.status == "in_progress" for t in m.tasks):
         return "in_progress"
     return m.declared_status or "planned"
+
+
+def milestone_summary(m: Milestone, settings: Settings) -> dict[str, Any]:
+    """The computed view of one milestone, as `--json` prints it."""
+    counts = task_counts(m)
+    return {
+        "id": m.id,
+        "title": m.title,
+        "status": milestone_status(m, settings),
+        "priority": m.priority,
+        "category": m.category,
+        "progress": milestone_progress(m, settings),
+        "tasks": {"total": len(m.tasks), **counts},
+        "estimated_start": m.estimated_start,
+        "estimated_end": m.estimated_end,
+        "estimated_hours": m.estimated_hours,
+        "path": m.path,
+    }
 
 
 def task_counts(m: Milestone) -> dict[str, int]:

@@ -11,6 +11,7 @@ from gitmilestone.core.model import (
     Settings,
     milestone_progress,
     milestone_status,
+    milestone_summary,
     phase_weights,
     project_progress,
     task_counts,
@@ -124,9 +125,8 @@ def show_lines(
     time: Mapping[str, Any] | None = None,
     phases: Mapping[str, Any] | None = None,
 ) -> list[str]:
-    from gitmilestone.commands.status import summary  # the use case, only where needed
 
-    s = summary(m, settings)
+    s = milestone_summary(m, settings)
     raw = m.raw
     lines = [
         f"{m.id}: {m.title}",

@@ -65,10 +65,11 @@ def _network(src: Source) -> tuple[Network | None, str | None]:
 
 
 def _milestones(ws: Workspace, src: Source) -> list[dict[str, Any]]:
-    from gitmilestone.commands.status import summary, times
+    from gitmilestone.commands.status import times
+    from gitmilestone.core.model import milestone_summary
 
     spent = times(ws, src.milestones) if src.milestones else {}
-    rows = [{**summary(m, src.settings), "time": spent[m.id]} for m in src.milestones]
+    rows = [{**milestone_summary(m, src.settings), "time": spent[m.id]} for m in src.milestones]
     return sorted(
         rows, key=lambda r: (r["status"] == "completed", r["estimated_end"] or "9", r["id"])
     )

@@ -28,7 +28,7 @@ from typing import Any
 
 from gitmilestone.storage.lazyraw import EAGER, Raw
 
-VERSION = 4
+VERSION = 5
 NAME = "index.db"
 # A file modified this recently is re-read next time: an edit within the same tick of the
 # file system's clock would keep its time. Whole-second times (coarse file systems) need a
@@ -47,8 +47,14 @@ _TABLES = (
     "CREATE INDEX IF NOT EXISTS tasks_blob ON tasks (blob)",
     "CREATE TABLE IF NOT EXISTS views (key TEXT PRIMARY KEY, value BLOB NOT NULL,"
     " used INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS ids (blob TEXT PRIMARY KEY, id TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS cards (key TEXT PRIMARY KEY, value BLOB NOT NULL,"
+    " used INTEGER NOT NULL)",
 )
 KEPT_VIEWS = 16  # whole-plan views kept (see commands/viewmemo.py); the least recent go
+# Milestone cards kept (commands/plancards.py): twice the plan's, so yesterday's and today's
+# fit; the least recently written go.
+CARDS_PER_MILESTONE = 2
 
 Read = Callable[[Path, str], bytes]  # a file's bytes (path, shown path), refusing symlinks out
 Parse = Callable[[bytes, str], dict[str, Any]]  # file bytes, shown path -> validated data
@@ -201,6 +207,10 @@ class Index:
                     "INSERT INTO tasks VALUES (?, ?, ?, ?, ?)",
                     [row for b, d, _ in new for row in _task_rows(b, d)],
                 )
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO ids VALUES (?, ?)",
+                    [(b, str(d.get("id"))) for b, d, _ in new],
+                )
                 self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", stat_rows)
         except sqlite3.OperationalError:
             pass  # busy or read-only: the index is only a cache
@@ -237,6 +247,33 @@ class Index:
                 (KEPT_VIEWS,),
             )
 
+    def milestone_ids(self) -> dict[str, str]:
+        """blob -> the milestone ID in it, for every file parsed so far."""
+        return dict(self.db.execute("SELECT blob, id FROM ids").fetchall())
+
+    def cards(self, keys: list[str]) -> dict[str, bytes]:
+        """The milestone cards kept under `keys` (those found)."""
+        found: dict[str, bytes] = {}
+        for at in range(0, len(keys), 500):  # under SQLite's limit on bound values
+            part = keys[at : at + 500]
+            marks = ",".join("?" * len(part))
+            sql = f"SELECT key, value FROM cards WHERE key IN ({marks})"
+            found.update((k, bytes(v)) for k, v in self.db.execute(sql, part))
+        return found
+
+    def keep_cards(self, new: list[tuple[str, bytes]], plan_size: int) -> None:
+        """Keep new cards; busy or read-only: skipped, the next command keeps them."""
+        with contextlib.suppress(sqlite3.OperationalError), _transaction(self.db):
+            now = time.time_ns()
+            self.db.executemany(
+                "INSERT OR REPLACE INTO cards VALUES (?, ?, ?)", [(k, v, now) for k, v in new]
+            )
+            self.db.execute(
+                "DELETE FROM cards WHERE key NOT IN"
+                " (SELECT key FROM cards ORDER BY used DESC LIMIT ?)",
+                (CARDS_PER_MILESTONE * plan_size + KEPT_VIEWS,),
+            )
+
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
@@ -261,7 +298,9 @@ class Index:
             self.db.executemany("DELETE FROM blobs WHERE blob = ?", [(b,) for b in blobs])
             self.db.executemany("DELETE FROM tasks WHERE blob = ?", [(b,) for b in blobs])
             self.db.executemany("DELETE FROM files WHERE blob = ?", [(b,) for b in blobs])
+            self.db.executemany("DELETE FROM ids WHERE blob = ?", [(b,) for b in blobs])
             self.db.execute("DELETE FROM views")  # any of them may rest on what was wrong
+            self.db.execute("DELETE FROM cards")
 
     def prune(self, keep_paths: set[str]) -> int:
         """Drop files no longer in the plan and blobs no file names; returns blobs dropped."""
@@ -269,6 +308,7 @@ class Index:
             gone = [(p,) for p in self.entries() if p not in keep_paths]
             self.db.executemany("DELETE FROM files WHERE path = ?", gone)
             self.db.execute("DELETE FROM tasks WHERE blob NOT IN (SELECT blob FROM files)")
+            self.db.execute("DELETE FROM ids WHERE blob NOT IN (SELECT blob FROM files)")
             cur = self.db.execute("DELETE FROM blobs WHERE blob NOT IN (SELECT blob FROM files)")
             return int(cur.rowcount)
 
@@ -287,6 +327,7 @@ class Index:
             "blobs": int(one("SELECT count(*) FROM blobs").fetchone()[0]),
             "tasks": int(one("SELECT count(*) FROM tasks").fetchone()[0]),
             "views": int(one("SELECT count(*) FROM views").fetchone()[0]),
+            "cards": int(one("SELECT count(*) FROM cards").fetchone()[0]),
         }
 
 

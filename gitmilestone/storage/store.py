@@ -139,17 +139,8 @@ class Store:
         (after a merge) counts once, as completed, with a warning. (`validate` reports
         duplicate IDs; `fix-ids` renumbers them.)"""
         everything = self.milestones()
-        done = {m.id: m for m in everything if m.location == "completed"}
-        kept, problems = [], []
-        for m in everything:
-            if m.location != "completed" and m.id in done:
-                problems.append(
-                    f"{m.path}: milestone {m.id} is also in {done[m.id].path}; only that "
-                    "one is counted (delete one of the two)"
-                )
-                continue
-            kept.append(m)
-        return kept, problems
+        kept, problems = counted_once([(m.id, m.location, m.path) for m in everything])
+        return [everything[i] for i in kept], problems
 
     def tier(self, count: int | None = None) -> tiers.Choice:
         """The storage tier that reads the plan, and why (see storage/tiers.py)."""
@@ -438,3 +429,19 @@ def _suggest(ref: str, ids: list[str], command: str = "list") -> str:
 
 def _name(path: Path) -> str:
     return path.name
+
+
+def counted_once(entries: list[tuple[str, str, str]]) -> tuple[list[int], list[str]]:
+    """Of (id, location, path) entries, the positions to count: an ID in completed/ hides the
+    same ID elsewhere, with a warning each."""
+    done = {mid: path for mid, location, path in entries if location == "completed"}
+    kept, problems = [], []
+    for i, (mid, location, path) in enumerate(entries):
+        if location != "completed" and mid in done:
+            problems.append(
+                f"{path}: milestone {mid} is also in {done[mid]}; only that "
+                "one is counted (delete one of the two)"
+            )
+            continue
+        kept.append(i)
+    return kept, problems

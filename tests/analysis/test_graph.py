@@ -175,3 +175,57 @@ def test_one_milestone_of_five_thousand_chained_tasks_builds() -> None:
     g = graph.build([milestone("M-001", tasks=tasks)])
 
     assert g.edge_count == 4999 + 5000
+
+
+class _Changed:
+    """A value unlike any a plan holds, with a fixed text."""
+
+    def __repr__(self) -> str:
+        return "<changed>"
+
+
+# What a person reads and the schedule never does. A field added to the model is counted as
+# a network input until it is added here: a solved network is never read back wrongly.
+WORDS = {
+    "task": {"title", "assigned_to", "blocked_reason", "completed_at"},
+    "milestone": {
+        "title",
+        "priority",
+        "category",
+        "description",
+        "estimated_start",
+        "enables",
+        "success_criteria",
+        "deliverables",
+        "risk_count",
+        "raw",
+    },
+}
+
+
+def test_network_inputs_name_every_field_but_the_words() -> None:
+    from dataclasses import fields, replace
+
+    from gitmilestone.core.model import Milestone, Task
+
+    m = milestone("M-001", tasks=(task("task-001", hours=3),))
+    for f in fields(Task):
+        changed = replace(m, tasks=(replace(m.tasks[0], **{f.name: _Changed()}),))
+        same = graph.network_inputs(changed) == graph.network_inputs(m)
+        assert same == (f.name in WORDS["task"]), f.name
+    for f in fields(Milestone):
+        value = (task("task-002"),) if f.name == "tasks" else _Changed()
+        same = graph.network_inputs(replace(m, **{f.name: value})) == graph.network_inputs(m)
+        assert same == (f.name in WORDS["milestone"]), f.name
+
+
+def test_a_milestone_without_tasks_counts_its_own_three_points() -> None:
+    from dataclasses import replace
+
+    bare = milestone("M-001")
+    timed = replace(bare, raw={"timeline": {"most_likely_hours": 4}})
+    assert graph.network_inputs(timed) != graph.network_inputs(bare)
+    with_tasks = milestone("M-001", tasks=(task("task-001"),))
+    assert graph.network_inputs(replace(with_tasks, raw=timed.raw)) == graph.network_inputs(
+        with_tasks
+    )

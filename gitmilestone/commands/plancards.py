@@ -1,0 +1,133 @@
+"""Each milestone's card (dashboard.card), kept in the index, so that after one file changes
+a whole-plan view computes one card and reads the others back.
+
+A view kept whole (viewmemo) is computed afresh when any input changes: after one file is
+edited and committed, that meant loading every milestone and solving the whole network again.
+A card follows from one milestone's file (its blob id, where it lies), the facts about that
+milestone on this branch, the config files and the day, and is kept under a key naming them
+all. The critical path follows from every milestone's network inputs (schedule.network_inputs)
+with the config and the day; it is kept under their digest, so an edit that moves no date (a
+title, a description, a comment) reads it back, and any other edit solves the network again.
+
+The file tier keeps nothing (small plans are quicker to read directly): `deck` is None there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from gitmilestone.commands import viewmemo
+from gitmilestone.core import clock
+from gitmilestone.storage.store import counted_once
+from gitmilestone.workspace import Workspace
+
+if TYPE_CHECKING:
+    from gitmilestone.core.model import Milestone
+
+Card = dict[str, Any]
+FORMAT = 1  # of a card as kept: a card of another shape is never read back
+
+
+def deck(ws: Workspace) -> list[Card] | None:
+    """The card of every milestone to count, in plan order; None where nothing is kept."""
+    return ws.memo("cards", lambda: _deck(ws))
+
+
+def _deck(ws: Workspace) -> list[Card] | None:
+    named = viewmemo.plan_files(ws)
+    if named is None:
+        return None
+    files, blobs = named
+    try:
+        idx = ws.store.open_index()
+        try:
+            return _cards(ws, files, blobs, idx)
+        finally:
+            idx.close()
+    except (sqlite3.Error, OSError):
+        return None  # computed from the plan, as in the file tier
+
+
+def _cards(ws: Workspace, files: viewmemo.Files, blobs: list[str], idx: Any) -> list[Card]:
+    ids = idx.milestone_ids()
+    loaded = _load(ws, [i for i, b in enumerate(blobs) if b not in ids], files)
+    ids.update((blobs[i], m.id) for i, m in loaded.items())
+    where = [(ids[b], loc, ws.paths.rel(p)) for b, (p, loc) in zip(blobs, files, strict=True)]
+    kept, problems = counted_once(where)
+    for problem in problems:  # as Workspace.plan reports them, before the history's
+        ws.warn(problem)
+    by_milestone = _facts_by_milestone(ws)
+    base = f"{FORMAT}\0{clock.today().isoformat()}\0{viewmemo.config_digest(ws)}"
+    keys = {i: _key(base, blobs[i], where[i], by_milestone.get(where[i][0], ())) for i in kept}
+    found = idx.cards(list(keys.values()))
+    missing = [i for i in kept if keys[i] not in found]
+    made = _made(ws, {**loaded, **_load(ws, [i for i in missing if i not in loaded], files)})
+    new = [(keys[i], packed) for i in missing if (packed := _packed(made[i])) is not None]
+    if new:
+        idx.keep_cards(new, len(kept))
+    return [made[i] if i in made else marshal.loads(found[keys[i]]) for i in kept]
+
+
+def _packed(card: Card) -> bytes | None:
+    """A card as kept, its rarely read part packed apart; None if marshal cannot write it
+    (then it is computed each time)."""
+    try:
+        return marshal.dumps({**card, "more": marshal.dumps(card["more"])})
+    except ValueError:
+        return None
+
+
+def _load(ws: Workspace, wanted: list[int], files: viewmemo.Files) -> dict[int, Milestone]:
+    """The milestones of these files (by position), through the index: a file whose bytes
+    were parsed before is read back, the others parsed and checked."""
+    if not wanted:
+        return {}
+    store = ws.store
+    read = store.read_indexed([files[i] for i in wanted], store.tier(len(files)))
+    return dict(zip(wanted, read, strict=True))
+
+
+def _made(ws: Workspace, loaded: dict[int, Milestone]) -> dict[int, Card]:
+    from gitmilestone.analysis.risk import Thresholds
+    from gitmilestone.commands.dashboard import card, read
+    from gitmilestone.core.events import overlay
+
+    if not loaded:
+        return {}
+    src = read(ws, clock.today(), [])
+    thresholds = Thresholds.from_config(src.config)
+    shown = overlay(list(loaded.values()), ws.facts)
+    return {i: card(m, src, thresholds) for i, m in zip(loaded, shown, strict=True)}
+
+
+def _facts_by_milestone(ws: Workspace) -> dict[str, list[Any]]:
+    grouped: dict[str, list[Any]] = {}
+    for (mid, tid), facts in ws.facts.items():
+        grouped.setdefault(mid, []).append((tid, facts))
+    return grouped
+
+
+def _key(base: str, blob: str, where: tuple[str, str, str], facts: Any) -> str:
+    _, location, path = where
+    text = f"{base}\0{blob}\0{location}\0{path}\0{sorted(facts)!r}"
+    return hashlib.sha1(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def critical_order(ws: Workspace, cards: list[Card]) -> dict[str, Any]:
+    """The critical path's milestones and the plan's finish, read back where every card's
+    network inputs are as before; otherwise the plan is loaded and its network solved."""
+    from gitmilestone.commands import dashboard
+
+    digest = hashlib.sha1(f"{clock.today().isoformat()}\0{viewmemo.config_digest(ws)}".encode())
+    digest.update("\n".join(c["network"] for c in cards).encode())
+
+    def compute() -> dict[str, Any]:
+        return dashboard.critical_order(dashboard.read(ws, clock.today()), None)
+
+    found: dict[str, Any] = viewmemo.remembered_as(
+        ws, f"critical {digest.hexdigest()}", "critical path", compute
+    )
+    return found
