@@ -232,8 +232,23 @@ def test_an_edit_that_moves_dates_solves_the_network_again(
     shown = run_cli("dashboard", "--json").output
     after = performance(plan, seen)
     assert [e["hit"] for e in after if e.get("view") == "critical path"] == [False]
+    # Solved milestone by milestone: M-001's file alone was read, its network solved again.
+    assert sum(int(str(e["files"])) for e in after if e["event"] == "plan_read") == 1
     assert views(plan, run_cli, "file")[2] == shown
     same_in_every_tier(plan, run_cli)
+
+
+def test_a_task_that_depends_on_another_milestone_s_task_is_solved_whole(
+    plan: Path, run_cli: Callable[..., Result]
+) -> None:
+    path = ms_file(plan, "M-002")
+    text = path.read_text().replace("dependencies: []", "dependencies: [M-001/task-002]", 1)
+    assert "M-001/task-002" in text
+    path.write_text(text)
+    git(plan, "commit", "-qam", "The adapter waits for login")
+    same_in_every_tier(plan, run_cli)
+    chain = json.loads(run_cli("dashboard", "--json").stdout)["critical_path"]["chain"]
+    assert [c["id"] for c in chain] == ["M-001", "M-002"]
 
 
 def test_a_milestone_in_both_folders_counts_once_in_every_tier(

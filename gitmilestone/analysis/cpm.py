@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -84,17 +85,18 @@ def free_float(
 
 
 def chain(
-    cpm: Cpm, preds: Sequence[Sequence[int]], order: Sequence[int], eligible: Sequence[bool]
+    cpm: Cpm, preds: Sequence[Sequence[int]], eligible: Sequence[bool], rank: Sequence[Any]
 ) -> list[int]:
     """The critical chain: from the eligible item of least total float that finishes last,
-    back through the predecessors that drive its start and share that float."""
-    candidates = [i for i in order if eligible[i]]
+    back through the predecessors that drive its start and share that float. Ties go by
+    `rank` (a sortable key per item): the last ranked ends the chain, the first ranked
+    leads into it."""
+    candidates = [i for i in range(len(eligible)) if eligible[i]]
     if not candidates:
         return []
     least = min(cpm.total_float[i] for i in candidates)
     if least > 0:
         return []
-    rank = {i: n for n, i in enumerate(order)}
     end = max(
         (i for i in candidates if cpm.total_float[i] == least), key=lambda i: (cpm.ef[i], rank[i])
     )

@@ -15,8 +15,8 @@ from typing import Any
 
 from gitmilestone.analysis import cpm, effort, graph, phase_activities
 from gitmilestone.analysis.calendar import WorkCalendar, parse_date
-from gitmilestone.analysis.graph import MILESTONE, START, TASK, Graph, Node
-from gitmilestone.core.model import Milestone, Settings
+from gitmilestone.analysis.graph import MILESTONE, PHASE, START, TASK, Graph, Node
+from gitmilestone.core.model import PHASES, Milestone, Settings
 from gitmilestone.errors import MilestoneError
 
 _DELAY_RE = re.compile(r"^(?P<ref>[^+\s]+)\s*\+\s*(?P<amount>\d+(?:\.\d+)?)(?P<unit>[dhw])$")
@@ -143,8 +143,39 @@ def _first_start(net: Network, r: cpm.Cpm, i: int) -> int:
 def critical_path(net: Network, result: cpm.Cpm) -> list[int]:
     """The chain of open items with the least float (zero, or negative when behind)."""
     eligible = [not graph.is_done(n) for n in net.graph.nodes]
-    path = cpm.chain(result, net.graph.preds, net.graph.order, eligible)
+    path = cpm.chain(result, net.graph.preds, eligible, rank(net.graph))
     return [i for i in path if net.graph.nodes[i].kind != START]
+
+
+Rank = tuple[int, int, int, int]
+
+
+def rank(g: Graph) -> list[Rank]:
+    """Each item's place for breaking ties (see item_rank). It follows from the plan alone,
+    not from how the network was walked, so a plan solved milestone by milestone
+    (analysis/twolevel.py) breaks ties the same way."""
+    places: dict[int, int] = {}
+    tasks: dict[int, dict[str, int]] = {}
+    out = []
+    for n in g.nodes:
+        m = n.milestone
+        place = places.setdefault(id(m), len(places))
+        if id(m) not in tasks:
+            tasks[id(m)] = {t.id: i for i, t in enumerate(m.tasks)}
+        out.append(item_rank(place, n, tasks[id(m)]))
+    return out
+
+
+def item_rank(place: int, node: Node, tasks: dict[str, int]) -> Rank:
+    """The milestone's place in the plan; in it, the gate first, then the tasks in file order
+    (each after its phases), the finish last."""
+    if node.kind == START:
+        return (place, 0, 0, 0)
+    if node.kind == MILESTONE or node.task is None:
+        return (place, 2, 0, 0)
+    _, _, phase = node.key.rpartition(":") if node.kind == PHASE else ("", "", "")
+    step = PHASES.index(phase) if phase in PHASES else len(PHASES)
+    return (place, 1, tasks.get(node.task.id, 0), step)
 
 
 def chain_items(

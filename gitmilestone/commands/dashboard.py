@@ -26,6 +26,7 @@ from gitmilestone.core.model import (
 from gitmilestone.errors import MilestoneError
 
 if TYPE_CHECKING:
+    from gitmilestone.analysis.calendar import WorkCalendar
     from gitmilestone.analysis.cpm import Cpm
     from gitmilestone.analysis.schedule import Network
     from gitmilestone.workspace import Workspace
@@ -63,11 +64,17 @@ def read(ws: Workspace, today: dt.date, milestones: list[Milestone] | None = Non
 
 def network(src: Source) -> Network:
     from gitmilestone.analysis import schedule
+
+    cal, buffer = calendar(src)
+    return schedule.build(src.milestones, cal, src.settings, buffer)
+
+
+def calendar(src: Source) -> tuple[WorkCalendar, float]:
+    """The working calendar from today, and the buffer a milestone without its own takes."""
     from gitmilestone.analysis.calendar import WorkCalendar
 
     buffer = (src.config.get("defaults") or {}).get("buffer_percentage") or 0
-    cal = WorkCalendar.from_config(src.config, src.today)
-    return schedule.build(src.milestones, cal, src.settings, buffer)
+    return WorkCalendar.from_config(src.config, src.today), buffer
 
 
 def build(

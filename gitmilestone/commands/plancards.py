@@ -25,10 +25,11 @@ from gitmilestone.storage.store import counted_once
 from gitmilestone.workspace import Workspace
 
 if TYPE_CHECKING:
+    from gitmilestone.analysis.calendar import WorkCalendar
     from gitmilestone.core.model import Milestone
 
 Card = dict[str, Any]
-FORMAT = 1  # of a card as kept: a card of another shape is never read back
+FORMAT = 2  # of a card as kept: a card of another shape is never read back
 
 
 def deck(ws: Workspace) -> list[Card] | None:
@@ -91,16 +92,22 @@ def _load(ws: Workspace, wanted: list[int], files: viewmemo.Files) -> dict[int, 
 
 
 def _made(ws: Workspace, loaded: dict[int, Milestone]) -> dict[int, Card]:
+    from gitmilestone.analysis import twolevel
     from gitmilestone.analysis.risk import Thresholds
-    from gitmilestone.commands.dashboard import card, read
+    from gitmilestone.commands.dashboard import calendar, card, read
     from gitmilestone.core.events import overlay
 
     if not loaded:
         return {}
     src = read(ws, clock.today(), [])
-    thresholds = Thresholds.from_config(src.config)
-    shown = overlay(list(loaded.values()), ws.facts)
-    return {i: card(m, src, thresholds) for i, m in zip(loaded, shown, strict=True)}
+    thresholds, (cal, buffer) = Thresholds.from_config(src.config), calendar(src)
+    made = {}
+    for i, m in zip(loaded, overlay(list(loaded.values()), ws.facts), strict=True):
+        made[i] = card(m, src, thresholds)
+        solved = twolevel.part(m, cal, src.settings, buffer)  # its own network, solved alone
+        made[i]["part"] = solved[0] if solved else None
+        made[i]["more"]["nodes"] = solved[1] if solved else None
+    return made
 
 
 def _facts_by_milestone(ws: Workspace) -> dict[str, list[Any]]:
@@ -125,9 +132,22 @@ def critical_order(ws: Workspace, cards: list[Card]) -> dict[str, Any]:
     digest.update("\n".join(c["network"] for c in cards).encode())
 
     def compute() -> dict[str, Any]:
-        return dashboard.critical_order(dashboard.read(ws, clock.today()), None)
+        from gitmilestone.analysis import twolevel
+
+        ids, parts = [c["id"] for c in cards], [c["part"] for c in cards]
+        solved = twolevel.solve(ids, parts, lambda i: dashboard.more(cards[i])["nodes"])
+        if solved is None:  # the whole network, which also words what is wrong
+            return dashboard.critical_order(dashboard.read(ws, clock.today()), None)
+        order, finish = solved
+        cal, _ = dashboard.calendar(dashboard.read(ws, clock.today(), []))
+        return {"order": order, "finish": _date(cal, finish), "error": None}
 
     found: dict[str, Any] = viewmemo.remembered_as(
         ws, f"critical {digest.hexdigest()}", "critical path", compute
     )
     return found
+
+
+def _date(cal: WorkCalendar, finish: int) -> str | None:
+    """The plan's finish as schedule.summary words it."""
+    return cal.finish_date(0, finish).isoformat() if finish else None
