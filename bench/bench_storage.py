@@ -7,8 +7,10 @@ Builds a throw-away repository (the milestone files of bench_cli.py, written wit
 dumper for speed, one commit), then in interleaved rounds times: `git status`, `python -c
 pass`, `status`, `status --json` and `list` in a clone in the automatic tier (the index), and
 `status` in a clone pinned to the file tier (both clones with the hooks installed, as their
-users would have them). Then `status` after editing and committing one file, each round;
-then `clone` + `sync` + the first `status`. Peak memory (max RSS) of the indexed `status` is
+users would have them). Then `status` after a commit, each round anew: one that edits a
+milestone's title (no date moves), one that completes a task in a file and one that completes a
+task by a `Completes:` trailer (every later milestone's dates move: the bench plan is one
+chain). Then `clone` + `sync` + the first `status`. Peak memory (max RSS) of the indexed `status` is
 reported too. Taskwarrior (`task summary`, `task projects`) joins the
 rounds only when `task` is on PATH: the benchmark installs nothing. Not part of the suite.
 """
@@ -123,13 +125,36 @@ def interleaved(cmds: dict[str, tuple[list[str], Path]], rounds: int) -> dict[st
 
 
 def after_edit(root: Path, rounds: int) -> list[float]:
-    """`status` right after one file was edited and committed, each round anew."""
+    """`status` right after one milestone's title was edited and committed, each round anew:
+    an edit that moves no date."""
     path = root / ".milestones/active/M-001.yaml"
     out = []
     for i in range(rounds):
-        text = path.read_text().replace("\ntitle:", f"\n# edit {i}\ntitle:", 1)
+        text = path.read_text().replace("title: 'Milestone 1:", f"title: 'Milestone 1 ({i}):", 1)
         path.write_text(text)
-        git(root, "commit", "-qam", f"Edit {i}")
+        git(root, "commit", "-qam", f"Rename {i}")
+        out.append(run(["git", "milestone", "status"], root)[0])
+    return out
+
+
+def after_completing(root: Path, rounds: int, by_trailer: bool) -> list[float]:
+    """`status` right after a task was completed in a milestone half way down the chain of
+    milestones (every later date moves): by editing its file, or by a `Completes:` trailer."""
+    out = []
+    for i in range(rounds):
+        mid = f"M-{len(list((root / '.milestones/active').glob('*.yaml'))) // 2 + i:03d}"
+        path = root / ".milestones/active" / f"{mid}.yaml"
+        tid = next(
+            t["id"] for t in yaml.safe_load(path.read_text())["tasks"] if t["status"] == "pending"
+        )
+        if by_trailer:
+            git(root, "commit", "-q", "--allow-empty", "-m", f"Work\n\nCompletes: {mid}/{tid}")
+        else:
+            at = path.read_text().index(f"- id: {tid}\n")  # its own status, not a phase's
+            text = path.read_text()
+            done = text[at:].replace("\n  status: pending", "\n  status: completed", 1)
+            path.write_text(text[:at] + done)
+            git(root, "commit", "-qam", f"Complete {mid}/{tid}")
         out.append(run(["git", "milestone", "status"], root)[0])
     return out
 
@@ -172,7 +197,11 @@ def main() -> int:
         if shutil.which("task") is not None:
             taskdata = task_data(base, args.milestones, args.tasks)
         samples = interleaved(commands(indexed, filed, taskdata), args.rounds)
-        samples["status after edit+commit"] = after_edit(indexed, args.rounds)
+        samples["status after a title edit+commit"] = after_edit(indexed, args.rounds)
+        samples["status after a task done in a file"] = after_completing(
+            indexed, args.rounds, False
+        )
+        samples["status after a Completes: trailer"] = after_completing(indexed, args.rounds, True)
         syncs, firsts = first_after_clone(origin, base, max(args.rounds // 2, 2))
         samples["sync in a fresh clone"] = syncs
         samples["first status after clone+sync"] = firsts

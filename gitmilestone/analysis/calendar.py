@@ -61,8 +61,8 @@ class WorkCalendar:
     def day(self, index: int) -> dt.date:
         """The working day with this index (0 = first working day on or after start)."""
         if index >= 0:
-            while len(self._ahead) <= index:
-                self._grow_ahead()
+            if len(self._ahead) <= index:
+                self._grow_ahead_to(index + 1)
             return self._ahead[index]
         while len(self._behind) < -index:
             self._grow_behind()
@@ -121,6 +121,17 @@ class WorkCalendar:
             day += _ONE_DAY
         self._ahead.append(day)
         self._next_ahead = day + _ONE_DAY
+
+    def _grow_ahead_to(self, count: int) -> None:
+        """Working days ahead until there are `count`: one loop, as a plan of thousands of
+        milestones ends years ahead."""
+        ahead, weekdays, holidays = self._ahead, self.weekdays, self.holidays
+        day = self._next_ahead
+        while len(ahead) < count:
+            if day.weekday() in weekdays and day not in holidays:
+                ahead.append(day)
+            day += _ONE_DAY
+        self._next_ahead = day
 
     def _grow_behind(self) -> None:
         day = self._next_behind

@@ -20,12 +20,12 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gitmilestone.analysis import cpm, graph, schedule
-from gitmilestone.analysis.calendar import WorkCalendar
-from gitmilestone.core.model import PHASES, Milestone, Settings
-from gitmilestone.errors import MilestoneError
+if TYPE_CHECKING:
+    from gitmilestone.analysis.calendar import WorkCalendar
+    from gitmilestone.analysis.graph import Graph
+    from gitmilestone.core.model import Milestone, Settings
 
 GATE = -1  # the gate of a milestone, in a walk: it is not among the milestone's own nodes
 NO_RANK = (0, 0, 0)  # the gate's rank within its milestone (schedule.item_rank: first)
@@ -41,6 +41,10 @@ def part(
     m: Milestone, cal: WorkCalendar, settings: Settings, buffer: float
 ) -> tuple[Part, Nodes] | None:
     """Milestone `m` solved alone; None where it cannot be solved apart from the plan."""
+    # Imported here: reading a kept solution back (`solve`) needs none of the network code.
+    from gitmilestone.analysis import cpm, graph, schedule
+    from gitmilestone.errors import MilestoneError
+
     if any(_elsewhere(m, dep) for t in m.tasks for dep in t.dependencies):
         return None
     try:
@@ -69,8 +73,10 @@ def _elsewhere(m: Milestone, dep: str) -> bool:
     return "/" in dep and dep.split("/", 1)[0] != m.id
 
 
-def _gate_succs(g: graph.Graph, m: Milestone) -> set[int]:
+def _gate_succs(g: Graph, m: Milestone) -> set[int]:
     """Where the gate would lead: each task, or its first phase where the task is split."""
+    from gitmilestone.core.model import PHASES
+
     keys = [f"{m.id}/{t.id}" for t in m.tasks]
     first = [g.index.get(f"{k}:{PHASES[0]}", g.index[k]) for k in keys]
     return set(first)

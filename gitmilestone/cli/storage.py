@@ -60,7 +60,8 @@ def _status_lines(data: dict[str, Any]) -> list[str]:
     views = data["views"]
     if views["recent_reads"]:
         lines.append(
-            f"views kept: {idx.get('views', 0)}; recent view reads: {views['recent_reads']},"
+            f"views kept: {idx.get('views', 0)}, milestone cards: {idx.get('cards', 0)};"
+            f" recent view reads: {views['recent_reads']},"
             f" read back {100 * views['hit_rate']:.1f}%, last {views['last_ms']} ms"
         )
     lines.append(
