@@ -41,7 +41,7 @@ HOOK_PATH = [
     "git/localstate.py",
     "core/trailers.py",
 ]
-HEAVY = {"pygit2", "jsonschema", "click", "yaml", "ruamel", "rich", "subprocess"}
+HEAVY = {"pygit2", "jsonschema", "jsonschema_rs", "click", "yaml", "ruamel", "rich", "subprocess"}
 
 
 def _layer(top: str) -> int:
