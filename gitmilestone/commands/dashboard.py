@@ -111,7 +111,7 @@ def assemble(
         },
         "focus": _focus(src, rows, active),
         "active": [
-            {**r, "open_tasks": more(by_id[r["id"]])["open_tasks"][:MAX_OPEN_TASKS]}
+            {**r, "open_tasks": more(by_id[r["id"]], "open_tasks")[:MAX_OPEN_TASKS]}
             for r in active[:top]
         ],
         "more_active": max(0, len(active) - top),
@@ -147,11 +147,12 @@ def card(m: Milestone, src: Source, thresholds: Thresholds) -> dict[str, Any]:
     }
 
 
-def more(card: dict[str, Any]) -> dict[str, Any]:
-    """A card's open tasks, requires and `list` summary. A card read back from the index
-    keeps them packed: a view of 1,000 milestones unpacks only the few it shows."""
-    found = card["more"]
-    return marshal.loads(found) if isinstance(found, bytes) else found  # type: ignore[no-any-return]
+def more(card: dict[str, Any], name: str) -> Any:
+    """One of a card's open tasks, requires, `list` summary or network nodes. A card read
+    back from the index keeps each packed apart: a view of 1,000 milestones unpacks only the
+    few it shows, and the walk along the critical path only the nodes it passes."""
+    found = card["more"][name]
+    return marshal.loads(found) if isinstance(found, bytes) else found
 
 
 def _row(m: Milestone, src: Source) -> dict[str, Any]:
@@ -247,7 +248,7 @@ def _done_before(
     current = cards.get(order[0]) if order else None
     while current is not None:
         done = [
-            r for r in more(current)["requires"] if r in rows and rows[r]["status"] == "completed"
+            r for r in more(current, "requires") if r in rows and rows[r]["status"] == "completed"
         ]
         if not done or done[0] in before or done[0] in order:
             break

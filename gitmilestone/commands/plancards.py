@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from gitmilestone.core.model import Milestone
 
 Card = dict[str, Any]
-FORMAT = 2  # of a card as kept: a card of another shape is never read back
+FORMAT = 3  # of a card as kept: a card of another shape is never read back
 
 
 def deck(ws: Workspace) -> list[Card] | None:
@@ -56,7 +56,10 @@ def _cards(ws: Workspace, files: viewmemo.Files, blobs: list[str], idx: Any) -> 
     ids = idx.milestone_ids()
     loaded = _load(ws, [i for i, b in enumerate(blobs) if b not in ids], files)
     ids.update((blobs[i], m.id) for i, m in loaded.items())
-    where = [(ids[b], loc, ws.paths.rel(p)) for b, (p, loc) in zip(blobs, files, strict=True)]
+    folder = ws.paths.rel(ws.paths.milestones)  # files lie in folder/location: no path maths
+    where = [
+        (ids[b], loc, f"{folder}/{loc}/{p.name}") for b, (p, loc) in zip(blobs, files, strict=True)
+    ]
     kept, problems = counted_once(where)
     for problem in problems:  # as Workspace.plan reports them, before the history's
         ws.warn(problem)
@@ -76,7 +79,8 @@ def _packed(card: Card) -> bytes | None:
     """A card as kept, its rarely read part packed apart; None if marshal cannot write it
     (then it is computed each time)."""
     try:
-        return marshal.dumps({**card, "more": marshal.dumps(card["more"])})
+        packed = {name: marshal.dumps(value) for name, value in card["more"].items()}
+        return marshal.dumps({**card, "more": packed})
     except ValueError:
         return None
 
@@ -135,7 +139,7 @@ def critical_order(ws: Workspace, cards: list[Card]) -> dict[str, Any]:
         from gitmilestone.analysis import twolevel
 
         ids, parts = [c["id"] for c in cards], [c["part"] for c in cards]
-        solved = twolevel.solve(ids, parts, lambda i: dashboard.more(cards[i])["nodes"])
+        solved = twolevel.solve(ids, parts, lambda i: dashboard.more(cards[i], "nodes"))
         if solved is None:  # the whole network, which also words what is wrong
             return dashboard.critical_order(dashboard.read(ws, clock.today()), None)
         order, finish = solved

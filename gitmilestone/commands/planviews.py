@@ -65,7 +65,7 @@ def _summaries(ws: Workspace) -> list[dict[str, Any]]:
     if cards is not None:
         from gitmilestone.commands.dashboard import more
 
-        return [more(c)["summary"] for c in cards]
+        return [more(c, "summary") for c in cards]
     settings = ws.store.settings()
     return [milestone_summary(m, settings) for m in ws.plan()]
 
