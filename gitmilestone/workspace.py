@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from gitmilestone.core import clock
-from gitmilestone.core.model import Milestone
 from gitmilestone.git import runner
 from gitmilestone.git.repo import RepoPaths, discover
 from gitmilestone.storage.store import Store
 
 if TYPE_CHECKING:
     from gitmilestone.core.events import Event
+    from gitmilestone.core.model import Milestone
 
 T = TypeVar("T")
 

@@ -11,7 +11,6 @@ import contextlib
 import os
 import shlex
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,6 +197,8 @@ def _interpreter(python: str | None) -> str:
 
 def _stage(folder: Path, text: str) -> Path:
     """The shim in a temp file next to its final place, so the swap is one rename."""
+    import tempfile  # only when a hook is written: `status` asks only whether they are there
+
     fd, tmp = tempfile.mkstemp(prefix=".git-milestone.", suffix=".tmp", dir=folder)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
         fh.write(text)

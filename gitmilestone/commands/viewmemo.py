@@ -145,14 +145,18 @@ def _facts(ws: Workspace) -> str | None:
     and the session open in this work tree. None when the notes ref cannot be read: the view
     is then computed, which reports the damage."""
     from gitmilestone.git import branchwait, notewrite
-    from gitmilestone.git.eventlog import NOTES_REF
     from gitmilestone.git.localstate import active_session
     from gitmilestone.git.where import current_branch
 
     notes = ws.git(
-        "rev-parse", "-q", "--verify", "--end-of-options", f"{NOTES_REF}^{{commit}}", check=False
+        "rev-parse",
+        "-q",
+        "--verify",
+        "--end-of-options",
+        f"{notewrite.NOTES_REF}^{{commit}}",
+        check=False,
     )
-    if notes.returncode != 0 and _ref_exists(ws, NOTES_REF):
+    if notes.returncode != 0 and _ref_exists(ws, notewrite.NOTES_REF):
         return None
     common = ws.paths.common_dir
     waiting = [_text(p) for p in notewrite.waiting_files(common)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -154,6 +153,8 @@ _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32: no i, l, o, 
 
 def random_suffix(length: int) -> str:
     """A random ID suffix, so that two branches creating an item never pick the same ID."""
+    import secrets  # only when an ID is made
+
     return "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 

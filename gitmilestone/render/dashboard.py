@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gitmilestone.render.text import bar
-
 STATE_MARK = {"done": "✅", "in_progress": "🟡", "waiting": "⏳"}
 LEVEL_MARK = {"high": "🔴 HIGH:", "medium": "🟡 MED: ", "low": "🟢 LOW: "}
 TASK_MARK = {"in_progress": "[~]", "blocked": "[!]"}
 CHAIN_SHOWN = 6  # milestones of the critical path spelled out; the rest are counted
 TITLE_WIDTH = 32
 TASK_LINES = 8  # open tasks shown under the active milestones, the most urgent first
+
+
+def bar(percent: float, width: int) -> str:
+    """A text progress bar `width` cells wide."""
+    filled = round(width * max(0.0, min(percent, 100.0)) / 100)
+    return "[" + "█" * filled + "░" * (width - filled) + "]"
 
 
 def dashboard_lines(data: Mapping[str, Any], width: int = 10) -> list[str]:

@@ -17,14 +17,10 @@ from gitmilestone.core.model import (
     task_counts,
     task_progress,
 )
+from gitmilestone.render.dashboard import bar
 from gitmilestone.render.resume import time_line, time_suffix
 
 TASK_MARK = {"completed": "[x]", "in_progress": "[~]", "blocked": "[!]", "pending": "[ ]"}
-
-
-def bar(percent: float, width: int) -> str:
-    filled = round(width * max(0.0, min(percent, 100.0)) / 100)
-    return "[" + "█" * filled + "░" * (width - filled) + "]"
 
 
 def due_text(end: str | None, today: dt.date, status: str, soon_days: int) -> str:

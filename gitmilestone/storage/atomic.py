@@ -6,7 +6,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -184,6 +183,8 @@ def _replace(
 
 
 def _temp_file(path: Path, beside: bool) -> tuple[int, str]:
+    import tempfile  # only when something is written: a read-only command never needs it
+
     prefix = f".{path.name}."
     for folder in [] if beside else _TEMP:
         with contextlib.suppress(OSError):

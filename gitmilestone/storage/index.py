@@ -18,7 +18,6 @@ import contextlib
 import hashlib
 import marshal
 import os
-import pickle
 import sqlite3
 import stat
 import time
@@ -159,6 +158,8 @@ class Index:
         stat_rows: list[tuple[str, int, int, str]],
         build: Callable[[bytes, str, str], tuple[dict[str, Any], Any]],
     ) -> list[Any]:
+        import pickle  # only when milestones are loaded: a view read back needs none
+
         cached = self._objects([b for b, _ in wanted])
         out: list[Any] = []
         new: list[tuple[str, dict[str, Any], bytes]] = []
@@ -344,6 +345,8 @@ def _racy(mtime_ns: int) -> bool:
 
 def _unpickle(data: bytes) -> Any:
     """An entry that does not unpickle (damaged, or from other code) is index damage."""
+    import pickle
+
     try:
         return pickle.loads(data)
     except Exception as exc:  # pickle raises many kinds: each means "not ours"

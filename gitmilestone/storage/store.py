@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import difflib
 import hashlib
 import sqlite3
 import time
@@ -12,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from gitmilestone.core import clock
-from gitmilestone.core.model import Milestone, Settings, Task
 from gitmilestone.core.trailers import is_id
 from gitmilestone.errors import InvalidFileError, MilestoneError, NotFoundError
 from gitmilestone.git.repo import RepoPaths, discover
@@ -22,6 +20,7 @@ from gitmilestone.storage import atomic, configcache, index, tiers
 from gitmilestone.storage.templates import CONFIG_FILES
 
 if TYPE_CHECKING:
+    from gitmilestone.core.model import Milestone, Settings, Task
     from gitmilestone.storage.yamledit import Document
 
 LOCATIONS = ("active", "completed")
@@ -122,6 +121,8 @@ class Store:
         text = self.read_text(path)
         data = self.parse("milestone", text, shown)
         self._texts[shown] = text
+        from gitmilestone.core.model import Milestone  # the model: only where a file is read
+
         return Milestone.from_dict(data, path=shown, location=location)
 
     def milestones(self) -> list[Milestone]:
@@ -319,7 +320,7 @@ class Store:
                 field="id",
             )
         if check is not None:
-            check(Milestone.from_dict(data, path=m.path, location=m.location))
+            check(type(m).from_dict(data, path=m.path, location=m.location))
         return new
 
     def write_new(self, path: Path, text: str) -> None:
@@ -360,6 +361,8 @@ class Store:
 
 
 def settings_of(config: dict[str, Any]) -> Settings:
+    from gitmilestone.core.model import Settings
+
     """What the rules need from a milestone-config (merged over its defaults)."""
     phases = config.get("phases") or {}
     return Settings(
@@ -368,6 +371,8 @@ def settings_of(config: dict[str, Any]) -> Settings:
 
 
 def _lazy_milestone(data: dict[str, Any], raw: Mapping[str, Any]) -> Milestone:
+    from gitmilestone.core.model import Milestone
+
     m = Milestone.from_dict(data, path="", location="active")
     object.__setattr__(m, "raw", raw)  # the full mapping is read from the index on demand
     return m
@@ -418,6 +423,8 @@ def _refuse_ambiguous(ref: str, exact: list[str]) -> None:
 
 
 def _suggest(ref: str, ids: list[str], command: str = "list") -> str:
+    import difflib  # only for an unknown ID
+
     close = difflib.get_close_matches(ref, ids, n=3, cutoff=0.5)
     prefixed = [i for i in ids if i.startswith(ref)]
     if len(prefixed) > 1:
