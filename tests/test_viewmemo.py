@@ -266,3 +266,16 @@ def test_a_milestone_in_both_folders_counts_once_in_every_tier(
         ".milestones/active/M-002.yaml",
         ".milestones/completed/M-001.yaml",
     ]
+
+
+def test_cards_of_past_days_give_way(
+    plan: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A card holds for its day: the index keeps twice the plan's cards (and a few), the
+    least recently written going first, so days of use never grow it without bound."""
+    (plan / PIN).write_text("database\n")
+    for day in range(1, 13):
+        monkeypatch.setenv("GIT_MILESTONE_DATE", f"2030-03-{day:02d}")
+        assert run_cli("list", "--json").exit_code == 0
+    stored = json.loads(run_cli("storage", "status", "--json").stdout)
+    assert stored["index"]["cards"] == 2 * 2 + 16  # CARDS_PER_MILESTONE * plan + KEPT_VIEWS

@@ -63,7 +63,7 @@ class WorkCalendar:
         if index >= 0:
             if len(self._ahead) <= index:
                 self._grow_ahead_to(index + 1)
-            return self._ahead[index]
+            return self._ahead[index] if index < len(self._ahead) else self._beyond(index)
         while len(self._behind) < -index:
             self._grow_behind()
         return self._behind[-index - 1]
@@ -123,15 +123,28 @@ class WorkCalendar:
         self._next_ahead = day + _ONE_DAY
 
     def _grow_ahead_to(self, count: int) -> None:
-        """Working days ahead until there are `count`: one loop, as a plan of thousands of
-        milestones ends years ahead."""
+        """Working days ahead until there are `count`, or until the last holiday is behind
+        (from there `_beyond` counts by whole weeks: a plan of thousands of milestones ends
+        decades ahead)."""
         ahead, weekdays, holidays = self._ahead, self.weekdays, self.holidays
+        last = max(holidays, default=dt.date.min)
         day = self._next_ahead
-        while len(ahead) < count:
+        while len(ahead) < count and not (ahead and ahead[-1] > last):
             if day.weekday() in weekdays and day not in holidays:
                 ahead.append(day)
             day += _ONE_DAY
         self._next_ahead = day
+
+    def _beyond(self, index: int) -> dt.date:
+        """Working day `index`, past the days listed and every holiday: each 7 days from a
+        working day hold one of each working weekday."""
+        known = len(self._ahead) - 1
+        weeks, rest = divmod(index - known, len(self.weekdays))
+        day = self._ahead[known] + dt.timedelta(weeks=weeks)
+        while rest:
+            day += _ONE_DAY
+            rest -= day.weekday() in self.weekdays
+        return day
 
     def _grow_behind(self) -> None:
         day = self._next_behind

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import tempfile
 from array import array
 from collections.abc import Callable
 from itertools import compress
@@ -202,6 +201,8 @@ def kept(cache_dir: Path, name: str, key: Any, compute: Callable[[], T]) -> T:
 
 def _write(path: Path, data: Any) -> None:
     """Write atomically; a cache that cannot be written (read-only .git) is simply not kept."""
+    import tempfile  # only when the cache is written: a read that finds it current needs none
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

@@ -259,7 +259,7 @@ class Index:
             part = keys[at : at + 500]
             marks = ",".join("?" * len(part))
             sql = f"SELECT key, value FROM cards WHERE key IN ({marks})"
-            found.update((k, bytes(v)) for k, v in self.db.execute(sql, part))
+            found.update(self.db.execute(sql, part).fetchall())  # BLOBs come as bytes
         return found
 
     def keep_cards(self, new: list[tuple[str, bytes]], plan_size: int) -> None:
@@ -269,11 +269,14 @@ class Index:
             self.db.executemany(
                 "INSERT OR REPLACE INTO cards VALUES (?, ?, ?)", [(k, v, now) for k, v in new]
             )
-            self.db.execute(
-                "DELETE FROM cards WHERE key NOT IN"
-                " (SELECT key FROM cards ORDER BY used DESC LIMIT ?)",
-                (CARDS_PER_MILESTONE * plan_size + KEPT_VIEWS,),
-            )
+            kept = CARDS_PER_MILESTONE * plan_size + KEPT_VIEWS
+            (count,) = self.db.execute("SELECT count(*) FROM cards").fetchone()
+            if count > kept:  # sorting them all on every write would cost more than the write
+                self.db.execute(
+                    "DELETE FROM cards WHERE key NOT IN"
+                    " (SELECT key FROM cards ORDER BY used DESC LIMIT ?)",
+                    (kept,),
+                )
 
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

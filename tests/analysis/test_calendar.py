@@ -108,3 +108,23 @@ def test_days_through_inverts_day(start: dt.date, date: dt.date, weekdays: set[i
     n = cal.days_through(date)
 
     assert cal.day(n - 1) <= date < cal.day(n)
+
+
+@given(
+    st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
+    st.sets(st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), min_size=1),
+    st.lists(st.integers(-20, 400), max_size=6),
+    st.lists(st.integers(0, 3000), min_size=1, max_size=5),
+)
+def test_far_days_are_the_days_counted_one_by_one(
+    start: dt.date, days: set[str], holidays: list[int], wanted: list[int]
+) -> None:
+    """Past the last holiday, days are counted by whole weeks: the same days as one by one."""
+    cal = WorkCalendar(start, sorted(days), holidays=[start + dt.timedelta(d) for d in holidays])
+    listed, day = [], start
+    while len(listed) <= max(wanted):
+        if cal.is_working(day):
+            listed.append(day)
+        day += dt.timedelta(days=1)
+    assert [cal.day(i) for i in wanted] == [listed[i] for i in wanted]
+    assert cal.deadline(listed[wanted[0]]) == (wanted[0] + 1) * cal.day_minutes
