@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -130,7 +131,7 @@ def after_edit(root: Path, rounds: int) -> list[float]:
     path = root / ".milestones/active/M-001.yaml"
     out = []
     for i in range(rounds):
-        text = path.read_text().replace("title: 'Milestone 1:", f"title: 'Milestone 1 ({i}):", 1)
+        text = re.sub(r"(?m)^title: .*$", f"title: 'Milestone 1, renamed {i}'", path.read_text())
         path.write_text(text)
         git(root, "commit", "-qam", f"Rename {i}")
         out.append(run(["git", "milestone", "status"], root)[0])

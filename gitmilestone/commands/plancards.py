@@ -5,9 +5,11 @@ A view kept whole (viewmemo) is computed afresh when any input changes: after on
 edited and committed, that meant loading every milestone and solving the whole network again.
 A card follows from one milestone's file (its blob id, where it lies), the facts about that
 milestone on this branch, the config files and the day, and is kept under a key naming them
-all. The critical path follows from every milestone's network inputs (schedule.network_inputs)
-with the config and the day; it is kept under their digest, so an edit that moves no date (a
-title, a description, a comment) reads it back, and any other edit solves the network again.
+all. A card also keeps its milestone's own network solved alone (analysis/twolevel.py), so
+after an edit that moves dates the critical path is solved over the milestones' network, not
+the tasks'. It is kept under the digest of every milestone's network inputs
+(graph.network_inputs) with the config and the day, so an edit that moves no date (a title, a
+description, a comment) reads it back.
 
 The file tier keeps nothing (small plans are quicker to read directly): `deck` is None there.
 """
@@ -27,6 +29,7 @@ from gitmilestone.workspace import Workspace
 if TYPE_CHECKING:
     from gitmilestone.analysis.calendar import WorkCalendar
     from gitmilestone.core.model import Milestone
+    from gitmilestone.storage.index import Index
 
 Card = dict[str, Any]
 FORMAT = 3  # of a card as kept: a card of another shape is never read back
@@ -52,7 +55,7 @@ def _deck(ws: Workspace) -> list[Card] | None:
         return None  # computed from the plan, as in the file tier
 
 
-def _cards(ws: Workspace, files: viewmemo.Files, blobs: list[str], idx: Any) -> list[Card]:
+def _cards(ws: Workspace, files: viewmemo.Files, blobs: list[str], idx: Index) -> list[Card]:
     ids = idx.milestone_ids()
     loaded = _load(ws, [i for i, b in enumerate(blobs) if b not in ids], files)
     ids.update((blobs[i], m.id) for i, m in loaded.items())
