@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gitmilestone.core import phases
-from gitmilestone.core.events import Event
+from gitmilestone.core.events import APPROVAL_KINDS, Event
 from gitmilestone.core.model import PHASES, Milestone
 from gitmilestone.errors import MilestoneError
 from gitmilestone.git import eventlog, signing
@@ -20,7 +20,7 @@ from gitmilestone.git.verification import UNSIGNED, Verdict, Verifier
 from gitmilestone.storage.store import Store
 from gitmilestone.workspace import Workspace
 
-KINDS = {"phase_approved": "phase", "milestone_signed_off": "sign-off"}
+KINDS = APPROVAL_KINDS
 SIGN_OFF = "sign_off"
 _VERIFIERS: weakref.WeakKeyDictionary[Store, Verifier] = weakref.WeakKeyDictionary()
 

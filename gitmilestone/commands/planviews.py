@@ -37,11 +37,11 @@ def to_text(data: Any) -> str:
 
 
 def _figures(ws: Workspace) -> tuple[str, bool]:
-    from gitmilestone.commands.approvals import KINDS
     from gitmilestone.commands.status import status
+    from gitmilestone.core.events import APPROVAL_KINDS
 
     figures = status(ws).figures()
-    return to_text(figures), any(e.event_type in KINDS for e in ws.log.scoped)
+    return to_text(figures), any(e.event_type in APPROVAL_KINDS for e in ws.log.scoped)
 
 
 def _ticking(ws: Workspace) -> bool:

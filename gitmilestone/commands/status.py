@@ -15,7 +15,7 @@ from gitmilestone.commands import sessions
 from gitmilestone.commands.sessions import Session
 from gitmilestone.commands.taskview import task_list
 from gitmilestone.core import clock, phases
-from gitmilestone.core.events import Event, TaskFacts
+from gitmilestone.core.events import APPROVAL_KINDS, Event, TaskFacts
 from gitmilestone.core.model import (
     Milestone,
     Settings,
@@ -93,7 +93,9 @@ def status(ws: Workspace) -> Status:
 
 def approvals(ws: Workspace) -> list[dict[str, Any]]:
     """Every phase approval and sign-off of the branch, verified now."""
-    from gitmilestone.commands.approvals import collect  # signing and verification: on use
+    if not any(e.event_type in APPROVAL_KINDS for e in ws.log.scoped):
+        return []  # most histories: the signing and verification code is not even imported
+    from gitmilestone.commands.approvals import collect
 
     return [a.as_dict() for a in collect(ws.store, ws.log.scoped)]
 

@@ -190,6 +190,10 @@ def task_facts(events: Iterable[Event]) -> dict[tuple[str, str], TaskFacts]:
     }
 
 
+# Approval events, and what each approves: few histories hold any, so views ask here first
+# whether the signing and verification code is needed at all.
+APPROVAL_KINDS = {"phase_approved": "phase", "milestone_signed_off": "sign-off"}
+
 _STATE_EVENTS = frozenset({"task_completed", "task_worked", "task_started", "progress_updated"})
 
 
