@@ -268,14 +268,25 @@ def test_a_milestone_in_both_folders_counts_once_in_every_tier(
     ]
 
 
-def test_cards_of_past_days_give_way(
+def test_cards_hold_across_days_and_old_ones_give_way(
     plan: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A card holds for its day: the index keeps twice the plan's cards (and a few), the
-    least recently written going first, so days of use never grow it without bound."""
+    """A card follows from no day: a new day computes none. Cards of files since edited stay
+    until the index holds twice the plan's cards and a few spare, the oldest going first."""
+    from gitmilestone.storage import index
+
     (plan / PIN).write_text("database\n")
-    for day in range(1, 13):
-        monkeypatch.setenv("GIT_MILESTONE_DATE", f"2030-03-{day:02d}")
+    assert run_cli("list", "--json").exit_code == 0
+    monkeypatch.setenv("GIT_MILESTONE_DATE", "2030-03-02")
+    seen = len(performance(plan))
+    shown = [run_cli(*args).output for args in (("dashboard", "--json"), ("list", "--json"))]
+    assert not [e for e in performance(plan, seen) if e["event"] == "plan_read"]
+    fresh = views(plan, run_cli, "file")
+    assert shown == [fresh[2], fresh[1]]
+    (plan / PIN).write_text("database\n")
+    monkeypatch.setattr(index, "CARDS_SPARE", 0)
+    for n in range(3):
+        run_cli("set", "M-001", f"title=Auth {n}")
         assert run_cli("list", "--json").exit_code == 0
     stored = json.loads(run_cli("storage", "status", "--json").stdout)
-    assert stored["index"]["cards"] == 2 * 2 + 16  # CARDS_PER_MILESTONE * plan + KEPT_VIEWS
+    assert stored["index"]["cards"] == 2 * 2  # CARDS_PER_MILESTONE * the plan's two

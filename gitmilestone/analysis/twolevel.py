@@ -30,9 +30,11 @@ if TYPE_CHECKING:
 GATE = -1  # the gate of a milestone, in a walk: it is not among the milestone's own nodes
 NO_RANK = (0, 0, 0)  # the gate's rank within its milestone (schedule.item_rank: first)
 
-# A part, as plain lists (kept by marshal): [requires, span, entry_ls, deadline, gate, closed,
+# A part, as plain lists (kept by marshal): [requires, span, entry_ls, due, gate, closed,
 # finish, least, best_ef, best_rank], and its nodes, read only by a walk along the chain:
-# [rank, es, ef, ls, eligible, preds, after_gate].
+# [rank, es, ef, ls, eligible, preds, after_gate]. Times are working minutes from the
+# milestone's entry, whatever the day: `due` (the date its finish must be done by, where it
+# has one) becomes minutes from today only in `solve`, so a part holds across days.
 Part = list[Any]
 Nodes = list[list[Any]]
 
@@ -65,7 +67,8 @@ def part(
     least, best_ef, best_rank = _best_end(nodes, entry_ls if gate and not closed else None)
     finish = g.index[m.id]
     requires = list(dict.fromkeys(m.requires))  # a repeated entry is one edge
-    head = [requires, solved.ef[finish], entry_ls, net.deadlines.get(finish), gate, closed]
+    due = m.estimated_end if finish in net.deadlines else None
+    head = [requires, solved.ef[finish], entry_ls, due, gate, closed]
     return [*head, finish, least, best_ef, best_rank], nodes
 
 
@@ -96,15 +99,22 @@ def _best_end(nodes: Nodes, gate_ls: int | None) -> tuple[int | None, int, list[
 
 
 def solve(
-    ids: Sequence[str], parts: Sequence[Part | None], nodes_of: Callable[[int], Nodes]
+    ids: Sequence[str],
+    parts: Sequence[Part | None],
+    nodes_of: Callable[[int], Nodes],
+    cal: WorkCalendar,
 ) -> tuple[list[str], int] | None:
-    """(the critical path's milestone IDs in order, the plan's finish in working minutes);
-    `nodes_of(i)` gives milestone i's nodes. None: solve the whole network instead."""
+    """(the critical path's milestone IDs in order, the plan's finish in working minutes
+    from `cal`'s start); `nodes_of(i)` gives milestone i's nodes. None: solve the whole
+    network instead."""
+    from gitmilestone.analysis.calendar import parse_date
+
     net = _milestones(ids, parts)
     if net is None:
         return None
     plan, requires, order, succs = net
-    times = _times(plan, requires, order, succs)
+    due = [None if p[3] is None else cal.deadline(parse_date(p[3], "")) for p in plan]
+    times = _times(plan, requires, order, succs, due)
     return Walk(plan, requires, times, nodes_of).chain(ids), max(times[1], default=0)
 
 
@@ -141,7 +151,11 @@ Times = tuple[list[int], list[int], list[int]]  # per milestone: entry, finish E
 
 
 def _times(
-    plan: list[Part], requires: list[list[int]], order: list[int], succs: list[list[int]]
+    plan: list[Part],
+    requires: list[list[int]],
+    order: list[int],
+    succs: list[list[int]],
+    due: list[int | None],
 ) -> Times:
     """When each milestone can start (its entry), when it ends, and how far its latest times
     lie from its own (`shift`: its finish's latest finish less its span)."""
@@ -153,8 +167,9 @@ def _times(
     shift, latest_entry = [0] * len(plan), [0] * len(plan)
     for i in reversed(order):
         latest = min((latest_entry[s] for s in succs[i]), default=finish)
-        if plan[i][3] is not None:
-            latest = min(latest, plan[i][3])
+        deadline = due[i]
+        if deadline is not None:
+            latest = min(latest, deadline)
         shift[i] = latest - plan[i][1]
         latest_entry[i] = shift[i] + plan[i][2]
     return entry, done, shift

@@ -95,7 +95,7 @@ def assemble(
 ) -> dict[str, Any]:
     """The dashboard from each milestone's card and the critical order; of `src` only the
     day, the session and the history are read, so cards kept in the index serve too."""
-    rows = {c["id"]: c["row"] for c in cards}
+    rows = {c["id"]: dated(c["row"], src.today) for c in cards}
     by_id = {c["id"]: c for c in cards}
     active = sorted(
         (r for r in rows.values() if r["status"] not in ("completed", "cancelled")), key=_urgency
@@ -124,14 +124,15 @@ def assemble(
 
 def card(m: Milestone, src: Source, thresholds: Thresholds) -> dict[str, Any]:
     """What the dashboard and `list` read of one milestone: it follows from the milestone's
-    file, its facts, the config and the day alone, so it is kept per milestone (plancards)."""
+    file, its facts and the config alone (not the day: see dated()), so it is kept per
+    milestone (plancards) across days."""
     from gitmilestone.analysis.graph import network_inputs
 
     return {
         "id": m.id,
         "path": m.path,
         "location": m.location,
-        "row": _row(m, src),
+        "row": _row(m, src.settings),
         "effort": m.effort,
         "risks": [
             [_score_key(r.score), r.as_dict(thresholds)] for r in alerts([m], thresholds, "medium")
@@ -155,22 +156,24 @@ def more(card: dict[str, Any], name: str) -> Any:
     return marshal.loads(found) if isinstance(found, bytes) else found
 
 
-def _row(m: Milestone, src: Source) -> dict[str, Any]:
-    counts = task_counts(m)
-    status = milestone_status(m, src.settings)
-    due = m.estimated_end
-    days = _days_left(due, src.today)
+def _row(m: Milestone, settings: Settings) -> dict[str, Any]:
     return {
         "id": m.id,
         "title": activity.clean(m.title),
-        "status": status,
+        "status": milestone_status(m, settings),
         "priority": m.priority,
-        "progress": milestone_progress(m, src.settings),
-        "due": due,
-        "days_left": days,
-        "overdue": days is not None and days < 0 and status != "completed",
-        "tasks": {"total": len(m.tasks), **counts},
+        "progress": milestone_progress(m, settings),
+        "due": m.estimated_end,
+        "tasks": {"total": len(m.tasks), **task_counts(m)},
     }
+
+
+def dated(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    """A card's row with what follows from the day: the days left and whether it is overdue."""
+    days = _days_left(row["due"], today)
+    overdue = days is not None and days < 0 and row["status"] != "completed"
+    head = {k: row[k] for k in ("id", "title", "status", "priority", "progress", "due")}
+    return {**head, "days_left": days, "overdue": overdue, "tasks": row["tasks"]}
 
 
 def _days_left(due: str | None, today: dt.date) -> int | None:

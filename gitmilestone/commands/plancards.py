@@ -4,8 +4,9 @@ a whole-plan view computes one card and reads the others back.
 A view kept whole (viewmemo) is computed afresh when any input changes: after one file is
 edited and committed, that meant loading every milestone and solving the whole network again.
 A card follows from one milestone's file (its blob id, where it lies), the facts about that
-milestone on this branch, the config files and the day, and is kept under a key naming them
-all. A card also keeps its milestone's own network solved alone (analysis/twolevel.py), so
+milestone on this branch and the config files, and is kept under a key naming them all; what
+follows from the day (days left, overdue, dates) is worked out when the view is assembled, so
+a card holds across days. A card also keeps its milestone's own network solved alone (analysis/twolevel.py), so
 after an edit that moves dates the critical path is solved over the milestones' network, not
 the tasks'. It is kept under the digest of every milestone's network inputs
 (graph.network_inputs) with the config and the day, so an edit that moves no date (a title, a
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from gitmilestone.storage.index import Index
 
 Card = dict[str, Any]
-FORMAT = 3  # of a card as kept: a card of another shape is never read back
+FORMAT = 4  # of a card as kept: a card of another shape is never read back
 
 
 def deck(ws: Workspace) -> list[Card] | None:
@@ -67,7 +68,7 @@ def _cards(ws: Workspace, files: viewmemo.Files, blobs: list[str], idx: Index) -
     for problem in problems:  # as Workspace.plan reports them, before the history's
         ws.warn(problem)
     by_milestone = _facts_by_milestone(ws)
-    base = f"{FORMAT}\0{clock.today().isoformat()}\0{viewmemo.config_digest(ws)}"
+    base = f"{FORMAT}\0{viewmemo.config_digest(ws)}"  # not the day: cards hold across days
     keys = {i: _key(base, blobs[i], where[i], by_milestone.get(where[i][0], ())) for i in kept}
     found = idx.cards(list(keys.values()))
     missing = [i for i in kept if keys[i] not in found]
@@ -142,11 +143,11 @@ def critical_order(ws: Workspace, cards: list[Card]) -> dict[str, Any]:
         from gitmilestone.analysis import twolevel
 
         ids, parts = [c["id"] for c in cards], [c["part"] for c in cards]
-        solved = twolevel.solve(ids, parts, lambda i: dashboard.more(cards[i], "nodes"))
+        cal, _ = dashboard.calendar(dashboard.read(ws, clock.today(), []))
+        solved = twolevel.solve(ids, parts, lambda i: dashboard.more(cards[i], "nodes"), cal)
         if solved is None:  # the whole network, which also words what is wrong
             return dashboard.critical_order(dashboard.read(ws, clock.today()), None)
         order, finish = solved
-        cal, _ = dashboard.calendar(dashboard.read(ws, clock.today(), []))
         return {"order": order, "finish": _date(cal, finish), "error": None}
 
     found: dict[str, Any] = viewmemo.remembered_as(

@@ -51,9 +51,10 @@ _TABLES = (
     " used INTEGER NOT NULL)",
 )
 KEPT_VIEWS = 16  # whole-plan views kept (see commands/viewmemo.py); the least recent go
-# Milestone cards kept (commands/plancards.py): twice the plan's, so yesterday's and today's
-# fit; the least recently written go.
+# Milestone cards kept (commands/plancards.py): twice the plan's and a few, so a branch's and
+# main's fit side by side; the least recently written go.
 CARDS_PER_MILESTONE = 2
+CARDS_SPARE = 16
 
 Read = Callable[[Path, str], bytes]  # a file's bytes (path, shown path), refusing symlinks out
 Parse = Callable[[bytes, str], dict[str, Any]]  # file bytes, shown path -> validated data
@@ -269,7 +270,7 @@ class Index:
             self.db.executemany(
                 "INSERT OR REPLACE INTO cards VALUES (?, ?, ?)", [(k, v, now) for k, v in new]
             )
-            kept = CARDS_PER_MILESTONE * plan_size + KEPT_VIEWS
+            kept = CARDS_PER_MILESTONE * plan_size + CARDS_SPARE
             (count,) = self.db.execute("SELECT count(*) FROM cards").fetchone()
             if count > kept:  # sorting them all on every write would cost more than the write
                 self.db.execute(

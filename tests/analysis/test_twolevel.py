@@ -65,15 +65,21 @@ def plans(draw: Any) -> list[Milestone]:
     return draw(st.permutations(out))  # the plan's order is not the dependency order
 
 
-def both(plan: list[Milestone]) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    src = Source(plan, [], [], SETTINGS, {}, MONDAY, None)
+def both(
+    plan: list[Milestone], today: dt.date = MONDAY
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The whole network's critical order on `today`, and the two-level one from parts solved
+    on another day (MONDAY): a part holds across days."""
+    src = Source(plan, [], [], SETTINGS, {}, today, None)
     whole = critical_order(src, None)
-    cal = WorkCalendar.from_config({}, MONDAY)
-    parts = [twolevel.part(m, cal, SETTINGS, 0) for m in plan]
+    earlier = WorkCalendar.from_config({}, MONDAY)
+    parts = [twolevel.part(m, earlier, SETTINGS, 0) for m in plan]
+    cal = WorkCalendar.from_config({}, today)
     solved = twolevel.solve(
         [m.id for m in plan],
         [p[0] if p else None for p in parts],
         lambda i: parts[i][1],  # type: ignore[index]
+        cal,
     )
     if solved is None:
         return whole, None
@@ -83,9 +89,11 @@ def both(plan: list[Milestone]) -> tuple[dict[str, Any], dict[str, Any] | None]:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(plans())
-def test_two_levels_give_the_whole_network_s_critical_path(plan: list[Milestone]) -> None:
-    whole, split = both(plan)
+@given(plans(), st.integers(0, 12))
+def test_two_levels_give_the_whole_network_s_critical_path(
+    plan: list[Milestone], later: int
+) -> None:
+    whole, split = both(plan, MONDAY + dt.timedelta(days=later))
     assert split is not None  # acyclic, known IDs, tasks within their milestone
     assert split == whole
 
