@@ -37,6 +37,8 @@ NO_RANK = (0, 0, 0)  # the gate's rank within its milestone (schedule.item_rank:
 # has one) becomes minutes from today only in `solve`, so a part holds across days.
 Part = list[Any]
 Nodes = list[list[Any]]
+REQUIRES, SPAN, ENTRY_LS, DUE, GATED, CLOSED, FINISH, LEAST, BEST_EF, BEST_RANK = range(10)
+RANK, ES, EF, LS, OPEN, PREDS, AFTER_GATE = range(7)
 
 
 def part(
@@ -88,7 +90,7 @@ def _gate_succs(g: Graph, m: Milestone) -> set[int]:
 def _best_end(nodes: Nodes, gate_ls: int | None) -> tuple[int | None, int, list[int]]:
     """The least slack of the milestone's open nodes (None: none is open), and the finish
     and rank of the one the chain would end at among them: it finishes last, ranks last."""
-    ends = [(n[3] - n[1], n[2], tuple(n[0])) for n in nodes if n[4]]
+    ends = [(n[LS] - n[ES], n[EF], tuple(n[RANK])) for n in nodes if n[OPEN]]
     if gate_ls is not None:
         ends.append((gate_ls, 0, NO_RANK))
     if not ends:
@@ -113,7 +115,7 @@ def solve(
     if net is None:
         return None
     plan, requires, order, succs = net
-    due = [None if p[3] is None else cal.deadline(parse_date(p[3], "")) for p in plan]
+    due = [None if p[DUE] is None else cal.deadline(parse_date(p[DUE], "")) for p in plan]
     times = _times(plan, requires, order, succs, due)
     return Walk(plan, requires, times, nodes_of).chain(ids), max(times[1], default=0)
 
@@ -127,9 +129,9 @@ def _milestones(
     if len(plan) < len(parts) or len(set(ids)) < len(ids):
         return None
     index = {mid: i for i, mid in enumerate(ids)}
-    if any(r not in index for p in plan for r in p[0]):
+    if any(r not in index for p in plan for r in p[REQUIRES]):
         return None
-    requires = [[index[r] for r in p[0]] for p in plan]
+    requires = [[index[r] for r in p[REQUIRES]] for p in plan]
     succs: list[list[int]] = [[] for _ in ids]
     for i, reqs in enumerate(requires):
         for r in reqs:
@@ -162,7 +164,7 @@ def _times(
     entry, done = [0] * len(plan), [0] * len(plan)
     for i in order:
         entry[i] = max((done[r] for r in requires[i]), default=0)
-        done[i] = entry[i] + plan[i][1]
+        done[i] = entry[i] + plan[i][SPAN]
     finish = max(done, default=0)
     shift, latest_entry = [0] * len(plan), [0] * len(plan)
     for i in reversed(order):
@@ -170,8 +172,8 @@ def _times(
         deadline = due[i]
         if deadline is not None:
             latest = min(latest, deadline)
-        shift[i] = latest - plan[i][1]
-        latest_entry[i] = shift[i] + plan[i][2]
+        shift[i] = latest - plan[i][SPAN]
+        latest_entry[i] = shift[i] + plan[i][ENTRY_LS]
     return entry, done, shift
 
 
@@ -193,8 +195,9 @@ class Walk:
         self.loaded: dict[int, Nodes] = {}
         entry, _, shift = times
         self.slack = [
-            None if p[7] is None else shift[i] - entry[i] + p[7] for i, p in enumerate(plan)
+            None if p[LEAST] is None else shift[i] - entry[i] + p[LEAST] for i, p in enumerate(plan)
         ]
+        # Nothing open anywhere: no chain (as cpm.chain, which wants a float of 0 or less).
         self.least = min((s for s in self.slack if s is not None), default=1)
 
     def chain(self, ids: Sequence[str]) -> list[str]:
@@ -203,9 +206,9 @@ class Walk:
         entry = self.times[0]
         end = max(
             (i for i, s in enumerate(self.slack) if s == self.least),
-            key=lambda i: (entry[i] + self.plan[i][8], (i, *self.plan[i][9])),
+            key=lambda i: (entry[i] + self.plan[i][BEST_EF], (i, *self.plan[i][BEST_RANK])),
         )
-        at: At | None = (end, self._node(end, tuple(self.plan[end][9])))
+        at: At | None = (end, self._node(end, tuple(self.plan[end][BEST_RANK])))
         path: list[At] = []
         while at is not None:
             path.append(at)
@@ -215,7 +218,7 @@ class Walk:
     def _node(self, i: int, rank: tuple[int, ...]) -> int:
         if rank == NO_RANK:
             return GATE
-        return next(n for n, node in enumerate(self._nodes(i)) if tuple(node[0]) == rank)
+        return next(n for n, node in enumerate(self._nodes(i)) if tuple(node[RANK]) == rank)
 
     def _nodes(self, i: int) -> Nodes:
         if i not in self.loaded:
@@ -227,8 +230,9 @@ class Walk:
         i, n = at
         entry, _, shift = self.times
         if n == GATE:
-            latest = shift[i] + self.plan[i][2]
-            return entry[i], entry[i], latest - entry[i], not self.plan[i][5], (i, *NO_RANK)
+            latest = shift[i] + self.plan[i][ENTRY_LS]
+            closed = self.plan[i][CLOSED]
+            return entry[i], entry[i], latest - entry[i], not closed, (i, *NO_RANK)
         rank, es, ef, ls, eligible, _, _ = self._nodes(i)[n]
         start = entry[i] + es
         return start, entry[i] + ef, shift[i] + ls - start, eligible, (i, *rank)
@@ -246,7 +250,8 @@ class Walk:
 
     def _preds(self, at: At) -> list[At]:
         i, n = at
-        if n == GATE or (not self.plan[i][4] and not self._nodes(i)[n][5]):
-            return [(r, self.plan[r][6]) for r in self.requires[i]]  # the finishes it waits for
+        gated = self.plan[i][GATED]
+        if n == GATE or (not gated and not self._nodes(i)[n][PREDS]):
+            return [(r, self.plan[r][FINISH]) for r in self.requires[i]]  # finishes it waits for
         node = self._nodes(i)[n]
-        return [(i, q) for q in node[5]] + ([(i, GATE)] if node[6] and self.plan[i][4] else [])
+        return [(i, q) for q in node[PREDS]] + ([(i, GATE)] if node[AFTER_GATE] and gated else [])

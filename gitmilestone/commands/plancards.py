@@ -4,11 +4,13 @@ a whole-plan view computes one card and reads the others back.
 A view kept whole (viewmemo) is computed afresh when any input changes: after one file is
 edited and committed, that meant loading every milestone and solving the whole network again.
 A card follows from one milestone's file (its blob id, where it lies), the facts about that
-milestone on this branch and the config files, and is kept under a key naming them all; what
-follows from the day (days left, overdue, dates) is worked out when the view is assembled, so
-a card holds across days. A card also keeps its milestone's own network solved alone (analysis/twolevel.py), so
-after an edit that moves dates the critical path is solved over the milestones' network, not
-the tasks'. It is kept under the digest of every milestone's network inputs
+milestone on this branch and the config files, and is kept under a key naming them all. What
+follows from the day (days left, overdue, dates) is worked out when a view is assembled, so a
+card holds across days.
+
+A card also keeps its milestone's own network solved alone (analysis/twolevel.py), so after
+an edit that moves dates the critical path is solved over the milestones' network, not the
+tasks'. The critical path is kept under the digest of every milestone's network inputs
 (graph.network_inputs) with the config and the day, so an edit that moves no date (a title, a
 description, a comment) reads it back.
 
