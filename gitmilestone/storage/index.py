@@ -52,7 +52,7 @@ _TABLES = (
 )
 KEPT_VIEWS = 16  # whole-plan views kept (see commands/viewmemo.py); the least recent go
 # Milestone cards kept (commands/plancards.py): twice the plan's and a few, so a branch's and
-# main's fit side by side; the least recently written go.
+# main's fit side by side; the least recently written go, once a quarter more have gathered.
 CARDS_PER_MILESTONE = 2
 CARDS_SPARE = 16
 
@@ -272,7 +272,9 @@ class Index:
             )
             kept = CARDS_PER_MILESTONE * plan_size + CARDS_SPARE
             (count,) = self.db.execute("SELECT count(*) FROM cards").fetchone()
-            if count > kept:  # sorting them all on every write would cost more than the write
+            # Down to the bound once it is a quarter over: sorting them all on every write
+            # would cost more than the write.
+            if count > kept + kept // 4:
                 self.db.execute(
                     "DELETE FROM cards WHERE key NOT IN"
                     " (SELECT key FROM cards ORDER BY used DESC LIMIT ?)",
