@@ -410,3 +410,34 @@ def test_a_file_being_written_is_never_beside_the_plan(target: Path, tmp_path: P
 
     assert seen == [["M-001.yaml", "M-001.yaml.lock"]]  # the new text waits in git-tmp
     assert listing(temp) == [] and target.read_text() == "new\n"
+
+
+# -- the file tier's parsed files ------------------------------------------------------------
+
+READ_TWICE = """
+import sys
+from gitmilestone.storage.store import Store
+[m] = Store.open().milestones()
+print(m.title, "yaml" in sys.modules)
+"""
+
+
+def test_an_unchanged_file_is_read_back_without_yaml(initialized: Path) -> None:
+    """The file tier reads every file on every command, and keeps what it parsed by blob id:
+    an unchanged plan is read without PyYAML, an edited file is parsed (and checked) again."""
+    import subprocess
+    import sys
+
+    path = write_milestone(initialized, "M-001")
+
+    def read() -> str:
+        run = [sys.executable, "-c", READ_TWICE]
+        return subprocess.run(run, cwd=initialized, capture_output=True, text=True).stdout
+
+    assert read() == "Title of M-001 True\n"
+    assert read() == "Title of M-001 False\n"
+    path.write_text(path.read_text().replace("Title of M-001", "Renamed"))
+    assert read() == "Renamed True\n"
+    path.write_text(path.read_text().replace("title: Renamed", "title: [not, text]"))
+    with pytest.raises(InvalidFileError, match="title"):
+        Store.open(initialized).milestones()

@@ -1,29 +1,33 @@
-"""A local cache of milestone files parsed and checked, keyed by blob id, for the commands
-that read the plan at revisions (`diff`). A blob id names its bytes, so an entry is true for
-as long as the schema it was checked against: the schema's digest is part of the file, and a
-different one empties the cache. Kept in .git/milestones/blobs.cache: never committed, never
-the source of truth; missing, unreadable or foreign, it is simply rebuilt."""
+"""A local cache of milestone files parsed and checked, keyed by blob id: for the commands
+that read the plan at revisions (`diff`, .git/milestones/blobs.cache) and for the file tier's
+reads of the work tree (parsed.cache, see Store.milestones). A blob id names its bytes, so an
+entry is true for as long as the schema it was checked against and the code that checked it:
+the schema's digest and the git-milestone version are part of the file, and a different one
+empties the cache. Never committed, never the source of truth; missing, unreadable or
+foreign, it is simply rebuilt."""
 
 from __future__ import annotations
 
 import hashlib
 import marshal
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from gitmilestone.storage.schema import schema_bytes
+from gitmilestone import __version__
+from gitmilestone.resources import schema_bytes
 
-VERSION = 1
+VERSION = 2
 NAME = "blobs.cache"
 KEEP = 50_000  # entries: a few revisions of a 10,000-milestone plan
 
 
 class BlobCache:
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / NAME
-        self._stamp = (VERSION, hashlib.sha1(schema_bytes("milestone")).hexdigest())
+    def __init__(self, folder: Path, name: str = NAME, keep: int = KEEP) -> None:
+        self.path = folder / name
+        self.keep = keep
+        schema = hashlib.sha1(schema_bytes("milestone")).hexdigest()
+        self._stamp = (VERSION, schema, __version__)
         self._old = self._load()
         self._used: dict[str, Any] = {}
         self._fresh = False
@@ -54,9 +58,11 @@ class BlobCache:
             return
         entries = dict(self._used)
         for blob, data in self._old.items():
-            if len(entries) >= KEEP:
+            if len(entries) >= self.keep:
                 break
             entries.setdefault(blob, data)
+        import tempfile  # only when something new is kept
+
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".blobs.", dir=self.path.parent)

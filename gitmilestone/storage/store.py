@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 LOCATIONS = ("active", "completed")
 MAX_ID_LENGTH = 200  # longer is no file name on most file systems: never an ID of ours
 TEMP_FOLDER = "tmp"  # .git/milestones/tmp: files being written, renamed into place
+FILE_TIER_CACHE = "parsed.cache"  # the file tier's parsed files, by blob id (Store._read_files)
+FILE_TIER_KEEP = 200  # entries: a plan under the hybrid tier's 25, and the branches' versions
 T = TypeVar("T")
 
 
@@ -130,10 +132,31 @@ class Store:
             files = self.files()
             choice = self.tier(len(files))
             if choice.tier == "file":
-                self._milestones = [self.load(p, loc) for p, loc in files]
+                self._milestones = self._read_files(files)
             else:
                 self._milestones = self.read_indexed(files, choice)
         return self._milestones
+
+    def _read_files(self, files: list[tuple[Path, str]]) -> list[Milestone]:
+        """The file tier: every file read on every command, its parsed and checked data kept
+        by blob id in a small local cache, so an unchanged file is not parsed again and a
+        read of an unchanged plan imports no YAML (as configs.cache does for config files)."""
+        from gitmilestone.core.model import Milestone
+        from gitmilestone.storage.blobcache import BlobCache
+
+        cache = BlobCache(self.paths.local_dir, FILE_TIER_CACHE, FILE_TIER_KEEP)
+        out = []
+        for path, location in files:
+            shown = self.paths.rel(path)
+            raw = self.read_bytes(path, shown)
+            blob = index.blob_id(raw)
+            data = cache.get(blob)
+            if data is None:
+                data = self.parse_bytes(raw, shown)
+                cache.put(blob, data)
+            out.append(Milestone.from_dict(data, path=shown, location=location))
+        cache.save()
+        return out
 
     def counted(self) -> tuple[list[Milestone], list[str]]:
         """The milestones to count in a view: one that is in both active/ and completed/
