@@ -88,7 +88,7 @@ def both(
     return whole, {"order": order, "finish": date, "error": None}
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans(), st.integers(0, 12))
 def test_two_levels_give_the_whole_network_s_critical_path(
     plan: list[Milestone], later: int
