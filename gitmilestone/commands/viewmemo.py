@@ -148,15 +148,11 @@ def _facts(ws: Workspace) -> str | None:
     from gitmilestone.git.localstate import active_session
     from gitmilestone.git.where import current_branch
 
+    ref = notewrite.NOTES_REF
     notes = ws.git(
-        "rev-parse",
-        "-q",
-        "--verify",
-        "--end-of-options",
-        f"{notewrite.NOTES_REF}^{{commit}}",
-        check=False,
+        "rev-parse", "-q", "--verify", "--end-of-options", f"{ref}^{{commit}}", check=False
     )
-    if notes.returncode != 0 and _ref_exists(ws, notewrite.NOTES_REF):
+    if notes.returncode != 0 and _ref_exists(ws, ref):
         return None
     common = ws.paths.common_dir
     waiting = [_text(p) for p in notewrite.waiting_files(common)]

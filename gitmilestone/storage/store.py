@@ -343,7 +343,9 @@ class Store:
                 field="id",
             )
         if check is not None:
-            check(type(m).from_dict(data, path=m.path, location=m.location))
+            from gitmilestone.core.model import Milestone
+
+            check(Milestone.from_dict(data, path=m.path, location=m.location))
         return new
 
     def write_new(self, path: Path, text: str) -> None:
