@@ -74,7 +74,7 @@ def plan_reads(root: Path) -> int:
 
 def same_in_every_tier(root: Path, run_cli: Callable[..., Result]) -> None:
     """The database tier's views, computed once then read from the index, equal the file
-    tier's, which keeps nothing."""
+    tier's, which keeps no views."""
     fresh = views(root, run_cli, "file")
     assert views(root, run_cli, "database") == fresh
     reads = plan_reads(root)

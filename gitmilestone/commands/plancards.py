@@ -14,7 +14,7 @@ tasks'. The critical path is kept under the digest of every milestone's network 
 (graph.network_inputs) with the config and the day, so an edit that moves no date (a title, a
 description, a comment) reads it back.
 
-The file tier keeps nothing (small plans are quicker to read directly): `deck` is None there.
+The file tier keeps no cards (small plans are quicker to read directly): `deck` is None there.
 """
 
 from __future__ import annotations

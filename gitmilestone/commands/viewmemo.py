@@ -14,7 +14,7 @@ thousands of milestones and solving their network again; any change to any of th
 is a new key, and the view is computed afresh. A view whose figures run with the clock
 (time spent in an open session) is kept for the minute it was computed in. Warnings met while
 computing are kept with the view and shown again on every read, so a read from the index says
-what a fresh one would. The file tier keeps nothing: small plans are quicker to read directly.
+what a fresh one would. The file tier keeps no views: small plans are quicker to read directly.
 """
 
 from __future__ import annotations
