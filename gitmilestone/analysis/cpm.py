@@ -5,7 +5,7 @@ Times are integers (working minutes), so float is exact and "zero float" needs n
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,21 +85,24 @@ def free_float(
 
 
 def chain(
-    cpm: Cpm, preds: Sequence[Sequence[int]], eligible: Sequence[bool], rank: Sequence[Any]
+    cpm: Cpm,
+    preds: Sequence[Sequence[int]],
+    eligible: Sequence[bool],
+    rank: Callable[[int], Any],
 ) -> list[int]:
     """The critical chain: from the eligible item of least total float that finishes last,
     back through the predecessors that drive its start and share that float. Ties go by
-    `rank` (a sortable key per item): the last ranked ends the chain, the first ranked
-    leads into it."""
+    `rank(item)` (a sortable key, asked of the items that tie only): the last ranked ends
+    the chain, the first ranked leads into it."""
     candidates = [i for i in range(len(eligible)) if eligible[i]]
     if not candidates:
         return []
     least = min(cpm.total_float[i] for i in candidates)
     if least > 0:
         return []
-    end = max(
-        (i for i in candidates if cpm.total_float[i] == least), key=lambda i: (cpm.ef[i], rank[i])
-    )
+    ends = [i for i in candidates if cpm.total_float[i] == least]
+    last = max(cpm.ef[i] for i in ends)
+    end = max((i for i in ends if cpm.ef[i] == last), key=rank)
     path = [end]
     while True:
         cur = path[-1]
@@ -110,4 +113,4 @@ def chain(
         ]
         if not nxt:
             return path[::-1]
-        path.append(min(nxt, key=rank.__getitem__))
+        path.append(min(nxt, key=rank))

@@ -143,39 +143,46 @@ def _first_start(net: Network, r: cpm.Cpm, i: int) -> int:
 def critical_path(net: Network, result: cpm.Cpm) -> list[int]:
     """The chain of open items with the least float (zero, or negative when behind)."""
     eligible = [not graph.is_done(n) for n in net.graph.nodes]
-    path = cpm.chain(result, net.graph.preds, eligible, rank(net.graph))
+    path = cpm.chain(result, net.graph.preds, eligible, Ranks(net.graph))
     return [i for i in path if net.graph.nodes[i].kind != START]
 
 
 Rank = tuple[int, int, int, int]
 
 
-def rank(g: Graph) -> list[Rank]:
-    """Each item's place for breaking ties (see item_rank). It follows from the plan alone,
-    not from how the network was walked, so a plan solved milestone by milestone
-    (analysis/twolevel.py) breaks ties the same way."""
-    places: dict[int, int] = {}
-    tasks: dict[int, dict[str, int]] = {}
-    out = []
-    for n in g.nodes:
-        m = n.milestone
-        place = places.setdefault(id(m), len(places))
-        if id(m) not in tasks:
-            tasks[id(m)] = {t.id: i for i, t in enumerate(m.tasks)}
-        out.append(item_rank(place, n, tasks[id(m)]))
-    return out
+class Ranks:
+    """Each item's place for breaking ties: its milestone's place in the plan; in it, the
+    gate first, then the tasks in file order (each after its phases), the finish last. It
+    follows from the plan alone, not from how the network was walked, so a plan solved
+    milestone by milestone (analysis/twolevel.py) breaks ties the same way. Worked out for
+    the items that tie only: a plan has tens of thousands of items and few ties."""
 
+    def __init__(self, g: Graph) -> None:
+        self.g = g
+        self._places: dict[int, int] = {}
+        self._tasks: dict[int, dict[str, int]] = {}
 
-def item_rank(place: int, node: Node, tasks: dict[str, int]) -> Rank:
-    """The milestone's place in the plan; in it, the gate first, then the tasks in file order
-    (each after its phases), the finish last."""
-    if node.kind == START:
-        return (place, 0, 0, 0)
-    if node.kind == MILESTONE or node.task is None:
-        return (place, 2, 0, 0)
-    _, _, phase = node.key.rpartition(":") if node.kind == PHASE else ("", "", "")
-    step = PHASES.index(phase) if phase in PHASES else len(PHASES)
-    return (place, 1, tasks.get(node.task.id, 0), step)
+    def __call__(self, i: int) -> Rank:
+        n = self.g.nodes[i]
+        place = self._place(n.milestone)
+        if n.kind == START:
+            return (place, 0, 0, 0)
+        if n.kind == MILESTONE or n.task is None:
+            return (place, 2, 0, 0)
+        tasks = self._tasks.get(id(n.milestone))
+        if tasks is None:
+            tasks = self._tasks[id(n.milestone)] = {
+                t.id: k for k, t in enumerate(n.milestone.tasks)
+            }
+        phase = n.key.rpartition(":")[2] if n.kind == PHASE else ""
+        step = PHASES.index(phase) if phase in PHASES else len(PHASES)
+        return (place, 1, tasks.get(n.task.id, 0), step)
+
+    def _place(self, m: Milestone) -> int:
+        if not self._places:  # nodes come milestone by milestone, in the plan's order
+            for n in self.g.nodes:
+                self._places.setdefault(id(n.milestone), len(self._places))
+        return self._places[id(m)]
 
 
 def chain_items(

@@ -6,7 +6,7 @@ schedule.critical_path): a milestone meets the rest of the plan at two nodes onl
 (where what it requires ends) and its finish, as long as its tasks depend on tasks of their own
 milestone alone. Solved alone with its entry at time 0 and its finish as the only sink, every
 earliest time moves by when the milestone can start, and every latest time by when its finish
-must be done: two numbers the milestones' network gives. Ties break by schedule.item_rank,
+must be done: two numbers the milestones' network gives. Ties break by schedule.Ranks,
 which follows from the plan alone. tests/analysis/test_twolevel.py compares both on random
 plans.
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from gitmilestone.core.model import Milestone, Settings
 
 GATE = -1  # the gate of a milestone, in a walk: it is not among the milestone's own nodes
-NO_RANK = (0, 0, 0)  # the gate's rank within its milestone (schedule.item_rank: first)
+NO_RANK = (0, 0, 0)  # the gate's rank within its milestone (schedule.Ranks: first)
 
 # A part, as plain lists (kept by marshal): [requires, span, entry_ls, due, gate, closed,
 # finish, least, best_ef, best_rank], and its nodes, read only by a walk along the chain:
@@ -57,7 +57,8 @@ def part(
         return None  # the whole network words it
     g = net.graph
     solved = cpm.solve(g.order, g.preds, g.succs, net.durations, {})  # the only sink: finish
-    ranks = [r[1:] for r in schedule.rank(g)]
+    rank = schedule.Ranks(g)
+    ranks = [rank(i)[1:] for i in range(len(g.nodes))]
     gated = _gate_succs(g, m)
     es, ef, ls, open_ = solved.es, solved.ef, solved.ls, [not graph.is_done(n) for n in g.nodes]
     nodes = [
