@@ -375,6 +375,7 @@ def test_text_that_yaml_1_1_reads_differently_is_quoted(value: str) -> None:
 @example(data=tricky("1:20"))
 @example(data=tricky("\x85"))
 @example(data={**tricky("Off"), "success_criteria": ["on"], "category": "NO"})
+@example(data={**tricky("x"), "x-unknown": {"no": "", "1:20": "", "2026-01-01": "", "~": ""}})
 def test_model_to_yaml_to_model(data: dict[str, Any]) -> None:
     assert schema.schema_errors("milestone", data) == []
     text = dump_new(data, "# header\n")

@@ -198,8 +198,8 @@ def to_yaml(value: Any) -> Any:
     without quotes, like the rest of the file."""
     if isinstance(value, str):
         return _text(value)
-    if isinstance(value, Mapping):
-        return {k: to_yaml(v) for k, v in value.items()}
+    if isinstance(value, Mapping):  # keys too: a plain `no:` key reads back as False
+        return {_text(k) if isinstance(k, str) else k: to_yaml(v) for k, v in value.items()}
     if isinstance(value, list):
         return [to_yaml(v) for v in value]
     return value
