@@ -163,20 +163,29 @@ def _task_index(graph: Graph, m: Milestone, t: Task, dep: str) -> int:
 
 
 def _topological(graph: Graph) -> list[int]:
-    """Kahn's algorithm, in file order where there is a choice, so output is stable."""
-    waiting = [len(p) for p in graph.preds]
+    order, waiting = topological(graph.preds, graph.succs)
+    if len(order) < len(graph.nodes):
+        _raise_cycle(graph, waiting)
+    return order
+
+
+def topological(
+    preds: Sequence[Sequence[int]], succs: Sequence[Sequence[int]]
+) -> tuple[list[int], list[int]]:
+    """Kahn's algorithm, in index order where there is a choice, so output is stable: the
+    order, shorter than the nodes where there is a cycle, and what each node still waits for
+    (more than 0 on a cycle and after it)."""
+    waiting = [len(p) for p in preds]
     ready = deque(i for i, n in enumerate(waiting) if n == 0)
     order: list[int] = []
     while ready:
         i = ready.popleft()
         order.append(i)
-        for s in graph.succs[i]:
+        for s in succs[i]:
             waiting[s] -= 1
             if waiting[s] == 0:
                 ready.append(s)
-    if len(order) < len(graph.nodes):
-        _raise_cycle(graph, waiting)
-    return order
+    return order, waiting
 
 
 def _raise_cycle(graph: Graph, waiting: list[int]) -> None:

@@ -17,7 +17,6 @@ None: the whole network is solved then, which also words the error.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -45,7 +44,7 @@ def part(
     m: Milestone, cal: WorkCalendar, settings: Settings, buffer: float
 ) -> tuple[Part, Nodes] | None:
     """Milestone `m` solved alone; None where it cannot be solved apart from the plan."""
-    # Imported here: reading a kept solution back (`solve`) needs none of the network code.
+    # Imported here: solving the milestones' network (`solve`) needs none of this code.
     from gitmilestone.analysis import cpm, graph, schedule
     from gitmilestone.errors import MilestoneError
 
@@ -137,16 +136,9 @@ def _milestones(
     for i, reqs in enumerate(requires):
         for r in reqs:
             succs[r].append(i)
-    waiting = [len(r) for r in requires]
-    ready = deque(i for i, n in enumerate(waiting) if n == 0)
-    order: list[int] = []
-    while ready:
-        i = ready.popleft()
-        order.append(i)
-        for s in succs[i]:
-            waiting[s] -= 1
-            if waiting[s] == 0:
-                ready.append(s)
+    from gitmilestone.analysis.graph import topological
+
+    order, _ = topological(requires, succs)
     return (plan, requires, order, succs) if len(order) == len(plan) else None
 
 
