@@ -14,6 +14,9 @@ from gitmilestone.errors import MilestoneError
 CONFIG_PATH = ".milestones/config/milestone-config.yaml"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ONE_DAY = dt.timedelta(days=1)
+# Working days kept in a list (about 16 years of five-day weeks): a day among them is a lookup,
+# as the schedule asks for tens of thousands; one further ahead is counted by whole weeks.
+LISTED_DAYS = 4096
 
 
 class WorkCalendar:
@@ -123,13 +126,13 @@ class WorkCalendar:
         self._next_ahead = day + _ONE_DAY
 
     def _grow_ahead_to(self, count: int) -> None:
-        """Working days ahead until there are `count`, or until the last holiday is behind
-        (from there `_beyond` counts by whole weeks: a plan of thousands of milestones ends
-        decades ahead)."""
+        """Working days ahead until there are `count`; past LISTED_DAYS, only until the last
+        holiday is behind (from there `_beyond` counts by whole weeks: a plan of thousands
+        of milestones in a row ends decades ahead)."""
         ahead, weekdays, holidays = self._ahead, self.weekdays, self.holidays
         last = max(holidays, default=dt.date.min)
         day = self._next_ahead
-        while len(ahead) < count and not (ahead and ahead[-1] > last):
+        while len(ahead) < count and not (len(ahead) >= LISTED_DAYS and ahead[-1] > last):
             if day.weekday() in weekdays and day not in holidays:
                 ahead.append(day)
             day += _ONE_DAY
