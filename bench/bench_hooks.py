@@ -6,8 +6,9 @@ Builds a throw-away repository with a plan (`git milestone init`, one milestone 
 installs the hooks, and then, round by round, makes the same kind of commit twice: once with
 our hooks (core.hooksPath -> the installed shims) and once with none (an empty hooks folder),
 in alternating order. The difference of each pair is what the hooks cost; the table shows the
-median and 90th percentile of those differences. A peer runs in the same rounds: two no-op
-`#!/bin/sh` hooks (commit-msg and post-commit), the floor any hook manager pays.
+median and 90th percentile of those differences. Two peers run in the same rounds: two no-op
+`#!/bin/sh` hooks (commit-msg and post-commit), the floor any hook manager pays, and two hooks
+that start this Python as ours do (`python -I -S -c pass`), the floor of a hook in Python.
 
 Scenarios:
   plain       a commit on main whose message names no milestone
@@ -31,6 +32,7 @@ from benchlib import p90, workspace
 
 BIN = Path(sys.executable).parent
 NOOP = "#!/bin/sh\nexit 0\n"
+PYTHON_NOOP = f"#!/bin/sh\n[ -d .milestones ] || exit 0\n'{sys.executable}' -I -S -c pass\n"
 
 
 def git(root: Path, *args: str) -> str:
@@ -64,15 +66,21 @@ def build(base: Path) -> dict[str, Path]:
     git(planned, "add", ".milestones")
     git(planned, "commit", "-q", "-m", "plan")
     git(planned, "checkout", "-q", "-b", "milestone/M-001/task-001-login")
-    hooks = {"ours": base / "hooks-ours", "none": base / "hooks-none", "noop": base / "hooks-noop"}
+    hooks = {
+        "ours": base / "hooks-ours",
+        "none": base / "hooks-none",
+        "noop": base / "hooks-noop",
+        "python": base / "hooks-python",
+    }
     for folder in hooks.values():
         folder.mkdir()
     for root in (planned, bare):
         git(root, "config", "core.hooksPath", str(hooks["ours"]))
     milestone(planned, "install")
     for name in ("commit-msg", "post-commit"):
-        (hooks["noop"] / name).write_text(NOOP)
-        (hooks["noop"] / name).chmod(0o755)
+        for folder, body in ((hooks["noop"], NOOP), (hooks["python"], PYTHON_NOOP)):
+            (folder / name).write_text(body)
+            (folder / name).chmod(0o755)
     return {"planned": planned, "unplanned": bare, **hooks}
 
 
@@ -116,19 +124,22 @@ def main() -> int:
             ("branch commit, our hooks", "planned", True),
             ("no plan, our hooks", "unplanned", False),
             ("peer: 2 no-op sh hooks", "planned", False),
+            ("peer: 2 no-op Python hooks", "planned", False),
         ):
             root = where[root_key]
             if root_key == "planned":
                 branch = "milestone/M-001/task-001-login" if on_branch else "main"
                 git(root, "checkout", "-q", branch)
-            hooks = where["noop"] if label.startswith("peer") else where["ours"]
+            peer = "python" if "Python" in label else "noop"
+            hooks = where[peer] if label.startswith("peer") else where["ours"]
             paired(root, hooks, where["none"], 3, counter)  # warm-up: .pyc files, file cache
             rows.append((label, paired(root, hooks, where["none"], args.rounds, counter)))
         print(f"{'added to git commit':<28} {'median ms':>10} {'p90 ms':>8}")
         for label, diffs in rows:
             print(f"{label:<28} {statistics.median(diffs):>10.1f} {p90(diffs):>8.1f}")
         floor = statistics.median(rows[-1][1])
-        print(f"\nbranch commit vs the no-op peer: {statistics.median(rows[1][1]) / floor:.1f}x")
+        plain, branch = (statistics.median(rows[n][1]) / floor for n in (0, 1))
+        print(f"\nour hooks vs two Python start-ups: plain {plain:.2f}x, branch {branch:.2f}x")
     return 0
 
 

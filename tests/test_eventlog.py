@@ -327,3 +327,33 @@ def test_a_locked_notes_ref_defers_the_event_and_loses_nothing(
     assert not pending.exists()
     note = git(initialized, "notes", "--ref=refs/notes/milestones", "show", "HEAD")
     assert note.count("task_started") == 2
+
+
+def test_post_commit_records_a_trailer_whether_the_files_or_git_answer(
+    initialized: Path, run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    """A commit naming no milestone is passed over without starting git (its loose object is
+    read); a packed commit, or one in a linked work tree, is read by git: each trailer lands."""
+
+    def note(root: Path) -> str:
+        return git(root, "notes", "--ref=refs/notes/milestones", "show", "HEAD", check=False)
+
+    assert run_cli("install").exit_code == 0
+    plan(run_cli)
+    commit(initialized, "base")
+    handlers.post_commit([], b"")  # the plan's events land on base
+    git(initialized, "commit", "-q", "--allow-empty", "-m", "Plain work")
+    assert note(initialized) == ""
+    git(initialized, "commit", "-q", "--allow-empty", "-m", "Login\n\nCompletes: M-001/task-001")
+    assert "task_completed" in note(initialized)
+    commit(initialized, "Logout\n\nTask: M-001/task-002\nTime-Spent: 1h")  # --no-verify
+    git(initialized, "repack", "-adq")
+    git(initialized, "prune-packed")
+    assert handlers.post_commit([], b"") == 0
+    assert "time_logged" in note(initialized)
+    linked = tmp_path / "linked"
+    git(initialized, "worktree", "add", "-q", "-b", "side", str(linked))
+    git(linked, "commit", "-q", "--allow-empty", "-m", "Side\n\nProgress: M-001/task-002 50%")
+    assert "progress_updated" in note(linked)
+    assert git(initialized, "for-each-ref", "refs/notes/milestones-tmp/") == ""
+    assert "1/2 tasks" in run_cli("status").stdout

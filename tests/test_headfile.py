@@ -1,5 +1,6 @@
-"""HEAD read from git's files gives what `git rev-parse HEAD^{commit}` gives, in each form
-git keeps it in; forms it does not read are left to git."""
+"""HEAD, a ref and a new commit's object read from git's files give what git gives, in each
+form git keeps them in; forms not read here are left to git. A private ref written as a file
+is one git reads and deletes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from gitmilestone.git import runner
-from gitmilestone.git.headfile import ASK, head_commit
+from gitmilestone.git.headfile import (
+    ASK,
+    head_commit,
+    loose_object,
+    ref_value,
+    write_private_ref,
+)
 from tests.conftest import git
 
 
@@ -68,3 +75,73 @@ def test_other_forms_are_left_to_git(
     assert head_commit(str(tmp_path / "nothing-here")) == ASK
     (repo / ".git/refs/heads/main").write_text("not a commit id\n")
     assert head_commit(str(repo)) == ASK
+
+
+NOTES = "refs/notes/milestones"
+
+
+def ref_as_git(root: Path, name: str) -> str | None:
+    return git(root, "rev-parse", "-q", "--verify", name, check=False).strip() or None
+
+
+def test_a_ref_reads_as_git_reads_it_loose_packed_or_missing(repo: Path) -> None:
+    commit(repo, "one")
+    assert ref_value(str(repo), NOTES) is None  # no note yet: no ref
+    git(repo, "notes", "--ref", NOTES, "add", "-m", "first", "HEAD")
+    assert ref_value(str(repo), NOTES) == ref_as_git(repo, NOTES)  # loose
+    git(repo, "pack-refs", "--all")
+    assert not (repo / ".git" / NOTES).exists()
+    assert ref_value(str(repo), NOTES) == ref_as_git(repo, NOTES)  # packed
+    git(repo, "notes", "--ref", NOTES, "append", "-m", "second", "HEAD")
+    assert ref_value(str(repo), NOTES) == ref_as_git(repo, NOTES)  # loose over a stale line
+    for odd in ("HEAD", "refs/../HEAD", "refs/notes/.hidden", "refs//x", "refs"):
+        assert ref_value(str(repo), odd) == ASK
+
+
+def test_a_ref_is_left_to_git_in_a_reftable_or_with_git_dir_set(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commit(repo, "one")
+    monkeypatch.setenv("GIT_DIR", str(repo / ".git"))
+    assert ref_value(str(repo), NOTES) == ASK
+    assert not write_private_ref(str(repo), "refs/notes/x", "a" * 40)
+    monkeypatch.delenv("GIT_DIR")
+    (repo / ".git/reftable").mkdir()
+    assert ref_value(str(repo), NOTES) == ASK
+    assert not write_private_ref(str(repo), "refs/notes/x", "a" * 40)
+    assert not (repo / ".git/refs/notes/x").exists()
+
+
+def test_a_new_commit_is_read_from_its_loose_object_and_a_packed_one_is_left_to_git(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commit(repo, "Add login\n\nTask: M-001/task-001")
+    sha = rev_parse(repo)
+    assert sha is not None
+    body = git(repo, "cat-file", "commit", sha).encode()
+    assert loose_object(str(repo), sha) == b"commit %d\x00" % len(body) + body
+    monkeypatch.setenv("GIT_OBJECT_DIRECTORY", str(repo / ".git/objects"))
+    assert loose_object(str(repo), sha) is None  # git may look elsewhere
+    monkeypatch.delenv("GIT_OBJECT_DIRECTORY")
+    git(repo, "repack", "-adq")
+    git(repo, "prune-packed")
+    assert loose_object(str(repo), sha) is None
+    assert loose_object(str(repo), "not an id") is None
+    (repo / ".git/objects" / sha[:2]).mkdir(exist_ok=True)
+    (repo / ".git/objects" / sha[:2] / sha[2:]).write_bytes(b"not zlib")
+    assert loose_object(str(repo), sha) is None
+
+
+def test_a_private_ref_written_as_a_file_is_read_and_deleted_by_git(repo: Path) -> None:
+    commit(repo, "one")
+    sha = rev_parse(repo)
+    assert sha is not None
+    name = "refs/notes/milestones-tmp/123-abcd"
+    assert write_private_ref(str(repo), name, sha)
+    assert ref_as_git(repo, name) == sha
+    assert not write_private_ref(str(repo), name, sha)  # never over a ref that is there
+    for bad_name, bad_id in (("refs/../../outside", sha), ("refs/notes/y", "HEAD")):
+        assert not write_private_ref(str(repo), bad_name, bad_id)
+    assert not (repo.parent / "outside").exists()
+    git(repo, "update-ref", "-d", name)
+    assert ref_as_git(repo, name) is None

@@ -7,10 +7,9 @@ costs a hook milliseconds on every commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-
 TYPE_CHECKING = False  # mypy treats this name as True; at run time typing stays unimported
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
     from typing import Any
 
     # A trailer block's events apart from their commit: (index, key, value, fields), errors.
@@ -262,7 +261,7 @@ def _encode(value: object) -> str:
         return str(int(value))
     if isinstance(value, float) and value - value == 0:  # finite: NaN and inf go to json
         return repr(value)
-    if isinstance(value, Mapping) and all(isinstance(k, str) for k in value):
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):  # as json's
         pairs = sorted(value.items())
         return "{" + ",".join(f"{_quote(k)}:{_encode(v)}" for k, v in pairs) + "}"
     if isinstance(value, list | tuple):

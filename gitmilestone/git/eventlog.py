@@ -239,7 +239,7 @@ def flush(root: Path, common_dir: Path, commit: str | None = None) -> str | None
     if not lines.strip():
         notewrite.forget(taken)
         return commit
-    problem = notewrite.append_note(_runner(root), commit, lines)
+    problem = notewrite.append_note(_runner(root), commit, lines, os.fspath(root))
     if problem is None:
         notewrite.forget(taken)
         return commit
@@ -259,7 +259,7 @@ def flush(root: Path, common_dir: Path, commit: str | None = None) -> str | None
 
 def append_note(root: Path, commit: str, lines: str) -> None:
     """Append lines to `commit`'s note by compare-and-swap (see notewrite)."""
-    problem = notewrite.append_note(_runner(root), commit, lines)
+    problem = notewrite.append_note(_runner(root), commit, lines, os.fspath(root))
     if problem is not None:
         from gitmilestone.errors import MilestoneError
 

@@ -1,11 +1,12 @@
-"""HEAD's commit read from the files git keeps it in, without running git.
+"""HEAD's commit, a ref's value and a new loose object read from the files git keeps them
+in, without running git; and a private ref written as a loose file.
 
 Every command and hook asks which commit HEAD is, and starting git costs more than reading
 two small files. The files are read only in their plain form: HEAD naming a branch (or a
-detached commit), the branch in a loose ref file or in packed-refs, in a `.git` folder or a
-`.git` file pointing at a linked work tree's folder. Anything else (a reftable, a symbolic
-ref chain, GIT_DIR set, an unexpected line) is left to git: ASK. Stdlib and os.path only,
-since the hooks call it on every commit.
+detached commit), a ref in a loose file or in packed-refs, in a `.git` folder or a `.git` file
+pointing at a linked work tree's folder. Anything else (a reftable, a symbolic ref chain,
+GIT_DIR set, an unexpected line) is left to git: ASK. Stdlib and os.path only (zlib where an
+object is read), since the hooks call it on every commit.
 """
 
 from __future__ import annotations
@@ -15,23 +16,92 @@ import os
 ASK = "ask git"  # the files are not in the plain form read here
 _HEX_DIGITS = frozenset("0123456789abcdef")
 _ENVIRONMENT = ("GIT_DIR", "GIT_COMMON_DIR", "GIT_WORK_TREE")
+_OBJECT_ENVIRONMENT = ("GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES")
 
 
 def head_commit(root: str) -> str | None:
     """HEAD's commit (None: an unborn branch), or ASK."""
-    if any(name in os.environ for name in _ENVIRONMENT):
-        return ASK  # git would read another repository than the one found here
     try:
-        git_dir, common = _dirs(root)
-        if not git_dir or os.path.exists(os.path.join(common, "reftable")):
+        git_dir, common = _plain_dirs(root)
+        if not git_dir:
             return ASK
         target = _read(os.path.join(git_dir, "HEAD"))
         if not target.startswith("ref: refs/heads/") or ".." in target:
             return target if _is_id(target) else ASK
-        value = _branch(common, target[len("ref: ") :])
+        value = _ref(common, target[len("ref: ") :])
     except (OSError, UnicodeDecodeError):
         return ASK
     return value if value is None or _is_id(value) else ASK
+
+
+def ref_value(root: str, name: str) -> str | None:
+    """The id a ref under refs/ points at (None: there is no such ref), or ASK."""
+    if not _plain_name(name):
+        return ASK
+    try:
+        common = _plain_dirs(root)[1]
+        value = _ref(common, name) if common else ASK
+    except (OSError, UnicodeDecodeError):
+        return ASK
+    return value if value is None or _is_id(value) else ASK
+
+
+def loose_object(root: str, oid: str) -> bytes | None:
+    """An object's content from its loose file (header and all: `commit 231\0tree ...`), or
+    None when it is not there as one. A commit just made is always loose."""
+    if not _is_id(oid) or any(name in os.environ for name in _OBJECT_ENVIRONMENT):
+        return None
+    try:
+        common = _plain_dirs(root)[1]
+        if not common:
+            return None
+        with open(os.path.join(common, "objects", oid[:2], oid[2:]), "rb") as fh:
+            packed = fh.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+    import zlib
+
+    try:
+        return zlib.decompress(packed)
+    except zlib.error:
+        return None
+
+
+def write_private_ref(root: str, name: str, oid: str) -> bool:
+    """Create a ref that only this process uses (its name is unique) as a loose file, as git
+    would. False, with nothing written, where the layout is not the plain one: use git."""
+    if not _plain_name(name) or not _is_id(oid):
+        return False
+    try:
+        common = _plain_dirs(root)[1]
+        if not common:
+            return False
+        path = os.path.join(common, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except (OSError, UnicodeDecodeError):
+        return False
+    try:
+        os.write(fd, f"{oid}\n".encode("ascii"))
+    finally:
+        os.close(fd)
+    return True
+
+
+def _plain_dirs(root: str) -> tuple[str, str]:
+    """(this work tree's git folder, the common one) where both are in the plain form read
+    here; empty strings otherwise."""
+    if any(name in os.environ for name in _ENVIRONMENT):
+        return "", ""  # git would read another repository than the one found here
+    git_dir, common = _dirs(root)
+    if not git_dir or os.path.exists(os.path.join(common, "reftable")):
+        return "", ""
+    return git_dir, common
+
+
+def _plain_name(name: str) -> bool:
+    parts = name.split("/")
+    return parts[0] == "refs" and len(parts) > 1 and all(p and p[0] != "." for p in parts)
 
 
 def _dirs(root: str) -> tuple[str, str]:
@@ -49,9 +119,9 @@ def _dirs(root: str) -> tuple[str, str]:
         return git_dir, git_dir
 
 
-def _branch(common: str, name: str) -> str | None:
-    """A branch's commit as git finds it: its loose file, else its line in packed-refs, else
-    None (the branch is unborn)."""
+def _ref(common: str, name: str) -> str | None:
+    """A ref's value as git finds it: its loose file, else its line in packed-refs, else None
+    (an unborn branch, a ref not made yet)."""
     try:
         return _read(os.path.join(common, name))
     except FileNotFoundError:

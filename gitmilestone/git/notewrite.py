@@ -27,20 +27,24 @@ _PATIENCE = 30.0  # seconds of racing other writers (20 at once settle in well u
 _STUCK = 2.0  # seconds the ref may stay locked without moving
 
 
-def append_note(run: Run, commit: str, lines: str) -> str | None:
+def append_note(run: Run, commit: str, lines: str, root: str | None = None) -> str | None:
     """Append `lines` to the note on `commit`, losing no concurrent writer's events. Returns
-    None on success, else what stopped it (the notes ref stayed locked, say)."""
+    None on success, else what stopped it (the notes ref stayed locked, say). Given the work
+    tree's `root`, refs are read (and the private ref made) from git's files where they have
+    the plain form: two git processes fewer on every commit that records an event."""
     import time
 
     tmp = f"{TMP_PREFIX}{os.getpid()}-{os.urandom(4).hex()}"
     moved = started = time.monotonic()
-    old, problem, attempt = None, None, 0
+    old, problem, attempt, built = None, None, 0, False
     try:
         while True:
-            now = _tip(run)
+            now = _tip(run, root)
             if now != old or problem is not None:  # another writer moved it: build again
-                old, problem, moved = now, _build(run, tmp, now, commit, lines), time.monotonic()
+                problem = _build(run, root if not built else None, tmp, now, commit, lines)
+                old, moved, built = now, time.monotonic(), True
             if problem is None and run("update-ref", "--stdin", stdin=_swap(tmp, old))[0] == 0:
+                tmp = ""  # the swap removed it
                 return None
             # Writers that keep moving the ref are waited for; a ref that stays locked
             # without moving is another git command stuck (or killed) holding it.
@@ -50,19 +54,34 @@ def append_note(run: Run, commit: str, lines: str) -> str | None:
             _pause(attempt)
             attempt += 1
     finally:
-        run("update-ref", "-d", "--", tmp)
+        if tmp:
+            run("update-ref", "-d", "--", tmp)
 
 
-def _tip(run: Run) -> str:
+def _tip(run: Run, root: str | None) -> str:
+    if root is not None:
+        from gitmilestone.git.headfile import ASK, ref_value
+
+        found = ref_value(root, NOTES_REF)
+        if found != ASK:
+            return found or ""
     rc, out = run("rev-parse", "-q", "--verify", "--end-of-options", NOTES_REF)
     return out.strip() if rc == 0 else ""
 
 
-def _build(run: Run, tmp: str, old: str, commit: str, lines: str) -> str | None:
-    """A notes commit on `tmp`: `old` with `lines` appended to `commit`'s note."""
-    rc, _ = run("update-ref", "--", tmp, old) if old else run("update-ref", "-d", "--", tmp)
-    if rc != 0:
-        return "cannot create a temporary notes ref"
+def _build(run: Run, fresh: str | None, tmp: str, old: str, commit: str, lines: str) -> str | None:
+    """A notes commit on `tmp`: `old` with `lines` appended to `commit`'s note. `fresh` is
+    the work tree's root while `tmp` was never made (it can be written as a file)."""
+    if fresh is not None and old:
+        from gitmilestone.git.headfile import write_private_ref
+
+        made = write_private_ref(fresh, tmp, old)
+    else:
+        made = fresh is not None  # a ref never made needs no deleting
+    if not made:
+        rc, _ = run("update-ref", "--", tmp, old) if old else run("update-ref", "-d", "--", tmp)
+        if rc != 0:
+            return "cannot create a temporary notes ref"
     rc, _ = run("notes", f"--ref={tmp}", "append", "-F", "-", "--end-of-options", commit,
                 stdin=lines)  # fmt: skip
     return None if rc == 0 else f"git notes append on {commit[:10]} failed"

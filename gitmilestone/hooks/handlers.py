@@ -149,9 +149,6 @@ def post_commit(args: list[str], stdin: bytes) -> int:
     root = plan_root()
     if root is None:
         return 0
-    fmt = COMMIT_FIELDS + "%(trailers:only,unfold)"
-    _, out = git(root, "log", "-1", LOG_DATE, f"--format={fmt}", "HEAD")
-    sha, stamp, author, block = out.strip("\n").split("\x1f", 3)
     from gitmilestone.git import notewrite
 
     common = os.environ.get("GIT_COMMON_DIR") or common_dir(root)
@@ -159,9 +156,15 @@ def post_commit(args: list[str], stdin: bytes) -> int:
     branch = current_branch(root)
     waited = _branch_waiting(root, branch)  # recorded before the branch had a commit
     lines += waited
+    if not lines.strip() and not waited and not _may_name_milestones(root):
+        notewrite.forget(taken)
+        return 0  # the common commit: nothing to record, and no git process started
+    fmt = COMMIT_FIELDS + "%(trailers:only,unfold)"
+    _, out = git(root, "log", "-1", LOG_DATE, f"--format={fmt}", "HEAD")
+    sha, stamp, author, block = out.strip("\n").split("\x1f", 3)
     if any(key in block.lower() for key in KEYS):
         lines += _trailer_lines(sha, stamp, author, block)
-    if lines.strip() and notewrite.append_note(_quiet_git(root), sha, lines) is not None:
+    if lines.strip() and notewrite.append_note(_quiet_git(root), sha, lines, root) is not None:
         notewrite.queue(common, lines)  # kept for the next event or commit
     elif waited and branch:
         from gitmilestone.git.branchwait import forget
@@ -169,6 +172,19 @@ def post_commit(args: list[str], stdin: bytes) -> int:
         forget(common, branch)
     notewrite.forget(taken)
     return 0
+
+
+def _may_name_milestones(root: str) -> bool:
+    """Whether HEAD's commit may carry a milestone trailer: False only when its loose object
+    (a commit just made is one) holds none of the trailer keys anywhere."""
+    from gitmilestone.git.headfile import ASK, head_commit, loose_object
+
+    sha = head_commit(root)
+    raw = loose_object(root, sha) if sha and sha != ASK else None
+    if raw is None or not raw.startswith(b"commit "):
+        return True  # not read here: git log decides
+    lowered = raw.lower()
+    return any(key.encode("ascii") in lowered for key in KEYS)
 
 
 def _quiet_git(root: str) -> notewrite.Run:

@@ -13,10 +13,14 @@ error prints one line and exits 0. Only commit-msg may say no, and only on purpo
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
-from collections.abc import Callable
+
+TYPE_CHECKING = False  # mypy treats this name as True; collections.abc costs a hook 3 ms
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    Handler = Callable[[list[str], bytes], object]
 
 # git feeds these hooks their input on stdin; the others get none worth reading.
 STDIN_HOOKS = frozenset({"post-rewrite", "pre-push"})
@@ -26,8 +30,6 @@ BLOCKING_HOOKS = frozenset({"commit-msg"})
 # failure (say, the package was uninstalled) as "skip", so a broken install never blocks git.
 REJECT = 65
 HANDLERS = "gitmilestone.hooks.handlers"
-
-Handler = Callable[[list[str], bytes], object]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 def _handler(hook: str) -> Handler | None:
     """The handler for `hook`, or None while it (or the whole handlers module) does not exist."""
     try:
-        module = importlib.import_module(HANDLERS)
+        module = __import__(HANDLERS, fromlist=["main"])  # importlib would load warnings
     except ModuleNotFoundError as exc:
         if exc.name != HANDLERS:  # the module is there but something it imports is not
             raise
