@@ -73,14 +73,15 @@ class Workspace:
 
     @cached_property
     def log(self) -> EventLog:
-        """The event log: one `notes list`, one `cat-file`, and the trailer cache at HEAD."""
+        """The event log: the notes (read again only once the notes ref moved), the trailer
+        cache at HEAD and the events waiting for a commit."""
         # Imported here: a view read back from the index (see viewmemo) needs no history.
         from gitmilestone.core.events import merge
         from gitmilestone.git import eventlog, logcache
 
         self.store.require_initialized()
         trailers = logcache.trailer_log_at(self.paths.root, self.paths.local_dir, self.head)
-        notes, bad = eventlog.note_events(self.paths.root)
+        notes, bad = eventlog.kept_note_events(self.paths.root, self.paths.local_dir)
         waiting, unread = eventlog.pending_events(self.paths.common_dir)
         mine, unread_mine = self._branch_waiting()
         waiting, unread = waiting + mine, unread + unread_mine

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -356,4 +357,28 @@ def test_post_commit_records_a_trailer_whether_the_files_or_git_answer(
     git(linked, "commit", "-q", "--allow-empty", "-m", "Side\n\nProgress: M-001/task-002 50%")
     assert "progress_updated" in note(linked)
     assert git(initialized, "for-each-ref", "refs/notes/milestones-tmp/") == ""
+    assert "1/2 tasks" in run_cli("status").stdout
+
+
+def test_notes_kept_between_reads_are_read_again_once_the_notes_ref_moves(
+    initialized: Path, run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    plan(run_cli)
+    commit(initialized, "base")
+    handlers.post_commit([], b"")
+    assert "0/2 tasks" in run_cli("status").stdout  # the notes are kept from here
+    kept = initialized / ".git/milestones" / eventlog.NOTES_CACHE
+    assert kept.is_file()
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", str(initialized), str(other))
+    git(other, "fetch", "-q", "origin", "refs/notes/milestones:refs/notes/milestones")
+    done = subprocess.run(
+        ["git", "milestone", "task", "done", "M-001/task-001"], cwd=other, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    # Fetched by hand, not by sync: only the notes ref moved.
+    git(initialized, "fetch", "-q", str(other), "+refs/notes/milestones:refs/notes/milestones")
+    assert "1/2 tasks" in run_cli("status").stdout
+    git(initialized, "pack-refs", "--all")
+    kept.write_bytes(b"not a cache")
     assert "1/2 tasks" in run_cli("status").stdout

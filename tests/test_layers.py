@@ -39,6 +39,8 @@ HOOK_PATH = [
     "git/spawn.py",
     "git/runner.py",
     "git/localstate.py",
+    "git/headfile.py",
+    "git/notewrite.py",
     "core/trailers.py",
 ]
 HEAVY = {"pygit2", "jsonschema", "jsonschema_rs", "click", "yaml", "ruamel", "rich", "subprocess"}

@@ -17,6 +17,7 @@ from gitmilestone.core.model import PHASES, Milestone
 from gitmilestone.errors import MilestoneError
 from gitmilestone.git import eventlog, signing
 from gitmilestone.git.verification import UNSIGNED, Verdict, Verifier
+from gitmilestone.storage.blobcache import BlobCache
 from gitmilestone.storage.store import Store
 from gitmilestone.workspace import Workspace
 
@@ -25,10 +26,17 @@ SIGN_OFF = "sign_off"
 _VERIFIERS: weakref.WeakKeyDictionary[Store, Verifier] = weakref.WeakKeyDictionary()
 
 
+VERDICTS = "verdicts.cache"  # under .git/milestones: verdicts kept between commands
+VERDICTS_KEPT = 4096
+
+
 def verifier(store: Store) -> Verifier:
-    """The command's one verifier: its answers are remembered for the whole command."""
+    """The command's one verifier: its answers are remembered for the whole command, and its
+    lasting verdicts in .git/milestones for the views of later commands (saved by
+    `collect`)."""
     if store not in _VERIFIERS:
-        _VERIFIERS[store] = Verifier(store.paths.root)
+        kept = BlobCache(store.paths.local_dir, VERDICTS, VERDICTS_KEPT)
+        _VERIFIERS[store] = Verifier(store.paths.root, kept)
     return _VERIFIERS[store]
 
 
@@ -92,21 +100,27 @@ def sign_off_gate(m: Milestone, config: Mapping[str, Any]) -> phases.Gate | None
     return phases.Gate(SIGN_OFF, "", True, approvers, (), phases.signed_gate(raw, config))
 
 
-def collect(store: Store, events: Iterable[Event], wanted: str | None = None) -> list[Approval]:
+def collect(
+    store: Store, events: Iterable[Event], wanted: str | None = None, reuse: bool = False
+) -> list[Approval]:
     """Every phase approval and sign-off among `events` (of one milestone or task ref when
-    `wanted` is given), each verified, in time order."""
+    `wanted` is given), each verified, in time order. With `reuse` (a view such as status),
+    a verdict kept from an earlier check at the same HEAD is read back instead."""
     chosen = [e for e in events if _wanted(e, wanted)]
     if not chosen:
         return []  # most plans: no milestone needs loading
     config = store.config()
     roles = (config.get("approvals") or {}).get("roles") or {}
     by_id = {m.id: m for m in store.milestones()}
-    verifier(store).prefetch(e.commit for e in chosen)
+    check = verifier(store)
+    check.prefetch(e.commit for e in chosen)
     out = []
     for e in chosen:
         gate = _gate_of(e, by_id.get(str(e.milestone_id)), config)
         if gate is not None:
-            out.append(_approval(store, e, gate, roles))
+            out.append(_approval(store, e, gate, roles, reuse))
+    if isinstance(check.kept, BlobCache):
+        check.kept.save()
     return out
 
 
@@ -132,9 +146,11 @@ def _gate_of(e: Event, m: Milestone | None, config: Mapping[str, Any]) -> phases
     return phases.gate_for(m, raw, str(phase), config)
 
 
-def _approval(store: Store, e: Event, gate: phases.Gate, roles: Mapping[str, Any]) -> Approval:
+def _approval(
+    store: Store, e: Event, gate: phases.Gate, roles: Mapping[str, Any], reuse: bool
+) -> Approval:
     approver = str(e.details.get("approver") or phases.email_of(e.author or "unknown"))[:254]
-    verdict = verifier(store).verify(e, approver)
+    verdict = verifier(store).verify(e, approver, reuse)
     return Approval(
         KINDS[e.event_type],
         str(e.milestone_id),

@@ -92,12 +92,13 @@ def status(ws: Workspace) -> Status:
 
 
 def approvals(ws: Workspace) -> list[dict[str, Any]]:
-    """Every phase approval and sign-off of the branch, verified now."""
+    """Every phase approval and sign-off of the branch, verified (or its verdict read back
+    from an earlier check at this HEAD: a view need not run ssh-keygen each time)."""
     if not any(e.event_type in APPROVAL_KINDS for e in ws.log.scoped):
         return []  # most histories: the signing and verification code is not even imported
     from gitmilestone.commands.approvals import collect
 
-    return [a.as_dict() for a in collect(ws.store, ws.log.scoped)]
+    return [a.as_dict() for a in collect(ws.store, ws.log.scoped, reuse=True)]
 
 
 def phase_events(ws: Workspace, milestone_id: str) -> list[Event]:

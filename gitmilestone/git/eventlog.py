@@ -18,6 +18,8 @@ from gitmilestone.git.runner import git, head
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from gitmilestone.git.repo import RepoPaths
 
 
@@ -63,6 +65,33 @@ def note_events(root: Path, ref: str = NOTES_REF) -> tuple[list[Event], list[str
         events += attached(found, commit)
         problems += bad
     return events, problems
+
+
+NOTES_CACHE = "notes.cache"
+
+
+def kept_note_events(root: Path, cache_dir: Path) -> tuple[list[Event], list[str]]:
+    """note_events, kept in `cache_dir` under the notes ref's commit (which names every note
+    it holds): while no note was written or fetched, a read starts no git process for them
+    and parses no note again."""
+    from gitmilestone import __version__
+    from gitmilestone.core.events import FIELDS
+    from gitmilestone.git import logcache
+    from gitmilestone.git.headfile import ASK, ref_value
+
+    tip = ref_value(os.fspath(root), NOTES_REF)
+    if tip == ASK:
+        tip = git(root, "rev-parse", "-q", "--verify", NOTES_REF, check=False).stdout.strip()
+    if not tip:
+        return [], []  # no note was ever written here
+
+    def parsed() -> tuple[list[tuple[Any, ...]], list[str]]:
+        events, problems = note_events(root)
+        return [tuple(e._replace(details=dict(e.details))) for e in events], problems
+
+    key = (tip, FIELDS, __version__)
+    rows, problems = logcache.kept(cache_dir, NOTES_CACHE, key, parsed)
+    return list(map(Event._make, rows)), list(problems)
 
 
 def attached(events: Iterable[Event], commit: str) -> list[Event]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,6 +127,8 @@ def _ssh_sign(key: SigningKey, payload: bytes) -> str:
         return _run_signer(
             key, [key.program, "-Y", "sign", "-n", NAMESPACE, "-f", key.key], payload
         )
+    import tempfile  # only where a signature is made: the read path needs none
+
     with tempfile.TemporaryDirectory(prefix="git-milestone-sign-") as tmp:
         pub = Path(tmp) / "key.pub"
         pub.write_text(key.key + "\n", encoding="utf-8")

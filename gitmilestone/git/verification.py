@@ -13,10 +13,10 @@ import datetime as dt
 import hashlib
 import re
 import subprocess
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from gitmilestone.core.allowed_signers import (
     FINGERPRINT,
@@ -26,6 +26,7 @@ from gitmilestone.core.allowed_signers import (
     revoked_keys,
 )
 from gitmilestone.core.events import Event
+from gitmilestone.git import runner
 from gitmilestone.git.eventlog import split_batch
 from gitmilestone.git.runner import git
 from gitmilestone.git.signing import (
@@ -57,24 +58,63 @@ class Verdict:
 
 
 UNSIGNED = Verdict("unsigned", "signature missing")
+# Verdicts that the same event, commit, approver and HEAD always get again. "unverifiable"
+# depends on the machine (no ssh-keygen, a key missing from the GPG keyring): never kept.
+LASTING = frozenset({"verified", "bad-signature", "unknown-key", "revoked"})
+
+
+class Kept(Protocol):
+    """Where verdicts are kept between commands (a BlobCache under .git/milestones)."""
+
+    def get(self, key: str) -> Any: ...
+
+    def put(self, key: str, data: Any) -> None: ...
 
 
 class Verifier:
     """Verifies events, remembering each answer and each allowed-signers blob, so one command
-    spawns ssh-keygen or gpg at most once per event."""
+    spawns ssh-keygen or gpg at most once per event. Given `kept`, every lasting verdict is
+    kept there too, and a read that asks to `reuse` one gets it back without checking again
+    until HEAD moves (its revoked-signers count)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, kept: Kept | None = None) -> None:
         self.root = root
+        self.kept = kept
         self._blobs: dict[tuple[str, str], str | None] = {}
-        self._verdicts: dict[tuple[str, str | None, str], Verdict] = {}
+        self._verdicts: dict[tuple[str, str | None, str], tuple[Verdict, bool]] = {}
         self._programs: dict[str, str] | None = None
+        self._expected: set[str] = set()
+        self._head: str | None = None
 
-    def verify(self, event: Event, principal: str) -> Verdict:
+    def verify(self, event: Event, principal: str, reuse: bool = False) -> Verdict:
+        """The event's verdict, checked now; with `reuse`, a kept one will do (for views:
+        what opens a gate and `verify` always check)."""
         digest = hashlib.sha256(canonical(event) + repr(event.details).encode()).hexdigest()
         key = (event.id, event.commit, digest + principal)
-        if key not in self._verdicts:
-            self._verdicts[key] = self._verify(event, principal)
-        return self._verdicts[key]
+        verdict, checked = self._verdicts.get(key, (UNSIGNED, False))
+        if key not in self._verdicts or not (checked or reuse):
+            verdict, checked = self._lasting(key, event, principal, reuse)
+            self._verdicts[key] = verdict, checked
+        return verdict
+
+    def _lasting(
+        self, key: tuple[str, str | None, str], event: Event, principal: str, reuse: bool
+    ) -> tuple[Verdict, bool]:
+        """(verdict, whether it was checked now)."""
+        if self.kept is None:
+            return self._verify(event, principal), True
+        if self._head is None:
+            self._head = runner.head(self.root) or ""
+        name = hashlib.sha256(repr((key, self._head)).encode()).hexdigest()
+        found = self.kept.get(name) if reuse else None
+        if isinstance(found, tuple) and len(found) == 3 and found[0] in LASTING:
+            return Verdict(*found), False
+        verdict = self._verify(event, principal)
+        # Checked at the approval's own time, a verdict does not change with the day; one
+        # checked at "now" (no usable timestamp) might.
+        if verdict.state in LASTING and _verify_time(event.timestamp):
+            self.kept.put(name, (verdict.state, verdict.message, verdict.key))
+        return verdict, True
 
     def _verify(self, event: Event, principal: str) -> Verdict:
         sig = signature_of(event)
@@ -93,6 +133,8 @@ class Verifier:
                 f"signature not checked: no {ALLOWED_SIGNERS} at {event.commit[:10]}",
             )
         revoked = revoked_keys(self.signers_at("HEAD", REVOKED_SIGNERS) or "")
+        import tempfile  # only where a signature is checked: kept verdicts need none
+
         with tempfile.TemporaryDirectory(prefix="git-milestone-verify-") as tmp:
             check = Check(Path(tmp), canonical(event), sig["signature"], principal, event)
             if sig["format"] == "ssh":
@@ -100,10 +142,14 @@ class Verifier:
             return check.openpgp(self.program("openpgp"), parse_signers(allowed), revoked)
 
     def prefetch(self, revs: Iterable[str | None]) -> None:
-        """Read the allowed-signers blobs of many commits with two git calls, not two each."""
-        wanted = sorted(
-            {r for r in revs if r and _OBJECT_ID.match(r)} - {r for r, _ in self._blobs}
-        )
+        """Say which commits' allowed-signers files will be asked for: the first one that is
+        read reads them all, with two git calls, not two each (and none when every verdict
+        was kept)."""
+        self._expected.update(r for r in revs if r and _OBJECT_ID.match(r))
+
+    def _fetch(self) -> None:
+        wanted = sorted(self._expected - {r for r, _ in self._blobs})
+        self._expected.clear()
         if not wanted:
             return
         specs = "".join(f"{r}:{ALLOWED_SIGNERS}\n" for r in wanted)
@@ -122,6 +168,8 @@ class Verifier:
 
     def signers_at(self, rev: str, path: str) -> str | None:
         """The allowed (or revoked) signers file as committed at `rev`, or None."""
+        if self._expected and (rev, path) not in self._blobs:
+            self._fetch()
         if (rev, path) not in self._blobs:
             self._blobs[rev, path] = _blob(self.root, rev, path)
         return self._blobs[rev, path]

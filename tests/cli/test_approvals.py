@@ -416,3 +416,32 @@ def test_on_an_unsigned_gate_an_unlisted_key_is_recorded_with_a_warning(
     assert ok(run_cli("phase", "start", REF, "spec")) == f"Started spec of {REF}\n"
     code, report = verify(run_cli)
     assert (code, states(report)) == (1, ["unknown-key"])
+
+
+def test_views_read_a_kept_verdict_back_until_head_moves_and_verify_always_checks(
+    signed: Path, run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    ok(run_cli("phase", "approve", REF))
+    calls = tmp_path / "calls"
+    wrapper = tmp_path / "ssh-keygen-logged"
+    wrapper.write_text(f'#!/bin/sh\necho "$2" >> {calls}\nexec ssh-keygen "$@"\n')
+    wrapper.chmod(0o755)
+    git(signed, "config", "gpg.ssh.program", str(wrapper))
+
+    def shown() -> list[str]:
+        data = json.loads(ok(run_cli("status", "--json")))
+        return [a["verification"]["state"] for a in data["approvals"]]
+
+    def checks() -> list[str]:
+        found = calls.read_text().split() if calls.exists() else []
+        calls.unlink(missing_ok=True)
+        return found
+
+    assert shown() == ["verified"] and checks() == ["verify"]  # checked, and kept
+    assert shown() == ["verified"] and checks() == []  # read back: no ssh-keygen
+    assert states(verify(run_cli)[1]) == ["verified"] and checks() == ["verify"]
+    (signed / "notes.txt").write_text("HEAD moves\n")
+    commit(signed, "Notes")
+    assert shown() == ["verified"] and checks() == ["verify"]  # a new HEAD: checked again
+    (signed / ".git/milestones/verdicts.cache").write_bytes(b"\x00 not a cache")
+    assert shown() == ["verified"] and checks() == ["verify"]
