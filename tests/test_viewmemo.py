@@ -1,5 +1,5 @@
-"""Whole-plan views kept in the index: a view read back from the index is the view a fresh
-read gives, after any change to anything the view follows from."""
+"""Whole-plan views kept in the index (and, in the file tier, in views.cache): a view read
+back is the view a fresh read gives, after any change to anything the view follows from."""
 
 from __future__ import annotations
 
@@ -16,11 +16,13 @@ from tests.conftest import Prebuilt, git
 
 PIN = ".git/milestones/storage-backend"
 READS = ".git/milestones/logs/performance-metrics.jsonl"
+KEPT_FILE = ".git/milestones/views.cache"
 VIEWS = (
     ("status", "--json"),
     ("list", "--json"),
     ("dashboard", "--json"),
     ("status", "--level", "dashboard"),
+    ("status",),
 )
 
 
@@ -72,10 +74,21 @@ def plan_reads(root: Path) -> int:
     return path.read_text().count('"plan_read"') if path.exists() else 0
 
 
+def view_reads(root: Path) -> list[bool]:
+    """Whether each view read so far was read back (True) or computed."""
+    path = root / READS
+    lines = path.read_text().splitlines() if path.exists() else []
+    return [r["hit"] for r in map(json.loads, lines) if r["event"] == "view_read"]
+
+
 def same_in_every_tier(root: Path, run_cli: Callable[..., Result]) -> None:
-    """The database tier's views, computed once then read from the index, equal the file
-    tier's, which keeps no views."""
+    """Views computed afresh in the file tier with nothing kept equal the views read back:
+    from the file tier's views.cache, and from the database tier's index."""
+    (root / KEPT_FILE).unlink(missing_ok=True)
     fresh = views(root, run_cli, "file")
+    before = len(view_reads(root))
+    assert views(root, run_cli, "file") == fresh
+    assert all(view_reads(root)[before:])  # every view read back, none computed
     assert views(root, run_cli, "database") == fresh
     reads = plan_reads(root)
     assert views(root, run_cli, "database") == fresh
@@ -83,21 +96,22 @@ def same_in_every_tier(root: Path, run_cli: Callable[..., Result]) -> None:
 
 
 def test_a_view_read_again_comes_from_the_index(plan: Path, run_cli: Callable[..., Result]) -> None:
-    same_in_every_tier(plan, run_cli)
+    fresh = views(plan, run_cli, "file")
+    start = len(view_reads(plan))
+    assert views(plan, run_cli, "database") == fresh
+    middle = len(view_reads(plan))
+    assert views(plan, run_cli, "database") == fresh
     stored = json.loads(run_cli("storage", "status", "--json").output)
-    # status --json, list, the plan's size, the critical path and the dashboard's data, which serves
-    # both `dashboard --json` and `status` at the dashboard level.
-    assert stored["index"]["views"] == 5
+    # status --json, list, the plan's size, the critical path, the dashboard's data (which
+    # serves both `dashboard --json` and `status` at the dashboard level) and status's lines.
+    assert stored["index"]["views"] == 6
     assert stored["index"]["cards"] == 2  # one per milestone
     # The second pass read every view back; storage status reports the share read back.
-    reads = [json.loads(line) for line in (plan / READS).read_text().splitlines()]
-    viewed = [r["hit"] for r in reads if r["event"] == "view_read"]
-    half = len(viewed) // 2
-    assert all(viewed[half:]) and not all(viewed[:half])
-    assert stored["views"]["hit_rate"] == round(sum(viewed) / len(viewed), 4)
-    assert (
-        f"read back {100 * sum(viewed) / len(viewed):.1f}%" in run_cli("storage", "status").output
-    )
+    first, second = view_reads(plan)[start:middle], view_reads(plan)[middle:]
+    assert second and all(second) and not all(first)
+    every = view_reads(plan)
+    assert stored["views"]["hit_rate"] == round(sum(every) / len(every), 4)
+    assert f"read back {100 * sum(every) / len(every):.1f}%" in run_cli("storage", "status").output
 
 
 def test_every_input_of_a_view_changes_it(
@@ -106,6 +120,11 @@ def test_every_input_of_a_view_changes_it(
     same_in_every_tier(plan, run_cli)
     # A file edited in the work tree, not committed.
     run_cli("set", "M-002", "title=Billing")
+    same_in_every_tier(plan, run_cli)
+    # A file edited by hand: no event, only its bytes change.
+    auth = ms_file(plan, "M-001")
+    auth.write_text(auth.read_text().replace("title: Auth", "title: Sign-in"))
+    assert "Sign-in" in views(plan, run_cli, "file")[1]
     same_in_every_tier(plan, run_cli)
     # A fact recorded as a note on HEAD.
     run_cli("task", "done", "M-001/task-001")
@@ -146,10 +165,11 @@ def test_every_input_of_a_view_changes_it(
     same_in_every_tier(plan, run_cli)
 
 
+@pytest.mark.parametrize("tier", ["file", "database"])
 def test_time_in_an_open_session_follows_the_clock(
-    plan: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+    plan: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, tier: str
 ) -> None:
-    (plan / PIN).write_text("database\n")
+    (plan / PIN).write_text(f"{tier}\n")
     monkeypatch.setenv("GIT_MILESTONE_DATE", "2026-11-20T09:00:00Z")
     assert run_cli("start", "M-001", "--task", "task-001").exit_code == 0
 
@@ -162,10 +182,16 @@ def test_time_in_an_open_session_follows_the_clock(
     assert hours() == pytest.approx(1.0)
     monkeypatch.setenv("GIT_MILESTONE_DATE", "2026-11-20T10:30:00Z")
     assert hours() == pytest.approx(1.5)
+    assert "M-001" in run_cli("status").output
+    monkeypatch.setenv("GIT_MILESTONE_DATE", "2026-11-20T11:00:00Z")
+    assert "2.0h spent" in run_cli("status").output or "2h spent" in run_cli("status").output
 
 
-def test_warnings_are_shown_on_every_read(plan: Path, run_cli: Callable[..., Result]) -> None:
-    (plan / PIN).write_text("database\n")
+@pytest.mark.parametrize("tier", ["file", "database"])
+def test_warnings_are_shown_on_every_read(
+    plan: Path, run_cli: Callable[..., Result], tier: str
+) -> None:
+    (plan / PIN).write_text(f"{tier}\n")
     git(plan, "notes", "--ref=refs/notes/milestones", "append", "-m", "{not json", "HEAD")
     first, second = run_cli("list", "--json"), run_cli("list", "--json")
     assert first.output == second.output

@@ -18,6 +18,7 @@ PRIORITIES = ["critical", "high", "medium", "low"]
 if TYPE_CHECKING:
     from gitmilestone.commands.check import Problem
     from gitmilestone.commands.status import Status
+    from gitmilestone.workspace import Workspace
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -105,9 +106,16 @@ def status_cmd(as_json: bool, **options: Any) -> None:
 
     if status_view(ws, options):  # the rich or dashboard level, where chosen
         return
+    from gitmilestone.commands.planviews import changing
+    from gitmilestone.commands.viewmemo import remembered
+
+    emit_lines(remembered(ws, "status lines", lambda: _status_lines(ws), lambda _: changing(ws)))
+
+
+def _status_lines(ws: Workspace) -> list[str]:
     from gitmilestone.commands.status import status
 
-    emit_lines(status_report(status(ws)))
+    return status_report(status(ws))
 
 
 def status_report(data: Status) -> list[str]:

@@ -20,15 +20,8 @@ from gitmilestone.workspace import Workspace
 
 def status_json_text(ws: Workspace) -> str:
     """What `status --json` prints, as one line of JSON. The figures are kept as text, so a
-    warm read writes them without building 20,000 objects; approvals, where the history has
-    any, are verified afresh, since keys are trusted or revoked outside the plan."""
-    text, approved = remembered(ws, "status --json", lambda: _figures(ws), lambda _: _ticking(ws))
-    signed: list[dict[str, Any]] = []
-    if approved:  # only then is the use case (and signing) imported
-        from gitmilestone.commands.status import approvals
-
-        signed = approvals(ws)
-    return f"{text[:-1]}, {json.dumps('approvals')}: {to_text(signed)}}}"
+    warm read writes them without building 20,000 objects."""
+    return remembered(ws, "status --json text", lambda: _status_text(ws), lambda _: changing(ws))
 
 
 def to_text(data: Any) -> str:
@@ -36,19 +29,22 @@ def to_text(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, default=plain)
 
 
-def _figures(ws: Workspace) -> tuple[str, bool]:
-    from gitmilestone.commands.status import status
-    from gitmilestone.core.events import APPROVAL_KINDS
+def _status_text(ws: Workspace) -> str:
+    from gitmilestone.commands.status import approvals, status
 
-    figures = status(ws).figures()
-    return to_text(figures), any(e.event_type in APPROVAL_KINDS for e in ws.log.scoped)
+    text = to_text(status(ws).figures())
+    return f"{text[:-1]}, {json.dumps('approvals')}: {to_text(approvals(ws))}}}"
 
 
-def _ticking(ws: Workspace) -> bool:
-    """Time in an open session grows with the clock: such figures hold for their minute."""
-    from gitmilestone.commands.status import timesheet
+def changing(ws: Workspace) -> bool:
+    """Whether a view may read otherwise with the same inputs: time in an open session grows
+    with the clock, and a signature not checked here (no ssh-keygen, a key missing from the
+    GPG keyring) may be checked next time. Such a view holds for its minute only."""
+    from gitmilestone.commands.status import approvals, timesheet
 
-    return any(end is None for s in timesheet(ws).sessions for _, end in s.segments)
+    if any(end is None for s in timesheet(ws).sessions for _, end in s.segments):
+        return True
+    return any(a["verification"]["state"] == "unverifiable" for a in approvals(ws))
 
 
 def list_rows(ws: Workspace, wanted: Mapping[str, Iterable[str]]) -> list[dict[str, Any]]:

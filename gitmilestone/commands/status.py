@@ -98,7 +98,9 @@ def approvals(ws: Workspace) -> list[dict[str, Any]]:
         return []  # most histories: the signing and verification code is not even imported
     from gitmilestone.commands.approvals import collect
 
-    return [a.as_dict() for a in collect(ws.store, ws.log.scoped, reuse=True)]
+    return ws.memo(
+        "approvals", lambda: [a.as_dict() for a in collect(ws.store, ws.log.scoped, reuse=True)]
+    )
 
 
 def phase_events(ws: Workspace, milestone_id: str) -> list[Event]:

@@ -14,7 +14,11 @@ thousands of milestones and solving their network again; any change to any of th
 is a new key, and the view is computed afresh. A view whose figures run with the clock
 (time spent in an open session) is kept for the minute it was computed in. Warnings met while
 computing are kept with the view and shown again on every read, so a read from the index says
-what a fresh one would. The file tier keeps no views: small plans are quicker to read directly.
+what a fresh one would.
+
+The file tier has no index: there the milestone files are hashed as they are read (a few
+dozen small files), and the last few views are kept in .git/milestones/views.cache, so a warm
+`status` of a small plan loads neither the model nor the use cases either.
 """
 
 from __future__ import annotations
@@ -31,7 +35,13 @@ from gitmilestone.core import clock
 from gitmilestone.storage import journal
 from gitmilestone.workspace import Workspace
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from gitmilestone.storage.blobcache import BlobCache
+
 T = TypeVar("T")
+VIEWS_FILE = "views.cache"  # the file tier's kept views
+VIEWS_KEPT = 16  # views of the file tier: a few commands, each at a few recent states
 
 Volatile = Callable[[Any], bool]  # does this value run with the clock?
 
@@ -86,6 +96,8 @@ def view_key(ws: Workspace, name: str) -> str | None:
 
 def _inputs(ws: Workspace) -> str | None:
     named = plan_files(ws)
+    if named is None and file_tier(ws):
+        named = _hashed_files(ws)
     if named is None:
         return None
     digest = hashlib.sha1()
@@ -125,6 +137,18 @@ def _plan_files(ws: Workspace) -> tuple[Files, list[str]] | None:
     return files, blobs
 
 
+def file_tier(ws: Workspace) -> bool:
+    return ws.memo("file_tier", lambda: ws.store.tier(len(ws.store.files())).tier == "file")
+
+
+def _hashed_files(ws: Workspace) -> tuple[Files, list[str]]:
+    """The file tier's files and the blob id of each, from their bytes."""
+    from gitmilestone.storage.index import blob_id
+
+    files = ws.store.files()
+    return files, [blob_id(ws.store.read_bytes(p, ws.paths.rel(p))) for p, _ in files]
+
+
 def config_digest(ws: Workspace) -> str:
     """A digest of the bytes of every file in .milestones/config/."""
 
@@ -148,24 +172,31 @@ def _facts(ws: Workspace) -> str | None:
     from gitmilestone.git.localstate import active_session
     from gitmilestone.git.where import current_branch
 
-    ref = notewrite.NOTES_REF
-    notes = ws.git(
-        "rev-parse", "-q", "--verify", "--end-of-options", f"{ref}^{{commit}}", check=False
-    )
-    if notes.returncode != 0 and _ref_exists(ws, ref):
+    tip = _notes_tip(ws)
+    if tip is None:
         return None
     common = ws.paths.common_dir
     waiting = [_text(p) for p in notewrite.waiting_files(common)]
     branch = current_branch(str(ws.paths.root))
     session = active_session(common, ws.paths.git_dir)
-    return repr(
-        (ws.head, notes.stdout.strip(), waiting, branch, branchwait.read(common, branch), session)
-    )
+    return repr((ws.head, tip, waiting, branch, branchwait.read(common, branch), session))
 
 
-def _ref_exists(ws: Workspace, ref: str) -> bool:
-    found = ws.git("rev-parse", "-q", "--verify", "--end-of-options", ref, check=False)
-    return bool(found.returncode == 0)
+def _notes_tip(ws: Workspace) -> str | None:
+    """The notes ref's commit ("" when there is none), read from git's files where it can be;
+    None when git finds the ref but no commit in it (damage the view, computed, reports)."""
+    from gitmilestone.git.headfile import ASK, ref_value
+    from gitmilestone.git.notewrite import NOTES_REF
+
+    found = ref_value(str(ws.paths.root), NOTES_REF)
+    if found != ASK:
+        return found or ""
+    spec = f"{NOTES_REF}^{{commit}}"
+    notes = ws.git("rev-parse", "-q", "--verify", "--end-of-options", spec, check=False)
+    if notes.returncode == 0:
+        return str(notes.stdout.strip())
+    exists = ws.git("rev-parse", "-q", "--verify", "--end-of-options", NOTES_REF, check=False)
+    return None if exists.returncode == 0 else ""
 
 
 def _text(path: str) -> str:
@@ -178,12 +209,15 @@ def _text(path: str) -> str:
 
 def _read(ws: Workspace, key: str) -> tuple[Any, list[str]] | None:
     try:
-        idx = ws.store.open_index()
-        try:
-            raw = idx.view(key)
-        finally:
-            idx.close()
-        if raw is None:
+        if file_tier(ws):
+            raw = _views_file(ws).get(key)
+        else:
+            idx = ws.store.open_index()
+            try:
+                raw = idx.view(key)
+            finally:
+                idx.close()
+        if not isinstance(raw, bytes):
             return None
         value, warnings, minute = marshal.loads(raw)
     except (sqlite3.Error, OSError, ValueError, EOFError, TypeError):
@@ -198,6 +232,11 @@ def _keep(ws: Workspace, key: str, entry: tuple[Any, list[str], str]) -> None:
         raw = marshal.dumps(entry)
     except ValueError:
         return  # a value marshal cannot write is computed each time
+    if file_tier(ws):
+        kept = _views_file(ws)
+        kept.put(key, raw)
+        kept.save()
+        return
     try:
         idx = ws.store.open_index()
         try:
@@ -206,3 +245,10 @@ def _keep(ws: Workspace, key: str, entry: tuple[Any, list[str], str]) -> None:
             idx.close()
     except (sqlite3.Error, OSError):
         pass  # the index is only a cache
+
+
+def _views_file(ws: Workspace) -> BlobCache:
+    """The file tier's kept views (keyed like the index's: the key names every input)."""
+    from gitmilestone.storage.blobcache import BlobCache
+
+    return ws.memo("views_file", lambda: BlobCache(ws.paths.local_dir, VIEWS_FILE, VIEWS_KEPT))

@@ -437,11 +437,15 @@ def test_views_read_a_kept_verdict_back_until_head_moves_and_verify_always_check
         calls.unlink(missing_ok=True)
         return found
 
+    views = signed / ".git/milestones/views.cache"
     assert shown() == ["verified"] and checks() == ["verify"]  # checked, and kept
-    assert shown() == ["verified"] and checks() == []  # read back: no ssh-keygen
+    assert shown() == ["verified"] and checks() == []  # the whole view read back
+    views.unlink()
+    assert shown() == ["verified"] and checks() == []  # computed, with the verdict read back
     assert states(verify(run_cli)[1]) == ["verified"] and checks() == ["verify"]
     (signed / "notes.txt").write_text("HEAD moves\n")
     commit(signed, "Notes")
     assert shown() == ["verified"] and checks() == ["verify"]  # a new HEAD: checked again
     (signed / ".git/milestones/verdicts.cache").write_bytes(b"\x00 not a cache")
+    views.unlink()
     assert shown() == ["verified"] and checks() == ["verify"]
