@@ -5,6 +5,6 @@ if sys.argv[1:2] == ["merge-file"]:  # git runs the merge driver once per file: 
 
     raise SystemExit(merge_main(sys.argv[2:]))
 
-from gitmilestone.cli import main
+from gitmilestone.launch import main
 
 raise SystemExit(main())

@@ -50,6 +50,11 @@ class Workspace:
         clock.configured()  # a bad GIT_MILESTONE_DATE stops a command before it writes
         return cls(discover(start), report)
 
+    def report_to(self, report: Callable[[str], None]) -> None:
+        """Report problems met from now on to `report` (a workspace handed to another
+        caller, see launch.py)."""
+        self._report = report
+
     @property
     def root(self) -> Path:
         return self.paths.root

@@ -34,7 +34,7 @@ def test_the_wheel_ships_schemas_and_hook_templates(wheel: Path) -> None:
     assert "gitmilestone/_data/hooks/shim.sh" in names
     assert "gitmilestone/resources.py" in names
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-    assert "git-milestone = gitmilestone.cli:main" in zipfile.ZipFile(wheel).read(
+    assert "git-milestone = gitmilestone.launch:main" in zipfile.ZipFile(wheel).read(
         entry_points
     ).decode("utf-8")
 

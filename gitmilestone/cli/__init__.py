@@ -186,6 +186,15 @@ def emit_lines(lines: list[str]) -> None:
     click.echo(printable("\n".join(lines), one_line=False))
 
 
+_ADOPTED: list[Workspace] = []  # a workspace the executable opened already (launch.py)
+
+
+def adopt(ws: Workspace) -> None:
+    """Run the command on `ws`, opened by the executable, whose hint was already said."""
+    ws.report_to(_skipped)
+    _ADOPTED[:] = [ws]
+
+
 def workspace() -> Workspace:
     """The workspace of the command being run, made on first use. Lines of history that
     were skipped are shown once, as `warning:` lines on stderr."""
@@ -193,6 +202,8 @@ def workspace() -> Workspace:
 
     root = click.get_current_context().find_root()
     found = root.meta.get("gitmilestone.workspace")
+    if not isinstance(found, Workspace) and _ADOPTED:
+        found = root.meta["gitmilestone.workspace"] = _ADOPTED.pop()
     if not isinstance(found, Workspace):
         found = root.meta["gitmilestone.workspace"] = Workspace.open(report=_skipped)
         _suggest_hooks(found, root.invoked_subcommand)
@@ -200,7 +211,7 @@ def workspace() -> Workspace:
 
 
 def _suggest_hooks(ws: Workspace, command: str | None) -> None:
-    from gitmilestone.cli.nudge import missing_hooks_hint
+    from gitmilestone.commands.nudge import missing_hooks_hint
 
     line = missing_hooks_hint(ws, command)
     if line:

@@ -65,18 +65,33 @@ def remembered_as(
     started = time.perf_counter()
     if key is None:
         return compute()
-    found = _read(ws, key)
+    found = _recalled(ws, key, name, started)
     if found is not None:
-        value, warnings = found
-        for line in warnings:
-            ws.warn(line)
-        _log(ws, name, True, started)
-        return value  # type: ignore[no-any-return]
+        return found[0]  # type: ignore[no-any-return]
     value = compute()  # values are plain data (dicts, lists, text, numbers): marshal keeps them
     minute = clock.stamp()[:16] if volatile is not None and volatile(value) else ""
     _keep(ws, key, (value, list(ws.reported), minute))
     _log(ws, name, False, started)
     return value
+
+
+def recall(ws: Workspace, name: str) -> Any | None:
+    """The view kept under `name` for the repository as it is now, its warnings reported
+    again; None when there is none (nothing is computed, nothing logged)."""
+    key = view_key(ws, name)
+    found = None if key is None else _recalled(ws, key, name, time.perf_counter())
+    return None if found is None else found[0]
+
+
+def _recalled(ws: Workspace, key: str, name: str, started: float) -> tuple[Any] | None:
+    found = _read(ws, key)
+    if found is None:
+        return None
+    value, warnings = found
+    for line in warnings:
+        ws.warn(line)
+    _log(ws, name, True, started)
+    return (value,)
 
 
 def _log(ws: Workspace, name: str, hit: bool, started: float) -> None:

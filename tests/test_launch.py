@@ -1,0 +1,90 @@
+"""The executable prints a warm `status` / `status --json` from the view kept for it without
+loading click, and says exactly what the click command line says; anything else, or a view not
+kept, is the command line's."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from tests.conftest import git
+
+PROBE = (
+    "import sys; from gitmilestone.launch import main; rc = main(sys.argv[1:]); "
+    "sys.stderr.write(f'click loaded: {\"click\" in sys.modules}\\n'); sys.exit(rc)"
+)
+
+
+def launched(cwd: Path, *args: str) -> tuple[str, str, int, bool]:
+    """(stdout, stderr, exit code, whether click was loaded) of the executable's entry."""
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], cwd=cwd, capture_output=True, text=True
+    )
+    err, _, probe = proc.stderr.rpartition("click loaded: ")
+    return proc.stdout, err, proc.returncode, probe.strip() == "True"
+
+
+@pytest.fixture
+def small(own_demo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the demo (signed approvals, sessions, no hooks) as the working directory,
+    its clock stopped: time in its open session would make a view hold for a minute only."""
+    import datetime as dt
+
+    now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+    monkeypatch.setenv("GIT_MILESTONE_DATE", now.isoformat())
+    return own_demo
+
+
+@pytest.mark.parametrize("args", [("status",), ("status", "--json")])
+def test_a_warm_status_is_the_command_line_s_without_click(
+    small: Path, run_cli: Callable[..., Result], args: tuple[str, ...]
+) -> None:
+    cold = launched(small, *args)
+    warm = launched(small, *args)
+    by_click = run_cli(*args)
+    assert cold[3] and not warm[3]  # computed by the command line, then read back
+    assert cold[:3] == warm[:3] == (by_click.stdout, by_click.stderr, 0)
+    assert "Payments API" in warm[0]
+
+
+def test_warnings_and_the_hooks_hint_are_said_again(
+    small: Path, run_cli: Callable[..., Result]
+) -> None:
+    git(small, "config", "milestone.suggestInstall", "true")
+    git(small, "notes", "--ref=refs/notes/milestones", "append", "-m", "{not json", "HEAD")
+    launched(small, "status")
+    out, err, code, loaded = launched(small, "status")
+    assert not loaded and code == 0
+    assert "warning: refs/notes/milestones: note on" in err
+    assert "hint: this clone has no git-milestone hooks" in err
+    by_click = run_cli("status")
+    assert (out, err) == (by_click.stdout, by_click.stderr)
+
+
+def test_other_forms_and_other_levels_go_to_the_command_line(
+    small: Path, run_cli: Callable[..., Result]
+) -> None:
+    launched(small, "status")
+    assert launched(small, "status", "--level", "simple")[3]  # an option: parsed by click
+    ui = small / ".milestones/config/ui-config.yaml"
+    ui.write_text(ui.read_text().replace("level: auto", "level: dashboard"))
+    out, _, code, loaded = launched(small, "status")
+    assert loaded and code == 0
+    assert out == run_cli("status").stdout
+    assert "Everything: git milestone list" in out  # the dashboard level, not status's lines
+    ui.write_text("level: [not, a, level\n")
+    out, err, code, loaded = launched(small, "status")
+    assert loaded and code == 1 and "Error:" in err and "ui-config.yaml" in err
+
+
+def test_an_unreadable_kept_view_is_computed_by_the_command_line(small: Path) -> None:
+    first = launched(small, "status")
+    (small / ".git/milestones/views.cache").write_bytes(b"\x00 damaged")
+    again = launched(small, "status")
+    assert again[3] and again[:3] == first[:3]
+    assert launched(small, "status")[:3] == first[:3]
