@@ -1,5 +1,6 @@
 """The `git-milestone` executable. A warm `status` or `status --json` (no other option) is
-printed straight from the view kept for it (see commands/viewmemo.py), without loading click:
+printed straight from the view kept for it (see commands/viewmemo.py), without loading click,
+wherever status prints text (the simple level; the dashboard level off a terminal):
 its import is a third of a small plan's `status`. Everything else, and any view not kept,
 goes to the click command line (gitmilestone.cli), which computes the view, prints it and
 keeps it for the next time. The text printed is the text the command line kept, and the
@@ -70,18 +71,23 @@ def _json_text(ws: Workspace) -> str | None:
 
 
 def _status_text(ws: Workspace) -> str | None:
-    """status's lines, where the plan's size and ui-config.yaml choose the simple level."""
+    """status's text, where the plan's size and ui-config.yaml choose a level it prints as
+    text: the simple level, or the dashboard level off a terminal."""
     from gitmilestone.commands.uilevel import display
-    from gitmilestone.commands.viewmemo import recall
+    from gitmilestone.commands.viewmemo import DASHBOARD_LINES, STATUS_LINES, recall
     from gitmilestone.core.untrusted import printable
 
     counts = recall(ws, "counts")
     if not isinstance(counts, tuple):
         return None
     shown = display(ws.store.config("ui-config"), counts, {}, sys.stdout.isatty(), os.environ)
-    if shown.level != "simple" and (shown.level != "rich" or shown.terminal):
-        return None
-    lines = recall(ws, "status lines")
+    if shown.level == "simple" or (shown.level == "rich" and not shown.terminal):
+        name = STATUS_LINES
+    elif shown.level == "dashboard" and not shown.terminal:
+        name = DASHBOARD_LINES
+    else:
+        return None  # rich, on a terminal: drawn by the command line
+    lines = recall(ws, name)
     return printable("\n".join(lines), one_line=False) if isinstance(lines, list) else None
 
 

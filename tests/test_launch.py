@@ -66,17 +66,47 @@ def test_warnings_and_the_hooks_hint_are_said_again(
     assert (out, err) == (by_click.stdout, by_click.stderr)
 
 
+def on_terminal(cwd: Path, *args: str) -> bool:
+    """Whether click was loaded for the executable's entry writing to a terminal."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", PROBE, *args],
+            cwd=cwd,
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "TERM": "xterm", "COLUMNS": "120"},
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stderr.rpartition("click loaded: ")[2].strip() == "True"
+
+
 def test_other_forms_and_other_levels_go_to_the_command_line(
     small: Path, run_cli: Callable[..., Result]
 ) -> None:
     launched(small, "status")
     assert launched(small, "status", "--level", "simple")[3]  # an option: parsed by click
     ui = small / ".milestones/config/ui-config.yaml"
-    ui.write_text(ui.read_text().replace("level: auto", "level: dashboard"))
+    plain = ui.read_text()
+    ui.write_text(plain.replace("level: auto", "level: dashboard"))
     out, _, code, loaded = launched(small, "status")
-    assert loaded and code == 0
+    assert loaded and code == 0  # computed by the command line, then kept
     assert out == run_cli("status").stdout
     assert "Everything: git milestone list" in out  # the dashboard level, not status's lines
+    assert launched(small, "status")[:4] == (out, "", 0, False)  # its text read back
+    assert on_terminal(small, "status")  # drawn by rich on a terminal
+    ui.write_text(plain.replace("level: auto", "level: rich"))
+    launched(small, "status")
+    out, _, code, loaded = launched(small, "status")
+    assert (code, loaded) == (0, False) and out == run_cli("status").stdout  # off a terminal
+    assert on_terminal(small, "status")
     ui.write_text("level: [not, a, level\n")
     out, err, code, loaded = launched(small, "status")
     assert loaded and code == 1 and "Error:" in err and "ui-config.yaml" in err

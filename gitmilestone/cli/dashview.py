@@ -11,6 +11,8 @@ import click
 
 from gitmilestone.cli import emit_lines
 
+EVERYTHING = "Everything: git milestone list · the web view: git milestone dashboard --web"
+
 if TYPE_CHECKING:
     from gitmilestone.commands.dashboard import Source
     from gitmilestone.commands.uilevel import Display
@@ -69,13 +71,26 @@ def status_view(ws: Workspace, options: dict[str, Any]) -> bool:
     shown = display_for(ws, plan_counts(ws), options)
     if shown.level == "simple" or (shown.level == "rich" and not shown.terminal):
         return False
-    if shown.level == "dashboard":
+    if shown.level == "dashboard" and shown.terminal:
         data, _ = dashboard_data(ws, {**options, "level": "dashboard"})
         show_dashboard(ws, data, shown)
-        click.echo("\nEverything: git milestone list · the web view: git milestone dashboard --web")
+        click.echo(f"\n{EVERYTHING}")
+        return True
+    if shown.level == "dashboard":
+        from gitmilestone.commands.viewmemo import DASHBOARD_LINES, remembered
+
+        # The text follows from the kept data alone: kept beside it, for launch.py to print.
+        emit_lines(remembered(ws, DASHBOARD_LINES, lambda: _dashboard_text(ws, options)))
         return True
     _rich_status(ws, shown)
     return True
+
+
+def _dashboard_text(ws: Workspace, options: dict[str, Any]) -> list[str]:
+    from gitmilestone.render.dashboard import dashboard_lines
+
+    data, _ = dashboard_data(ws, {**options, "level": "dashboard"})
+    return [*dashboard_lines(data, _bar_width(ws)), "", EVERYTHING]
 
 
 def _rich_status(ws: Workspace, shown: Display) -> None:

@@ -107,9 +107,9 @@ def status_cmd(as_json: bool, **options: Any) -> None:
     if status_view(ws, options):  # the rich or dashboard level, where chosen
         return
     from gitmilestone.commands.planviews import changing
-    from gitmilestone.commands.viewmemo import remembered
+    from gitmilestone.commands.viewmemo import STATUS_LINES, remembered
 
-    emit_lines(remembered(ws, "status lines", lambda: _status_lines(ws), lambda _: changing(ws)))
+    emit_lines(remembered(ws, STATUS_LINES, lambda: _status_lines(ws), lambda _: changing(ws)))
 
 
 def _status_lines(ws: Workspace) -> list[str]:

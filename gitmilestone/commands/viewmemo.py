@@ -41,6 +41,10 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 VIEWS_FILE = "views.cache"  # the file tier's kept views
+# The views `status` prints as text (at the simple level, and the dashboard level off a
+# terminal), which launch.py prints without the command line.
+STATUS_LINES = "status lines"
+DASHBOARD_LINES = "status dashboard lines"
 VIEWS_KEPT = 16  # views of the file tier: a few commands, each at a few recent states
 
 Volatile = Callable[[Any], bool]  # does this value run with the clock?
