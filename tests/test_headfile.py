@@ -145,3 +145,53 @@ def test_a_private_ref_written_as_a_file_is_read_and_deleted_by_git(repo: Path) 
     assert not (repo.parent / "outside").exists()
     git(repo, "update-ref", "-d", name)
     assert ref_as_git(repo, name) is None
+
+
+def test_the_repository_found_in_files_is_the_one_git_finds(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gitmilestone.git.repo import asked_git, found_in_files
+
+    def same(where: Path) -> None:
+        monkeypatch.chdir(where)
+        found = found_in_files()
+        assert found is not None, where
+        assert found == asked_git(), where
+
+    commit(repo, "one")
+    (repo / "deep/er").mkdir(parents=True)
+    same(repo)
+    same(repo / "deep/er")
+    linked = tmp_path / "linked"
+    git(repo, "worktree", "add", "-q", "-b", "side", str(linked))
+    (linked / "sub").mkdir()
+    same(linked / "sub")
+    separate = tmp_path / "separate"
+    git(tmp_path, "init", "-q", "--separate-git-dir", str(tmp_path / "sep.git"), str(separate))
+    same(separate)
+    (tmp_path / "via").symlink_to(repo / "deep")
+    same(tmp_path / "via")  # git and the files both see the physical path
+
+
+def test_a_repository_found_otherwise_is_left_to_git(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gitmilestone.git.repo import discover, found_in_files
+
+    commit(repo, "one")
+    assert found_in_files(repo) is not None
+    git(repo, "config", "core.worktree", str(repo))
+    assert found_in_files(repo) is None
+    git(repo, "config", "--unset", "core.worktree")
+    git(repo, "config", "include.path", str(tmp_path / "more.gitconfig"))
+    assert found_in_files(repo) is None
+    git(repo, "config", "--unset", "include.path")
+    assert found_in_files(repo / ".git") is None  # inside the git folder
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    assert found_in_files(repo) is None
+    assert discover(repo).root == repo.resolve()  # git answers
+    monkeypatch.delenv("GIT_CEILING_DIRECTORIES")
+    bare = tmp_path / "bare.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    assert found_in_files(bare) is None
+    assert found_in_files(tmp_path / "no-repo-here") is None

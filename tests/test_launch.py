@@ -37,6 +37,8 @@ def small(own_demo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
     monkeypatch.setenv("GIT_MILESTONE_DATE", now.isoformat())
+    # Nothing kept: other tests read the shared demo this was copied from.
+    (own_demo / ".git/milestones/views.cache").unlink(missing_ok=True)
     return own_demo
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,8 +35,92 @@ class RepoPaths:
             return str(path)
 
 
+# Any of these changes where git looks: git itself is asked.
+_DISCOVERY_ENVIRONMENT = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_COMMON_DIR",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
+)
+
+
 def discover(start: Path | None = None) -> RepoPaths:
-    """Find the repository around `start` the way git itself does (GIT_DIR, worktrees...)."""
+    """Find the repository around `start` the way git itself does (GIT_DIR, worktrees...):
+    from the files where they have the plain form, else by asking git."""
+    return found_in_files(start) or asked_git(start)
+
+
+def found_in_files(start: Path | None = None) -> RepoPaths | None:
+    """The work tree holding `start` and its git folders, read from disk as git would find
+    them: a `.git` folder, or a `.git` file naming a linked work tree's folder, owned by this
+    user, with no core.worktree, core.bare, include or per-worktree config. Anything else
+    (an environment variable that moves the search, a bare repository, a folder inside .git,
+    a symbolic link for .git) is None: git decides, one process later."""
+    if any(name in os.environ for name in _DISCOVERY_ENVIRONMENT):
+        return None
+    try:
+        here = Path(os.path.realpath(start if start is not None else os.getcwd()))
+        for top in (here, *here.parents):
+            if top.name == ".git" or (top / "HEAD").is_file():
+                return None  # inside a git folder, or a bare repository
+            dot = top / ".git"
+            if dot.is_symlink() or not dot.exists():
+                continue
+            return _plain(top, dot)
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def _plain(top: Path, dot: Path) -> RepoPaths | None:
+    if dot.is_dir():
+        git_dir = dot
+    else:
+        line = dot.read_text(encoding="utf-8").strip()
+        if not line.startswith("gitdir: "):
+            return None
+        git_dir = Path(os.path.normpath(top / line[len("gitdir: ") :]))
+    common = git_dir
+    if (git_dir / "commondir").is_file():
+        pointer = (git_dir / "commondir").read_text(encoding="utf-8").strip()
+        common = Path(os.path.normpath(git_dir / pointer))
+    if not (git_dir / "HEAD").is_file() or (git_dir / "config.worktree").exists():
+        return None
+    me = os.geteuid()
+    if any(p.stat().st_uid != me for p in (top, dot, git_dir)):
+        return None  # git's safe.directory rules apply: let git say
+    if not _plain_config(common):
+        return None
+    return RepoPaths(root=top, git_dir=git_dir, common_dir=common)
+
+
+def _plain_config(common: Path) -> bool:
+    """No setting in the repository's config that moves the work tree (core.worktree,
+    core.bare) and no include that could."""
+    try:
+        text = (common / "config").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return True
+    section = ""
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].split(";", 1)[0].strip().lower()
+        if line.startswith("["):
+            section = line
+            if "include" in section:
+                return False
+            continue
+        key, _, value = (part.strip() for part in line.partition("="))
+        moves = key == "worktree" or (key == "bare" and value not in ("false", "no", "off", "0"))
+        if section.startswith("[core") and moves:
+            return False
+    return True
+
+
+def asked_git(start: Path | None = None) -> RepoPaths:
+    """discover, by `git rev-parse`."""
     asked = ("rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir")
     try:
         proc = runner.git(start, *asked, check=False)
