@@ -195,3 +195,30 @@ def test_a_repository_found_otherwise_is_left_to_git(
     git(tmp_path, "init", "-q", "--bare", str(bare))
     assert found_in_files(bare) is None
     assert found_in_files(tmp_path / "no-repo-here") is None
+
+
+@pytest.mark.parametrize("value", ["false", "true", "off", "yes", "0", None])
+def test_a_yes_no_setting_reads_as_git_reads_it_or_is_left_to_git(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, value: str | None
+) -> None:
+    from gitmilestone.git.repo import local_flag
+
+    config = repo / ".git/config"
+    if value is None:
+        config.write_text(config.read_text() + "[milestone]\n\tsuggestInstall\n")
+    else:
+        git(repo, "config", "milestone.suggestInstall", value)
+    asked = git(repo, "config", "--bool", "--get", "milestone.suggestInstall").strip()
+    assert local_flag(repo / ".git", "milestone", "suggestinstall") is (asked == "true")
+    monkeypatch.setenv("GIT_CONFIG_PARAMETERS", "'milestone.suggestinstall'='true'")
+    assert local_flag(repo / ".git", "milestone", "suggestinstall") is None
+
+
+def test_a_setting_not_in_the_repository_s_own_file_is_left_to_git(repo: Path) -> None:
+    from gitmilestone.git.repo import local_flag
+
+    common = repo / ".git"
+    assert local_flag(common, "milestone", "suggestinstall") is None  # global may set it
+    git(repo, "config", "milestone.suggestInstall", "false")
+    git(repo, "config", "include.path", "other.gitconfig")
+    assert local_flag(common, "milestone", "suggestinstall") is None  # it may say otherwise

@@ -12,8 +12,8 @@ import os
 import shlex
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from gitmilestone.errors import ConflictError, MilestoneError, NotFoundError
 from gitmilestone.git import runner
@@ -70,8 +70,7 @@ def is_ours(path: Path) -> bool:
         return False
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """What happened to one hook file, for a line of output or a row of JSON."""
 
     action: str  # installed, updated, already installed, removed, restored

@@ -19,13 +19,17 @@ LINE = (
 
 def missing_hooks_hint(ws: Workspace, command: str | None) -> str | None:
     from gitmilestone.commands.install import hooks_dir, is_ours
+    from gitmilestone.git.repo import local_flag
 
     if command in SKIPPED or not ws.paths.milestones.is_dir():
         return None
     if is_ours(ws.paths.common_dir / "hooks" / "commit-msg"):
         return None
-    said = ws.git("config", "--bool", "--get", "milestone.suggestInstall", check=False)
-    if said.stdout.strip() == "false" or is_ours(hooks_dir(ws.paths) / "commit-msg"):
+    said = local_flag(ws.paths.common_dir, "milestone", "suggestinstall")
+    if said is None:  # not in the repository's own config file: git reads every file
+        asked = ws.git("config", "--bool", "--get", "milestone.suggestInstall", check=False)
+        said = asked.stdout.strip() != "false"
+    if said is False or is_ours(hooks_dir(ws.paths) / "commit-msg"):
         return None
     try:
         wanted = (ws.store.config().get("hooks") or {}).get("suggest_install", True)

@@ -4,8 +4,7 @@ from ui-config.yaml, the size of the plan, the command line and the terminal."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 LEVELS = ("simple", "rich", "dashboard")
 COLOR_CHOICES = ("auto", "always", "never")
@@ -16,8 +15,7 @@ DEFAULT_TIERS: Mapping[str, Mapping[str, int]] = {
 }
 
 
-@dataclass(frozen=True)
-class Display:
+class Display(NamedTuple):
     level: str  # simple | rich | dashboard
     color: bool  # colours and styles (rich level only)
     terminal: bool  # stdout is a terminal, or colour was forced: rich may draw

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from gitmilestone.errors import MilestoneError, NotFoundError
 from gitmilestone.git import runner
@@ -12,8 +12,7 @@ from gitmilestone.git import runner
 MILESTONES_DIR = ".milestones"
 
 
-@dataclass(frozen=True)
-class RepoPaths:
+class RepoPaths(NamedTuple):
     root: Path  # top of the work tree
     git_dir: Path  # this worktree's git directory
     common_dir: Path  # shared git directory: refs, config, local caches
@@ -100,23 +99,55 @@ def _plain(top: Path, dot: Path) -> RepoPaths | None:
 def _plain_config(common: Path) -> bool:
     """No setting in the repository's config that moves the work tree (core.worktree,
     core.bare) and no include that could."""
+    entries = _config_entries(common)
+    if entries is None:
+        return False
+    for section, key, value in entries:
+        moves = key == "worktree" or (key == "bare" and _flag(value) is not False)
+        if section == "core" and moves:
+            return False
+    return True
+
+
+def local_flag(common: Path, section: str, key: str) -> bool | None:
+    """A yes/no setting as the repository's own config file sets it (the last time, as git
+    reads it), which beats the global and system files; None where it is not set there or
+    something may beat it (an include, per-worktree config, settings in the environment)."""
+    if "GIT_CONFIG_PARAMETERS" in os.environ or "GIT_CONFIG_COUNT" in os.environ:
+        return None
+    entries = _config_entries(common)
+    found = [v for s, k, v in entries or () if (s, k) == (section, key)]
+    return _flag(found[-1]) if found and entries is not None else None
+
+
+def _config_entries(common: Path) -> list[tuple[str, str, str | None]] | None:
+    """(section, key, value) of the repository's config file, names in lower case (a key
+    without `=` has the value None); None where it includes other files."""
+    if (common / "config.worktree").exists() or any(common.glob("worktrees/*/config.worktree")):
+        return None
     try:
         text = (common / "config").read_text(encoding="utf-8")
     except FileNotFoundError:
-        return True
-    section = ""
+        return []
+    section, out = "", []
     for raw in text.splitlines():
-        line = raw.split("#", 1)[0].split(";", 1)[0].strip().lower()
+        line = raw.split("#", 1)[0].split(";", 1)[0].strip()
         if line.startswith("["):
-            section = line
+            section = line.strip("[] ").lower()
             if "include" in section:
-                return False
-            continue
-        key, _, value = (part.strip() for part in line.partition("="))
-        moves = key == "worktree" or (key == "bare" and value not in ("false", "no", "off", "0"))
-        if section.startswith("[core") and moves:
-            return False
-    return True
+                return None
+        elif line:
+            key, sep, value = (part.strip() for part in line.partition("="))
+            out.append((section, key.lower(), value if sep else None))
+    return out
+
+
+def _flag(value: str | None) -> bool | None:
+    """A config value read as git reads a yes/no setting; None when it is neither."""
+    if value is None:
+        return True
+    return {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False,
+            "off": False, "0": False, "": False}.get(value.strip('"').lower())  # fmt: skip
 
 
 def asked_git(start: Path | None = None) -> RepoPaths:
