@@ -1,10 +1,11 @@
-"""The `git-milestone` executable. A warm `status` or `status --json` (no other option) is
-printed straight from the view kept for it (see commands/viewmemo.py), without loading click,
-wherever status prints text (the simple level; the dashboard level off a terminal):
-its import is a third of a small plan's `status`. Everything else, and any view not kept,
-goes to the click command line (gitmilestone.cli), which computes the view, prints it and
-keeps it for the next time. The text printed is the text the command line kept, and the
-warnings and the hint about missing hooks are those it would print.
+"""The `git-milestone` executable. `status` and `status --json` with no other option, where
+status prints text (the simple level; the dashboard level off a terminal), are answered here
+without loading click, whose import is a third of a small plan's `status`: the view kept for
+them is printed (see commands/viewmemo.py), or computed and kept by the very functions the
+click command calls (render/statustext.py, commands/planviews.py), so both say the same, with
+the same warnings and the same hint about missing hooks. Everything else, and any error, goes
+to the click command line (gitmilestone.cli), handed the workspace already open, so no git
+command runs twice; an error is reported there, as for any command.
 """
 
 from __future__ import annotations
@@ -22,8 +23,12 @@ FAST = (["status"], ["status", "--json"])
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     said: list[str] = []
-    ws = _opened(said) if args in FAST else None
-    text = _kept(ws, args) if ws is not None else None
+    try:
+        ws = _opened(said) if args in FAST else None
+        text = _kept(ws, args, said) if ws is not None else None
+    except KeyboardInterrupt:  # as the command line says it
+        print("Interrupted.", file=sys.stderr)
+        return 130
     if text is not None:
         return _show(said, text)
     from gitmilestone import cli
@@ -53,42 +58,43 @@ def _opened(said: list[str]) -> Workspace | None:
     return ws
 
 
-def _kept(ws: Workspace, args: list[str]) -> str | None:
-    """The kept view's text, or None: the command line computes it."""
+def _kept(ws: Workspace, args: list[str], said: list[str]) -> str | None:
+    """The text to print, or None: the command line takes over."""
+    import warnings
+
+    # As the command line shows a warning a use case raises: one `warning:` line.
+    warnings.showwarning = lambda message, *_, **__: said.append(f"warning: {message}")
     try:
         if args[1:] == ["--json"]:
             return None if sys.stdout.isatty() else _json_text(ws)  # a terminal: indented
         return _status_text(ws)
-    except Exception:  # anything unusual is the command line's to report
+    except Exception:  # a MilestoneError or git failing: the command line says it, as ever
         return None
 
 
-def _json_text(ws: Workspace) -> str | None:
-    from gitmilestone.commands.viewmemo import recall
+def _json_text(ws: Workspace) -> str:
+    from gitmilestone.commands.planviews import status_json_text
 
-    found = recall(ws, "status --json text")
-    return found if isinstance(found, str) else None
+    return status_json_text(ws)
 
 
 def _status_text(ws: Workspace) -> str | None:
     """status's text, where the plan's size and ui-config.yaml choose a level it prints as
     text: the simple level, or the dashboard level off a terminal."""
+    from gitmilestone.commands.planviews import plan_counts
     from gitmilestone.commands.uilevel import display
-    from gitmilestone.commands.viewmemo import DASHBOARD_LINES, STATUS_LINES, recall
     from gitmilestone.core.untrusted import printable
+    from gitmilestone.render.statustext import dashboard_text, simple_lines
 
-    counts = recall(ws, "counts")
-    if not isinstance(counts, tuple):
-        return None
-    shown = display(ws.store.config("ui-config"), counts, {}, sys.stdout.isatty(), os.environ)
+    config = ws.store.config("ui-config")
+    shown = display(config, plan_counts(ws), {}, sys.stdout.isatty(), os.environ)
     if shown.level == "simple" or (shown.level == "rich" and not shown.terminal):
-        name = STATUS_LINES
+        lines = simple_lines(ws)
     elif shown.level == "dashboard" and not shown.terminal:
-        name = DASHBOARD_LINES
+        lines = dashboard_text(ws, shown.top, shown.activity)
     else:
         return None  # rich, on a terminal: drawn by the command line
-    lines = recall(ws, name)
-    return printable("\n".join(lines), one_line=False) if isinstance(lines, list) else None
+    return printable("\n".join(lines), one_line=False)
 
 
 def _show(said: list[str], text: str) -> int:

@@ -11,8 +11,6 @@ import click
 
 from gitmilestone.cli import emit_lines
 
-EVERYTHING = "Everything: git milestone list · the web view: git milestone dashboard --web"
-
 if TYPE_CHECKING:
     from gitmilestone.commands.dashboard import Source
     from gitmilestone.commands.uilevel import Display
@@ -72,25 +70,19 @@ def status_view(ws: Workspace, options: dict[str, Any]) -> bool:
     if shown.level == "simple" or (shown.level == "rich" and not shown.terminal):
         return False
     if shown.level == "dashboard" and shown.terminal:
+        from gitmilestone.render.statustext import EVERYTHING
+
         data, _ = dashboard_data(ws, {**options, "level": "dashboard"})
         show_dashboard(ws, data, shown)
         click.echo(f"\n{EVERYTHING}")
         return True
     if shown.level == "dashboard":
-        from gitmilestone.commands.viewmemo import DASHBOARD_LINES, remembered
+        from gitmilestone.render.statustext import dashboard_text
 
-        # The text follows from the kept data alone: kept beside it, for launch.py to print.
-        emit_lines(remembered(ws, DASHBOARD_LINES, lambda: _dashboard_text(ws, options)))
+        emit_lines(dashboard_text(ws, shown.top, shown.activity))
         return True
     _rich_status(ws, shown)
     return True
-
-
-def _dashboard_text(ws: Workspace, options: dict[str, Any]) -> list[str]:
-    from gitmilestone.render.dashboard import dashboard_lines
-
-    data, _ = dashboard_data(ws, {**options, "level": "dashboard"})
-    return [*dashboard_lines(data, _bar_width(ws)), "", EVERYTHING]
 
 
 def _rich_status(ws: Workspace, shown: Display) -> None:
@@ -116,4 +108,6 @@ def _rich_status(ws: Workspace, shown: Display) -> None:
 
 
 def _bar_width(ws: Workspace) -> int:
-    return int(ws.store.config()["status"]["bar_width"])
+    from gitmilestone.render.statustext import bar_width
+
+    return bar_width(ws)

@@ -17,8 +17,6 @@ PRIORITIES = ["critical", "high", "medium", "low"]
 
 if TYPE_CHECKING:
     from gitmilestone.commands.check import Problem
-    from gitmilestone.commands.status import Status
-    from gitmilestone.workspace import Workspace
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -106,29 +104,9 @@ def status_cmd(as_json: bool, **options: Any) -> None:
 
     if status_view(ws, options):  # the rich or dashboard level, where chosen
         return
-    from gitmilestone.commands.planviews import changing
-    from gitmilestone.commands.viewmemo import STATUS_LINES, remembered
+    from gitmilestone.render.statustext import simple_lines
 
-    emit_lines(remembered(ws, STATUS_LINES, lambda: _status_lines(ws), lambda _: changing(ws)))
-
-
-def _status_lines(ws: Workspace) -> list[str]:
-    from gitmilestone.commands.status import status
-
-    return status_report(status(ws))
-
-
-def status_report(data: Status) -> list[str]:
-    """What `git milestone status` prints (also the last step of `demo`)."""
-    from gitmilestone.core.model import today
-    from gitmilestone.render.approval_alerts import approval_alert_lines
-    from gitmilestone.render.risk import alert_lines
-    from gitmilestone.render.text import status_lines
-
-    ms = data.milestones
-    lines = status_lines(ms, data.settings, today(), data.bar_width, data.due_soon_days, data.times)
-    alerts = alert_lines(data.alerts, data.thresholds) if ms else []
-    return lines + alerts + approval_alert_lines(data.approvals)
+    emit_lines(simple_lines(ws))
 
 
 @click.command("validate")
