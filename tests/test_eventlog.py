@@ -382,3 +382,27 @@ def test_notes_kept_between_reads_are_read_again_once_the_notes_ref_moves(
     git(initialized, "pack-refs", "--all")
     kept.write_bytes(b"not a cache")
     assert "1/2 tasks" in run_cli("status").stdout
+
+
+def test_status_json_says_where_each_task_s_state_comes_from(
+    initialized: Path, run_cli: Callable[..., Result]
+) -> None:
+    plan(run_cli)
+    assert run_cli("task", "add", "M-001", "Audit", "--hours", "2").exit_code == 0
+    assert run_cli("task", "add", "M-001", "Docs", "--hours", "2").exit_code == 0
+    path = initialized / ".milestones/active/M-001.yaml"
+    text = path.read_text()
+    at = text.index("id: task-003")
+    path.write_text(text[:at] + text[at:].replace("status: pending", "status: completed", 1))
+    commit(initialized, "base")
+    handlers.post_commit([], b"")
+    commit(initialized, "Login\n\nCompletes: M-001/task-001\nCompletes: M-001/task-003\n", "g")
+    assert run_cli("task", "start", "M-001/task-002").exit_code == 0
+    data = json.loads(run_cli("status", "--json").stdout)
+    rows = {t["id"]: t for t in data["milestones"][0]["task_list"]}
+    assert {k: (v["status"], v["source"]) for k, v in rows.items()} == {
+        "task-001": ("completed", "trailer"),
+        "task-002": ("in_progress", "note"),
+        "task-003": ("completed", "file"),  # the file said so before the trailer did
+        "task-004": ("pending", "file"),
+    }

@@ -19,10 +19,13 @@ def task_list(
     spent: Mapping[Key, Spent],
 ) -> list[dict[str, Any]]:
     weights = phase_weights(m, settings)
-    filed = _filed_status(m)
+    filed: dict[str, str] = {}
     rows = []
     for t in m.tasks:
         time = spent.get((m.id, t.id))
+        fact = facts.get((m.id, t.id))
+        if fact is not None and fact.sources and not filed:
+            filed = _filed_status(m)  # the file's raw text is read only where facts are
         rows.append(
             {
                 "id": t.id,
@@ -32,7 +35,7 @@ def task_list(
                 "estimated_hours": t.estimated_hours,
                 "time_spent": time.hours if time else 0.0,
                 "time_source": time.source if time else None,
-                "source": _source(filed.get(t.id), facts.get((m.id, t.id))),
+                "source": _source(filed.get(t.id), fact),
             }
         )
     return rows
