@@ -1,9 +1,10 @@
-"""The `git-milestone` executable. `status` and `status --json` with no other option, where
-status prints text (the simple level; the dashboard level off a terminal), are answered here
-without loading click, whose import is a third of a small plan's `status`: the view kept for
-them is printed (see commands/viewmemo.py), or computed and kept by the very functions the
-click command calls (render/statustext.py, commands/planviews.py), so both say the same, with
-the same warnings and the same hint about missing hooks. Everything else, and any error, goes
+"""The `git-milestone` executable. The whole-plan reads `status` and `list`, each with or
+without `--json` and no other option (and `status` where it prints text: the simple level, the
+dashboard level off a terminal), are answered here without loading click, whose import is a
+third of a small plan's `status`: the view kept for them is printed (see
+commands/viewmemo.py), or computed and kept by the very functions the click command calls
+(render/statustext.py, commands/planviews.py), so both say the same, with the same warnings
+and the same hint about missing hooks. Everything else, and any error, goes
 to the click command line (gitmilestone.cli), handed the workspace already open, so no git
 command runs twice; an error is reported there, as for any command.
 """
@@ -17,14 +18,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from gitmilestone.workspace import Workspace
 
-FAST = (["status"], ["status", "--json"])
+FAST = (["status"], ["status", "--json"], ["list"], ["list", "--json"])
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     said: list[str] = []
     try:
-        ws = _opened(said) if args in FAST else None
+        ws = _opened(said, args[0]) if args in FAST else None
         text = _kept(ws, args, said) if ws is not None else None
     except KeyboardInterrupt:  # as the command line says it
         print("Interrupted.", file=sys.stderr)
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     return cli.main(argv)
 
 
-def _opened(said: list[str]) -> Workspace | None:
+def _opened(said: list[str], command: str) -> Workspace | None:
     """The command's workspace, its problems and the hint about missing hooks going to
     `said`; None where that already fails (the command line then says why)."""
     if (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
@@ -51,7 +52,7 @@ def _opened(said: list[str]) -> Workspace | None:
 
     try:
         ws = Workspace.open(report=lambda p: said.append(f"warning: {printable(p)} (skipped)"))
-        hint = missing_hooks_hint(ws, "status")
+        hint = missing_hooks_hint(ws, command)
     except Exception:  # anything unusual is the command line's to report
         return None
     said += [hint] if hint else []
@@ -65,9 +66,11 @@ def _kept(ws: Workspace, args: list[str], said: list[str]) -> str | None:
     # As the command line shows a warning a use case raises: one `warning:` line.
     warnings.showwarning = lambda message, *_, **__: said.append(f"warning: {message}")
     try:
-        if args[1:] == ["--json"]:
-            return None if sys.stdout.isatty() else _json_text(ws)  # a terminal: indented
-        return _status_text(ws)
+        if args[1:] == ["--json"] and sys.stdout.isatty():
+            return None  # indented for a person, by the command line
+        if args[0] == "list":
+            return _list_text(ws, args[1:] == ["--json"])
+        return _json_text(ws) if args[1:] == ["--json"] else _status_text(ws)
     except Exception:  # a MilestoneError or git failing: the command line says it, as ever
         return None
 
@@ -76,6 +79,15 @@ def _json_text(ws: Workspace) -> str:
     from gitmilestone.commands.planviews import status_json_text
 
     return status_json_text(ws)
+
+
+def _list_text(ws: Workspace, as_json: bool) -> str:
+    from gitmilestone.commands.planviews import list_rows, to_text
+    from gitmilestone.core.untrusted import printable
+    from gitmilestone.render.text import list_lines
+
+    rows = list_rows(ws, {})
+    return to_text(rows) if as_json else printable("\n".join(list_lines(rows)), one_line=False)
 
 
 def _status_text(ws: Workspace) -> str | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from gitmilestone.cli import cli
@@ -134,6 +134,9 @@ def _build_template(path: Path) -> None:
 
 @settings(max_examples=8)
 @given(ops=st.lists(OPS, max_size=6))
+@example(
+    ops=[("branch", ""), ("commit", ""), ("record", "task-001"), ("switch", "1"), ("commit", "")]
+)
 def test_every_branch_sees_what_the_model_says(
     template: Path, tmp_path_factory: pytest.TempPathFactory, ops: list[tuple[str, str]]
 ) -> None:
@@ -153,7 +156,9 @@ def _apply(root: Path, model: Model, kind: str, arg: str) -> None:
         record_event(discover(root), "task_completed", "M-001", arg)
         model.record(arg)
     elif kind == "commit":
-        git(root, "commit", "-q", "--allow-empty", "-m", "work")
+        # A new commit each time: with the tests' fixed clock, the same message on the same
+        # parent would be the very same commit on two branches, which the model does not know.
+        git(root, "commit", "-q", "--allow-empty", "-m", f"work {len(model.ancestors)}")
         model.commit((model.branches[model.current],), hook=True)
     elif kind == "branch":
         name = f"b{len(names)}"

@@ -53,7 +53,7 @@ def small(own_demo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return own_demo
 
 
-@pytest.mark.parametrize("args", [("status",), ("status", "--json")])
+@pytest.mark.parametrize("args", [("status",), ("status", "--json"), ("list",), ("list", "--json")])
 def test_a_warm_status_is_the_command_line_s_without_click(
     small: Path, run_cli: Callable[..., Result], args: tuple[str, ...]
 ) -> None:
@@ -65,6 +65,8 @@ def test_a_warm_status_is_the_command_line_s_without_click(
     by_click = run_cli(*args)
     assert cold[:3] == warm[:3] == (by_click.stdout, by_click.stderr, 0)
     assert "Payments API" in warm[0]
+    option = {"status": ("--level", "simple"), "list": ("--status", "planned")}[args[0]]
+    assert launched(small, *args, *option)[3]  # any option: parsed by click
 
 
 def test_warnings_and_the_hooks_hint_are_said_again(
