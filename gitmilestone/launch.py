@@ -83,11 +83,14 @@ def _json_text(ws: Workspace) -> str:
 
 def _list_text(ws: Workspace, as_json: bool) -> str:
     from gitmilestone.commands.planviews import list_rows, to_text
-    from gitmilestone.core.untrusted import printable
-    from gitmilestone.render.text import list_lines
 
     rows = list_rows(ws, {})
-    return to_text(rows) if as_json else printable("\n".join(list_lines(rows)), one_line=False)
+    if as_json:
+        return to_text(rows)
+    from gitmilestone.core.untrusted import printable
+    from gitmilestone.render.listing import list_lines
+
+    return printable("\n".join(list_lines(rows)), one_line=False)
 
 
 def _status_text(ws: Workspace) -> str | None:

@@ -54,7 +54,7 @@ def list_cmd(
     if as_json:
         emit_json(rows)
     else:
-        from gitmilestone.render.text import list_lines
+        from gitmilestone.render.listing import list_lines
 
         emit_lines(list_lines(rows))
 

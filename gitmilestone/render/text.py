@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gitmilestone.core.model import (
@@ -87,30 +87,6 @@ def _status_row(
         f"{m.id:<{id_w}}  {title:<{title_w}}  {bar(pct, width)} {pct:3.0f}%  "
         f"{counts['completed']}/{len(m.tasks)} tasks{extra}  {due}"
     )
-
-
-def list_lines(rows: Iterable[dict[str, Any]]) -> list[str]:
-    rows = list(rows)
-    if not rows:
-        return ["No milestones match."]
-    head = ("ID", "STATUS", "PRIORITY", "CATEGORY", "PROGRESS", "DUE", "TITLE")
-    table = [head] + [
-        (
-            r["id"],
-            r["status"],
-            r["priority"],
-            r["category"],
-            f"{r['progress']:.0f}%",
-            r["estimated_end"] or "-",
-            r["title"],
-        )
-        for r in rows
-    ]
-    widths = [max(len(str(row[i])) for row in table) for i in range(len(head) - 1)]
-    return [
-        "  ".join(f"{c!s:<{w}}" for c, w in zip(row, widths, strict=False)) + "  " + row[-1]
-        for row in table
-    ]
 
 
 def show_lines(
