@@ -46,6 +46,8 @@ class WorkCalendar:
         self._behind: list[dt.date] = []  # working days before start, descending
         self._next_ahead = start
         self._next_behind = start - _ONE_DAY
+        self._listed = False  # every day to list is listed: further ones come from _beyond
+        self._far: dict[int, dt.date] = {}  # days found by _beyond, asked again and again
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], start: dt.date) -> WorkCalendar:
@@ -64,9 +66,16 @@ class WorkCalendar:
     def day(self, index: int) -> dt.date:
         """The working day with this index (0 = first working day on or after start)."""
         if index >= 0:
-            if len(self._ahead) <= index:
+            if index < len(self._ahead):
+                return self._ahead[index]
+            if not self._listed:
                 self._grow_ahead_to(index + 1)
-            return self._ahead[index] if index < len(self._ahead) else self._beyond(index)
+                if index < len(self._ahead):
+                    return self._ahead[index]
+            found = self._far.get(index)
+            if found is None:
+                found = self._far[index] = self._beyond(index)
+            return found
         while len(self._behind) < -index:
             self._grow_behind()
         return self._behind[-index - 1]
@@ -137,6 +146,7 @@ class WorkCalendar:
                 ahead.append(day)
             day += _ONE_DAY
         self._next_ahead = day
+        self._listed = len(ahead) < count
 
     def _beyond(self, index: int) -> dt.date:
         """Working day `index`, past the days listed and every holiday: each 7 days from a
