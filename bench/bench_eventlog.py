@@ -12,10 +12,16 @@ Signed-off-by line, plus a note event on every 100th commit. Then, in interleave
   +1 commit      one more commit on top, then a read: only that commit is scanned
   status         `git milestone status` (warm), the command as users run it, against
                  `git log --format=%(trailers:key=Completes)` (its own peer, "git log key")
+  log --jsonl    `git milestone log --jsonl` with no local cache (cold), against git log
+  git fetch      in a fresh clone, `git fetch` of refs/notes/milestones alone (the peer of:)
+  sync           in another fresh clone, `git milestone sync --no-push`: the notes fetched
+                 and merged, the event log and the index built, ready for the first status
 
-and prints the median of each and its ratio to its peer. The reads are the library call every
-command makes (`gitmilestone.git.eventlog.all_events`), timed in this process; git log runs as a
-subprocess, as users run it. Not part of the test suite. See bench/README.md.
+and prints the median of each and its ratio to its peer. sync is also given against the
+fetch plus the cold read (building the event log is most of filling the local index). The
+reads are the library call every command makes (`gitmilestone.git.eventlog.all_events`),
+timed in this process; git and the commands run as subprocesses, as users run them. Not part
+of the test suite. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -33,12 +39,18 @@ from bench_cli import milestone
 from benchlib import workspace
 
 from gitmilestone.commands import plan
-from gitmilestone.git import eventlog
+from gitmilestone.git import eventlog, logcache
 from gitmilestone.git.repo import discover
 from gitmilestone.storage.store import Store
 from gitmilestone.storage.templates import MILESTONE_HEADER
 from gitmilestone.storage.yamledit import dump_new
 
+PEERS = {
+    "git log key": "git log key",
+    "status": "git log key",
+    "git fetch": "git fetch",
+    "sync": "git fetch",
+}
 TRAILERS = (
     "Task: M-001/task-001",
     "Completes: M-002/task-003",
@@ -99,12 +111,41 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def fresh_clones(root: Path, base: Path, n: int) -> tuple[float, float]:
+    """(git fetch of the notes ref, git milestone sync) each in a clone of its own."""
+    spec = "refs/notes/milestones:refs/notes/milestones"
+    commands = {
+        "fetch": ["git", "fetch", "-q", "origin", spec],
+        "sync": [str(Path(sys.executable).parent / "git-milestone"), "sync", "--no-push"],
+    }
+    times = []
+    for kind, command in commands.items():
+        clone = base / f"clone-{kind}-{n}"
+        subprocess.run(["git", "clone", "-q", str(root), str(clone)], check=True)
+        start = time.perf_counter()
+        subprocess.run(command, cwd=clone, capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+        shutil.rmtree(clone)
+    return times[0], times[1]
+
+
 def rounds(root: Path, cache: Path, count: int) -> dict[str, list[float]]:
-    kinds = ("git log", "cold", "warm", "+1 commit", "git log key", "status")
+    kinds = (
+        "git log",
+        "cold",
+        "warm",
+        "+1 commit",
+        "git log key",
+        "status",
+        "log --jsonl",
+        "git fetch",
+        "sync",
+    )
     results: dict[str, list[float]] = {k: [] for k in kinds}
     git_log = ["git", "log", "--format=%(trailers)"]
     key_log = ["git", "log", "--format=%(trailers:key=Completes)"]
     status = [str(Path(sys.executable).parent / "git-milestone"), "status"]
+    jsonl = [status[0], "log", "--jsonl"]
     subprocess.run(status, cwd=root, capture_output=True, check=True)  # fills the local caches
     for n in range(count):
         results["git log"].append(
@@ -126,6 +167,14 @@ def rounds(root: Path, cache: Path, count: int) -> dict[str, list[float]]:
         results["status"].append(
             timed(lambda: subprocess.run(status, cwd=root, capture_output=True, check=True))
         )
+        for name in (logcache.CACHE_NAME, eventlog.NOTES_CACHE):  # as a clone that never read
+            (root / ".git/milestones" / name).unlink(missing_ok=True)
+        results["log --jsonl"].append(
+            timed(lambda: subprocess.run(jsonl, cwd=root, capture_output=True, check=True))
+        )
+        fetched, synced = fresh_clones(root, cache.parent, n)
+        results["git fetch"].append(fetched)
+        results["sync"].append(synced)
     return results
 
 
@@ -142,12 +191,13 @@ def main() -> int:
         events, _ = eventlog.all_events(root)
         print(f"{len(events)} events\n")
         results = rounds(root, base / "cache", args.rounds)
-        peers = {k: statistics.median(results[k]) for k in ("git log", "git log key")}
+        medians = {k: statistics.median(v) for k, v in results.items()}
         print(f"{'read':<12} {'median s':>9} {'vs peer':>9}  peer")
-        for label, times in results.items():
-            median = statistics.median(times)
-            peer = "git log key" if label in ("git log key", "status") else "git log"
-            print(f"{label:<12} {median:>9.3f} {median / peers[peer]:>8.2f}x  {peer}")
+        for label, median in medians.items():
+            peer = PEERS.get(label, "git log")
+            print(f"{label:<12} {median:>9.3f} {median / medians[peer]:>8.2f}x  {peer}")
+        both = medians["git fetch"] + medians["cold"]
+        print(f"\nsync against git fetch + a cold read: {medians['sync'] / both:.2f}x")
     return 0
 
 

@@ -228,3 +228,23 @@ json_values = st.recursive(
 def test_note_lines_are_exactly_what_json_writes(record: dict[str, object]) -> None:
     expected = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert to_json(record) == expected
+
+
+@given(
+    st.builds(
+        Event,
+        id=st.text(max_size=8),
+        timestamp=st.text(max_size=8),
+        event_type=st.text(max_size=8),
+        milestone_id=st.none() | st.text(max_size=8),
+        task_id=st.none() | st.text(max_size=8),
+        details=st.dictionaries(st.text(), json_values, max_size=4),
+        session_id=st.none() | st.text(max_size=4),
+        author=st.none() | st.text(max_size=8),
+        commit=st.none() | st.text(max_size=8),
+    )
+)
+def test_log_jsonl_writes_each_event_as_its_note_line(event: Event) -> None:
+    from gitmilestone.core.events import json_lines
+
+    assert json_lines([event]) == [event.to_json()]

@@ -73,10 +73,14 @@ def log_cmd(
         and (not types or e.event_type in types)
         and e.timestamp[:10] >= day
     ]
-    if as_jsonl:
-        emit_lines([e.to_json() for e in found])
-    elif as_json:
-        emit_json([json.loads(e.to_json()) for e in found])
+    if as_jsonl or as_json:
+        from gitmilestone.core.events import json_lines
+
+        lines = json_lines(found)
+        if as_jsonl:
+            emit_lines(lines)
+        else:  # keys in the notes' order: sorted, as each line has them
+            emit_json([json.loads(line) for line in lines])
     else:
         from gitmilestone.commands.factcheck import stray
         from gitmilestone.core.activity import log_line

@@ -33,7 +33,11 @@ class Event(NamedTuple):
     v: int = FORMAT_VERSION
 
     def to_json(self) -> str:
-        data = {
+        return to_json(self.as_dict())
+
+    def as_dict(self) -> dict[str, Any]:
+        """The event as its note line writes it."""
+        return {
             "v": self.v,
             "id": self.id,
             "timestamp": self.timestamp,
@@ -46,7 +50,6 @@ class Event(NamedTuple):
             "commit": self.commit,
             "source": self.source,
         }
-        return to_json(data)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Event:
@@ -66,6 +69,16 @@ class Event(NamedTuple):
 
 
 FIELDS = Event._fields
+
+
+def json_lines(events: Iterable[Event]) -> list[str]:
+    """Each event's note line (`to_json()`), written by the json module's C encoder: the same
+    text, over twice as fast for a long history (`log --jsonl`). The commit hooks keep
+    to_json, which imports no json."""
+    import json
+
+    encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+    return [encode(e.as_dict()) for e in events]
 
 
 def commit_events(c: CommitInfo) -> tuple[list[Event], list[str]]:
