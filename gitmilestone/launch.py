@@ -38,7 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         for line in said:
             print(line, file=sys.stderr)
         cli.adopt(ws)
-    return cli.main(argv)
+    try:
+        return cli.main(argv)
+    finally:
+        cli.adopt(None)  # the command is over: no later command in this process takes it
 
 
 def _opened(said: list[str], command: str) -> Workspace | None:

@@ -135,3 +135,37 @@ def test_an_unreadable_kept_view_is_computed_again(small: Path) -> None:
     again = launched(small, "status")
     assert not again[3] and again[:3] == first[:3]
     assert launched(small, "status")[:3] == first[:3]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status"],
+        ["status", "--json"],
+        ["list"],
+        ["list", "--json"],
+        ["status", "--level", "simple"],
+        ["list", "--status", "planned"],
+    ],
+)
+def test_the_entry_in_process_says_what_the_command_line_says(
+    small: Path, run_cli: Callable[..., Result], capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    from gitmilestone import launch
+
+    for _ in range(2):  # computed, then read back
+        assert launch.main(args) == 0
+        out, err = capsys.readouterr()
+        by_click = run_cli(*args)
+        assert (out, err) == (by_click.stdout, by_click.stderr)
+
+
+def test_an_error_in_process_is_the_command_line_s(
+    small: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gitmilestone import launch
+
+    (small / ".milestones/config/ui-config.yaml").write_text("level: [not, a, level\n")
+    assert launch.main(["status"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: ") and "ui-config.yaml" in err and "hint:" in err

@@ -189,10 +189,12 @@ def emit_lines(lines: list[str]) -> None:
 _ADOPTED: list[Workspace] = []  # a workspace the executable opened already (launch.py)
 
 
-def adopt(ws: Workspace) -> None:
-    """Run the command on `ws`, opened by the executable, whose hint was already said."""
-    ws.report_to(_skipped)
-    _ADOPTED[:] = [ws]
+def adopt(ws: Workspace | None) -> None:
+    """Run the command on `ws`, opened by the executable, whose hint was already said (None:
+    forget it)."""
+    if ws is not None:
+        ws.report_to(_skipped)
+    _ADOPTED[:] = [] if ws is None else [ws]
 
 
 def workspace() -> Workspace:
