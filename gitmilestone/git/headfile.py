@@ -82,10 +82,17 @@ def write_private_ref(root: str, name: str, oid: str) -> bool:
     except (OSError, UnicodeDecodeError):
         return False
     try:
-        os.write(fd, f"{oid}\n".encode("ascii"))
+        written = os.write(fd, f"{oid}\n".encode("ascii")) == len(oid) + 1
+    except OSError:  # a full disk: nothing half-written stays behind
+        written = False
     finally:
         os.close(fd)
-    return True
+    if not written:
+        try:  # noqa: SIM105 - contextlib would cost the hooks an import
+            os.unlink(path)
+        except OSError:
+            pass
+    return written
 
 
 def _plain_dirs(root: str) -> tuple[str, str]:
