@@ -1,6 +1,7 @@
-"""The executable answers `status` / `status --json` without loading click, from the view
-kept for it or computing and keeping it, and says exactly what the click command line says;
-any other form, a terminal at the rich or dashboard level, or an error is the command line's."""
+"""The executable answers `status` and `list` (with or without `--json`) without loading
+click, from the view kept for it or computing and keeping it, and says exactly what the click
+command line says; any other form, a terminal at the rich or dashboard level, or an error is
+the command line's."""
 
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ def small(own_demo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize("args", [("status",), ("status", "--json"), ("list",), ("list", "--json")])
-def test_a_warm_status_is_the_command_line_s_without_click(
+def test_a_whole_plan_read_says_what_the_command_line_says_without_click(
     small: Path, run_cli: Callable[..., Result], args: tuple[str, ...]
 ) -> None:
     cold = launched(small, *args)
