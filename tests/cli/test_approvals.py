@@ -368,6 +368,17 @@ def test_an_openpgp_signed_approval_verifies_by_fingerprint(
         shutil.rmtree(home, ignore_errors=True)
 
 
+def logged_keygen(repo: Path, folder: Path) -> Path:
+    """ssh-keygen as git's ssh program for `repo`, each run's action (`verify`, ...) logged
+    to the file returned."""
+    calls = folder / "calls"
+    wrapper = folder / "ssh-keygen-logged"
+    wrapper.write_text(f'#!/bin/sh\necho "$2" >> {calls}\nexec ssh-keygen "$@"\n')
+    wrapper.chmod(0o755)
+    git(repo, "config", "gpg.ssh.program", str(wrapper))
+    return calls
+
+
 def test_each_event_is_verified_once_per_command(
     signed: Path, run_cli: Callable[..., Result], tmp_path: Path
 ) -> None:
@@ -375,11 +386,7 @@ def test_each_event_is_verified_once_per_command(
     from gitmilestone.git.verification import Verifier
 
     ok(run_cli("phase", "approve", REF))
-    calls = tmp_path / "calls"
-    wrapper = tmp_path / "ssh-keygen-logged"
-    wrapper.write_text(f'#!/bin/sh\necho "$2" >> {calls}\nexec ssh-keygen "$@"\n')
-    wrapper.chmod(0o755)
-    git(signed, "config", "gpg.ssh.program", str(wrapper))
+    calls = logged_keygen(signed, tmp_path)
     (approval,) = [e for e in all_events(signed)[0] if e.event_type == "phase_approved"]
     verifier = Verifier(signed)
 
@@ -422,11 +429,7 @@ def test_views_read_a_kept_verdict_back_until_head_moves_and_verify_always_check
     signed: Path, run_cli: Callable[..., Result], tmp_path: Path
 ) -> None:
     ok(run_cli("phase", "approve", REF))
-    calls = tmp_path / "calls"
-    wrapper = tmp_path / "ssh-keygen-logged"
-    wrapper.write_text(f'#!/bin/sh\necho "$2" >> {calls}\nexec ssh-keygen "$@"\n')
-    wrapper.chmod(0o755)
-    git(signed, "config", "gpg.ssh.program", str(wrapper))
+    calls = logged_keygen(signed, tmp_path)
 
     def shown() -> list[str]:
         data = json.loads(ok(run_cli("status", "--json")))
