@@ -123,10 +123,7 @@ def _inputs(ws: Workspace) -> str | None:
     for (path, location), blob in zip(*named, strict=True):
         digest.update(f"{location}/{path.name}\0{blob}\n".encode())
     digest.update(config_digest(ws).encode())
-    facts = _facts(ws)
-    if facts is None:
-        return None
-    digest.update(facts.encode("utf-8", "surrogateescape"))
+    digest.update(_facts(ws).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
@@ -183,39 +180,21 @@ def config_digest(ws: Workspace) -> str:
     return ws.memo("config_digest", compute)
 
 
-def _facts(ws: Workspace) -> str | None:
+def _facts(ws: Workspace) -> str:
     """What the branch's facts are read from: HEAD's history, the notes, the waiting events
-    and the session open in this work tree. None when the notes ref cannot be read: the view
-    is then computed, which reports the damage."""
-    from gitmilestone.git import branchwait, notewrite
+    and the session open in this work tree."""
+    from gitmilestone.git import branchwait, eventlog, notewrite
     from gitmilestone.git.localstate import active_session
     from gitmilestone.git.where import current_branch
 
-    tip = _notes_tip(ws)
-    if tip is None:
-        return None
+    # A ref that names no notes commit (damage) is in the key too: the view is computed,
+    # which reports the damage and keeps nothing.
+    tip = eventlog.notes_tip(ws.paths.root)
     common = ws.paths.common_dir
     waiting = [_text(p) for p in notewrite.waiting_files(common)]
     branch = current_branch(str(ws.paths.root))
     session = active_session(common, ws.paths.git_dir)
     return repr((ws.head, tip, waiting, branch, branchwait.read(common, branch), session))
-
-
-def _notes_tip(ws: Workspace) -> str | None:
-    """The notes ref's commit ("" when there is none), read from git's files where it can be;
-    None when git finds the ref but no commit in it (damage the view, computed, reports)."""
-    from gitmilestone.git.headfile import ASK, ref_value
-    from gitmilestone.git.notewrite import NOTES_REF
-
-    found = ref_value(str(ws.paths.root), NOTES_REF)
-    if found != ASK:
-        return found or ""
-    spec = f"{NOTES_REF}^{{commit}}"
-    notes = ws.git("rev-parse", "-q", "--verify", "--end-of-options", spec, check=False)
-    if notes.returncode == 0:
-        return str(notes.stdout.strip())
-    exists = ws.git("rev-parse", "-q", "--verify", "--end-of-options", NOTES_REF, check=False)
-    return None if exists.returncode == 0 else ""
 
 
 def _text(path: str) -> str:

@@ -70,6 +70,18 @@ def note_events(root: Path, ref: str = NOTES_REF) -> tuple[list[Event], list[str
 NOTES_CACHE = "notes.cache"
 
 
+def notes_tip(root: Path) -> str:
+    """What refs/notes/milestones points at ("" when there is no such ref): from git's files
+    where they have the plain form, else from git."""
+    from gitmilestone.git.headfile import ASK, ref_value
+
+    tip = ref_value(os.fspath(root), NOTES_REF)
+    if tip != ASK:
+        return tip or ""
+    found = git(root, "rev-parse", "-q", "--verify", "--end-of-options", NOTES_REF, check=False)
+    return str(found.stdout.strip())
+
+
 def kept_note_events(root: Path, cache_dir: Path) -> tuple[list[Event], list[str]]:
     """note_events, kept in `cache_dir` under the notes ref's commit (which names every note
     it holds): while no note was written or fetched, a read starts no git process for them
@@ -77,11 +89,8 @@ def kept_note_events(root: Path, cache_dir: Path) -> tuple[list[Event], list[str
     from gitmilestone import __version__
     from gitmilestone.core.events import FIELDS
     from gitmilestone.git import logcache
-    from gitmilestone.git.headfile import ASK, ref_value
 
-    tip = ref_value(os.fspath(root), NOTES_REF)
-    if tip == ASK:
-        tip = git(root, "rev-parse", "-q", "--verify", NOTES_REF, check=False).stdout.strip()
+    tip = notes_tip(root)
     if not tip:
         return [], []  # no note was ever written here
 
