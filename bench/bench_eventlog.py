@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/bench_eventlog.py [--commits 100000] [--rounds 5] [--keep]
 
-Builds a throw-away repository with `git fast-import`: COMMITS commits, every one with a
-milestone trailer (Task:, Completes:, Progress:, Time-Spent:, Milestone: in turn) and a
-Signed-off-by line, plus a note event on every 100th commit. Then, in interleaved rounds, times
+Builds a throw-away repository with `git fast-import`: COMMITS commits, 3 in 10 with a
+milestone trailer (Task:, Completes:, Progress:, Time-Spent:, Milestone: in turn), every one
+with a Signed-off-by line, and a note event on every 10th commit (at 100,000 commits: 30,000
+trailers and 10,000 notes). Then, in interleaved rounds, times
 
   git log        `git log --format=%(trailers)` over the whole history (the peer)
   cold read      eventlog.all_events with an empty cache: every commit parsed
@@ -12,7 +13,7 @@ Signed-off-by line, plus a note event on every 100th commit. Then, in interleave
   +1 commit      one more commit on top, then a read: only that commit is scanned
   status         `git milestone status` (warm), the command as users run it, against
                  `git log --format=%(trailers:key=Completes)` (its own peer, "git log key")
-  log --jsonl    `git milestone log --jsonl` with no local cache (cold), against git log
+  log --jsonl    `git milestone log --jsonl` with no local cache (cold), against git log key
   git fetch      in a fresh clone, `git fetch` of refs/notes/milestones alone (the peer of:)
   sync           in another fresh clone, `git milestone sync --no-push`: the notes fetched
                  and merged, the event log and the index built, ready for the first status
@@ -39,6 +40,8 @@ from bench_cli import milestone
 from benchlib import workspace
 
 from gitmilestone.commands import plan
+from gitmilestone.core.events import Event
+from gitmilestone.core.trailers import event_id
 from gitmilestone.git import eventlog, logcache
 from gitmilestone.git.repo import discover
 from gitmilestone.storage.store import Store
@@ -50,7 +53,9 @@ PEERS = {
     "status": "git log key",
     "git fetch": "git fetch",
     "sync": "git fetch",
+    "log --jsonl": "git log key",
 }
+AUTHOR = "Dev <dev@example.com>"
 TRAILERS = (
     "Task: M-001/task-001",
     "Completes: M-002/task-003",
@@ -61,16 +66,32 @@ TRAILERS = (
 
 
 def stream(commits: int) -> Iterator[bytes]:
-    """A fast-import stream: a linear history, one trailer per commit."""
+    """A fast-import stream: a linear history, a milestone trailer in 3 commits of 10, then
+    one commit on the notes ref with a note on every 10th commit (the five kinds of trailer
+    in turn, every message signed off)."""
     start = 1_700_000_000
     for i in range(commits):
+        trailer = f"{TRAILERS[i // 3 % len(TRAILERS)]}\n" if i % 10 in (1, 4, 7) else ""
         msg = (
-            f"Change {i}\n\nWhat changed and why.\n\n{TRAILERS[i % len(TRAILERS)]}\n"
+            f"Change {i}\n\nWhat changed and why.\n\n{trailer}"
             "Signed-off-by: Dev <dev@example.com>\n"
         ).encode()
         head = f"commit refs/heads/main\nmark :{i + 1}\n"
         head += f"committer Dev <dev@example.com> {start + i * 60} +0000\ndata {len(msg)}\n"
         yield head.encode() + msg + (f"from :{i}\n" if i else "").encode() + b"\n"
+    yield f"commit {eventlog.NOTES_REF}\ncommitter Dev <dev@example.com> {start} +0000\n".encode()
+    yield b"data 6\nnotes\n"
+    for i in range(0, commits, 10):
+        line = (note_event(i, start + i * 60).to_json() + "\n").encode()
+        yield f"N inline :{i + 1}\ndata {len(line)}\n".encode() + line
+    yield b"\n"
+
+
+def note_event(i: int, when: int) -> Event:
+    """A task_started note, as `git milestone start` writes it."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(when))
+    eid = event_id("bench", str(i))
+    return Event(eid, stamp, "task_started", "M-001", "task-001", {}, None, AUTHOR)
 
 
 def build(root: Path, commits: int) -> None:
@@ -81,16 +102,6 @@ def build(root: Path, commits: int) -> None:
             p.stdin.write(chunk)
     subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=root, check=True)
     add_plan(root)
-    shas = subprocess.run(
-        ["git", "rev-list", "HEAD"], cwd=root, capture_output=True, text=True, check=True
-    ).stdout.split()
-    for sha in shas[::100]:  # one note per 100 commits, written the way commands do
-        event = eventlog.new_event(root, "task_started", "M-001", "task-001", {})
-        subprocess.run(
-            ["git", "notes", "--ref", eventlog.NOTES_REF, "add", "-m", event.to_json(), sha],
-            cwd=root,
-            check=True,
-        )
 
 
 def add_plan(root: Path) -> None:

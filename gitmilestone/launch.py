@@ -1,9 +1,10 @@
 """The `git-milestone` executable. The whole-plan reads `status` and `list`, each with or
 without `--json` and no other option (and `status` where it prints text: the simple level, the
-dashboard level off a terminal), are answered here without loading click, whose import is a
-third of a small plan's `status`: the view kept for them is printed (see
+dashboard level off a terminal), and `log --jsonl`, are answered here without loading click,
+whose import is a third of a small plan's `status`: the view kept for them is printed (see
 commands/viewmemo.py), or computed and kept by the very functions the click command calls
-(render/statustext.py, commands/planviews.py), so both say the same, with the same warnings
+(render/statustext.py, commands/planviews.py, commands/logview.py), so both say the same,
+with the same warnings
 and the same hint about missing hooks. Everything else, and any error, goes
 to the click command line (gitmilestone.cli), handed the workspace already open, so no git
 command runs twice; an error is reported there, as for any command.
@@ -18,10 +19,16 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from gitmilestone.workspace import Workspace
 
-FAST = (["status"], ["status", "--json"], ["list"], ["list", "--json"])
+FAST = (["status"], ["status", "--json"], ["list"], ["list", "--json"], ["log", "--jsonl"])
 
 
 def main(argv: list[str] | None = None) -> int:
+    from gitmilestone.core.nogc import for_one_command
+
+    return for_one_command(lambda: _main(argv))
+
+
+def _main(argv: list[str] | None) -> int:
     args = sys.argv[1:] if argv is None else argv
     said: list[str] = []
     try:
@@ -73,6 +80,10 @@ def _kept(ws: Workspace, args: list[str], said: list[str]) -> str | None:
             return None  # indented for a person, by the command line
         if args[0] == "list":
             return _list_text(ws, args[1:] == ["--json"])
+        if args[0] == "log":
+            from gitmilestone.commands.logview import jsonl_text
+
+            return jsonl_text(ws.log.scoped)
         return _json_text(ws) if args[1:] == ["--json"] else _status_text(ws)
     except Exception:  # a MilestoneError or git failing: the command line says it, as ever
         return None
@@ -80,17 +91,18 @@ def _kept(ws: Workspace, args: list[str], said: list[str]) -> str | None:
 
 def _json_text(ws: Workspace) -> str:
     from gitmilestone.commands.planviews import status_json_text
+    from gitmilestone.core.untrusted import json_for_terminal
 
-    return status_json_text(ws)
+    return json_for_terminal(status_json_text(ws))
 
 
 def _list_text(ws: Workspace, as_json: bool) -> str:
     from gitmilestone.commands.planviews import list_rows, to_text
+    from gitmilestone.core.untrusted import json_for_terminal, printable
 
     rows = list_rows(ws, {})
     if as_json:
-        return to_text(rows)
-    from gitmilestone.core.untrusted import printable
+        return json_for_terminal(to_text(rows))
     from gitmilestone.render.listing import list_lines
 
     return printable("\n".join(list_lines(rows)), one_line=False)

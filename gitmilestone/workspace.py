@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from gitmilestone.core import clock
 from gitmilestone.git import runner
@@ -27,12 +27,31 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class EventLog(NamedTuple):
-    scoped: list[Event]  # the facts that count on HEAD's history (the branch rule)
-    every: list[Event]  # every note, wherever it is attached, with HEAD's trailers
-    problems: list[str]  # lines of history that were skipped, and why
-    activity: Callable[[int], list[tuple[str, str, int]]]  # commits since: see logcache
-    trailers: list[Event]  # the trailer events alone (all on HEAD's history)
+class EventLog:
+    """The facts of one command's history (see Workspace.log)."""
+
+    def __init__(
+        self,
+        scoped: list[Event],
+        elsewhere: list[Event],
+        problems: list[str],
+        activity: Callable[[int], list[tuple[str, str, int]]],
+        trailers: list[Event],
+    ) -> None:
+        self.scoped = scoped  # the facts that count on HEAD's history (the branch rule)
+        self._elsewhere = elsewhere  # notes attached to commits not on this history
+        self.problems = problems  # lines of history that were skipped, and why
+        self.activity = activity  # commits since a time: see logcache
+        self.trailers = trailers  # the trailer events alone (all on HEAD's history)
+
+    @cached_property
+    def every(self) -> list[Event]:
+        """Every note, wherever it is attached, with HEAD's trailers: merged only when asked
+        (sessions and diff ask; `log` does not, and a long history makes merging cost)."""
+        from gitmilestone.core.events import merge
+
+        # A carried event has one id on two commits; the one on this history is kept.
+        return merge(self.scoped, self._elsewhere)
 
 
 class Workspace:
@@ -80,25 +99,33 @@ class Workspace:
     def log(self) -> EventLog:
         """The event log: the notes (read again only once the notes ref moved), the trailer
         cache at HEAD and the events waiting for a commit."""
+        from gitmilestone.core.nogc import nogc
+
+        return nogc(self._read_log)()
+
+    def _read_log(self) -> EventLog:
         # Imported here: a view read back from the index (see viewmemo) needs no history.
         from gitmilestone.core.events import merge
         from gitmilestone.git import eventlog, logcache
 
         self.store.require_initialized()
-        trailers = logcache.trailer_log_at(self.paths.root, self.paths.local_dir, self.head)
-        notes, bad = eventlog.kept_note_events(self.paths.root, self.paths.local_dir)
+        root, local = self.paths.root, self.paths.local_dir
+        # The notes are read while git walks the history: the walk keeps one core busy, and
+        # the notes' own git processes and parsing fit beside it.
+        noted = _alongside(lambda: eventlog.kept_note_events(root, local))
+        trailers = logcache.trailer_log_at(root, local, self.head)
+        notes, bad = noted()
         waiting, unread = eventlog.pending_events(self.paths.common_dir)
         mine, unread_mine = self._branch_waiting()
         waiting, unread = waiting + mine, unread + unread_mine
         in_history = trailers.in_history
         here = [e for e in notes if in_history(e.commit)]
-        scoped = merge(trailers.events, here, waiting)
-        # A carried event has one id on two commits; the one on this history is kept.
-        every = merge(scoped, [e for e in notes if not in_history(e.commit)])
+        elsewhere = [e for e in notes if not in_history(e.commit)]
         found = trailers.problems + bad + unread
         for problem in found:
             self.warn(problem)
-        return EventLog(scoped, every, found, trailers.activity, trailers.events)
+        scoped = merge(trailers.events, here, waiting)
+        return EventLog(scoped, elsewhere, found, trailers.activity, trailers.events)
 
     def _branch_waiting(self) -> tuple[list[Event], list[str]]:
         """Events recorded on this branch that wait for its first commit: they count here."""
@@ -161,3 +188,30 @@ class Workspace:
         from gitmilestone.git import eventlog
 
         eventlog.record_event(self.paths, event_type, milestone_id, task_id, dict(details))
+
+
+def _alongside(read: Callable[[], T]) -> Callable[[], T]:
+    """Start `read` in a thread of its own; the call returned waits for it, then returns
+    what it returned or raises what it raised."""
+    import threading
+
+    outcome: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, read()))
+        except BaseException as exc:  # handed to the caller, who reports it
+            outcome.append((False, exc))
+
+    worker = threading.Thread(target=run, name="git-milestone notes", daemon=True)
+    worker.start()
+
+    def result() -> T:
+        worker.join()
+        done, value = outcome[0]
+        if not done:
+            raise value
+        found: T = value
+        return found
+
+    return result

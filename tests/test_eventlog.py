@@ -82,6 +82,31 @@ def test_log_filters_and_json(initialized: Path, run_cli: Callable[..., Result])
     assert run_cli("log", "M-999").exit_code == 1
 
 
+def test_log_jsonl_escapes_what_a_terminal_would_act_on(
+    initialized: Path, run_cli: Callable[..., Result]
+) -> None:
+    commit(initialized, "base")
+    plan(run_cli)
+    line = {"v": 1, "id": "ab" * 10, "timestamp": "2026-11-02T10:00:00.000Z"}
+    line |= {"event_type": "task_worked", "milestone_id": "M-001", "task_id": "task-001"}
+    line["details"] = {"notes": "\x1b]0;owned\x07 \x9b2J \x7f done"}  # escape sequences
+    git(
+        initialized,
+        "notes",
+        "--ref=refs/notes/milestones",
+        "append",
+        "-m",
+        json.dumps(line),
+        "HEAD",
+    )
+
+    out = run_cli("log", "--jsonl").stdout
+
+    assert not any(c in out for c in "\x1b\x07\x9b\x7f")
+    read = [json.loads(text) for text in out.splitlines()]
+    assert line["details"] in [e["details"] for e in read]  # the same values, escaped
+
+
 def test_events_before_the_first_commit_wait_and_attach(
     initialized: Path, run_cli: Callable[..., Result]
 ) -> None:

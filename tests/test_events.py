@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -230,21 +231,35 @@ def test_note_lines_are_exactly_what_json_writes(record: dict[str, object]) -> N
     assert to_json(record) == expected
 
 
-@given(
-    st.builds(
-        Event,
-        id=st.text(max_size=8),
-        timestamp=st.text(max_size=8),
-        event_type=st.text(max_size=8),
-        milestone_id=st.none() | st.text(max_size=8),
-        task_id=st.none() | st.text(max_size=8),
-        details=st.dictionaries(st.text(), json_values, max_size=4),
-        session_id=st.none() | st.text(max_size=4),
-        author=st.none() | st.text(max_size=8),
-        commit=st.none() | st.text(max_size=8),
-    )
+events_to_write = st.builds(
+    Event,
+    id=st.text(max_size=8),
+    timestamp=st.text(max_size=8),
+    event_type=st.text(max_size=8),
+    milestone_id=st.none() | st.text(max_size=8) | st.integers(),  # a stranger's note
+    task_id=st.none() | st.text(max_size=8),
+    details=st.dictionaries(st.text(), json_values, max_size=4),
+    session_id=st.none() | st.text(max_size=4),
+    author=st.none() | st.text(max_size=8),
+    commit=st.none() | st.text(max_size=8),
+    v=st.integers(),
 )
-def test_log_jsonl_writes_each_event_as_its_note_line(event: Event) -> None:
+
+
+@given(st.lists(events_to_write, max_size=5), st.data())
+def test_log_jsonl_writes_each_event_as_its_note_line(events: list[Event], data: Any) -> None:
     from gitmilestone.core.events import json_lines
 
-    assert json_lines([event]) == [event.to_json()]
+    # Events of one trailer block share their details object; an event may come twice.
+    shared = [e._replace(details=data.draw(st.sampled_from(events)).details) for e in events]
+    every = events + shared + events[:1]
+    assert json_lines(every) == [e.to_json() for e in every]
+
+
+@given(st.text())
+def test_json_for_a_terminal_holds_the_same_values_and_no_control(text: str) -> None:
+    from gitmilestone.core.untrusted import json_for_terminal
+
+    written = json_for_terminal(json.dumps({"t": text}, ensure_ascii=False))
+    assert json.loads(written) == {"t": text}
+    assert not any(c == "\x7f" or "\x80" <= c <= "\x9f" or c < " " for c in written)

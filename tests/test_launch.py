@@ -1,7 +1,7 @@
-"""The executable answers `status` and `list` (with or without `--json`) without loading
-click, from the view kept for it or computing and keeping it, and says exactly what the click
-command line says; any other form, a terminal at the rich or dashboard level, or an error is
-the command line's."""
+"""The executable answers `status` and `list` (with or without `--json`) and `log --jsonl`
+without loading click, from the view kept for it or computing and keeping it, and says exactly
+what the click command line says; any other form, a terminal at the rich or dashboard level,
+or an error is the command line's."""
 
 from __future__ import annotations
 
@@ -68,6 +68,22 @@ def test_a_whole_plan_read_says_what_the_command_line_says_without_click(
     assert "Payments API" in warm[0]
     option = {"status": ("--level", "simple"), "list": ("--status", "planned")}[args[0]]
     assert launched(small, *args, *option)[3]  # any option: parsed by click
+
+
+def test_log_jsonl_says_what_the_command_line_says_without_click(
+    small: Path, run_cli: Callable[..., Result]
+) -> None:
+    git(small, "config", "milestone.suggestInstall", "true")
+    git(small, "notes", "--ref=refs/notes/milestones", "append", "-m", "{not json", "HEAD")
+    for _ in range(2):  # the event log read, then read back from the local caches
+        out, err, code, loaded = launched(small, "log", "--jsonl")
+        assert (code, loaded) == (0, False)
+        by_click = run_cli("log", "--jsonl")
+        assert (out, err) == (by_click.stdout, by_click.stderr)
+    assert "hint: this clone has no git-milestone hooks" in err and "line 5: not JSON" in err
+    events = [json.loads(line) for line in out.splitlines()]
+    assert len(events) > 10 and all(e["v"] == 1 for e in events)
+    assert launched(small, "log", "--jsonl", "--type", "task_completed")[3]  # click's
 
 
 def test_warnings_and_the_hooks_hint_are_said_again(
@@ -145,6 +161,7 @@ def test_an_unreadable_kept_view_is_computed_again(small: Path) -> None:
         ["status", "--json"],
         ["list"],
         ["list", "--json"],
+        ["log", "--jsonl"],
         ["status", "--level", "simple"],
         ["list", "--status", "planned"],
     ],

@@ -51,8 +51,8 @@ def test_a_new_commit_is_read_without_rescanning(
     assert len(events) == 6
     assert len(scanned) == 1 and scanned[0][1].startswith("^")  # only the new commit was read
     head = git(repo, "rev-parse", "HEAD").strip()
-    new = history.scan(repo, scanned[0])[1]
-    assert new == [head]
+    new = history.scan_rows(repo, scanned[0]).activity.order
+    assert new == [bytes.fromhex(head)]
 
 
 def test_amend_reset_and_branch_switch_match_a_full_scan(repo: Path, cache: Path) -> None:

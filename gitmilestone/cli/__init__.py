@@ -165,17 +165,27 @@ def emit_json(data: Any) -> None:
     """Indented for a person at a terminal; one line for a script (Python writes that form in
     C, several times faster on a large plan; `jq .` indents it when wanted)."""
     from gitmilestone.core.jsontext import plain
+    from gitmilestone.core.untrusted import json_for_terminal
 
     indent = 2 if sys.stdout.isatty() else None
-    click.echo(json.dumps(data, indent=indent, ensure_ascii=False, default=plain))
+    emit_raw(json_for_terminal(json.dumps(data, indent=indent, ensure_ascii=False, default=plain)))
 
 
 def emit_json_text(text: str) -> None:
     """JSON already written on one line: as it is for a script, indented at a terminal."""
+    from gitmilestone.core.untrusted import json_for_terminal
+
     if sys.stdout.isatty():
         emit_json(json.loads(text))
     else:
-        click.echo(text)
+        emit_raw(json_for_terminal(text))
+
+
+def emit_raw(text: str) -> None:
+    """Text already made safe for a terminal (JSON through json_for_terminal), as it is.
+    color=True: click would otherwise look for colour codes to strip, in vain, at some cost
+    on a long history's log."""
+    click.echo(text, color=True)
 
 
 def emit_lines(lines: list[str]) -> None:

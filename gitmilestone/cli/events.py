@@ -6,7 +6,7 @@ from datetime import datetime
 
 import click
 
-from gitmilestone.cli import emit_json, emit_lines, workspace
+from gitmilestone.cli import emit_json, emit_lines, emit_raw, workspace
 
 EVENT_TYPES = [
     "milestone_created",
@@ -66,21 +66,23 @@ def log_cmd(
     mid = ws.store.resolve(milestone_id).id if milestone_id else None
     found = ws.log.scoped
     day = since.date().isoformat() if since else ""
-    found = [
-        e
-        for e in found
-        if (not mid or e.milestone_id == mid)
-        and (not types or e.event_type in types)
-        and e.timestamp[:10] >= day
-    ]
-    if as_jsonl or as_json:
+    if mid or types or day:
+        found = [
+            e
+            for e in found
+            if (not mid or e.milestone_id == mid)
+            and (not types or e.event_type in types)
+            and e.timestamp[:10] >= day
+        ]
+    if as_jsonl:
+        from gitmilestone.commands.logview import jsonl_text
+
+        emit_raw(jsonl_text(found))
+    elif as_json:
         from gitmilestone.core.events import json_lines
 
-        lines = json_lines(found)
-        if as_jsonl:
-            emit_lines(lines)
-        else:  # keys in the notes' order: sorted, as each line has them
-            emit_json([json.loads(line) for line in lines])
+        # keys in the notes' order: sorted, as each line has them
+        emit_json([json.loads(line) for line in json_lines(found)])
     else:
         from gitmilestone.commands.factcheck import stray
         from gitmilestone.core.activity import log_line

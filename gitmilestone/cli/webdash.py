@@ -52,6 +52,9 @@ def serve(ws: Workspace, host: str | None, port: int, open_: bool) -> None:
         import webbrowser
 
         webbrowser.open(url)
+    from gitmilestone.core.nogc import collecting
+
+    collecting()  # runs until stopped
     try:
         httpd.serve_forever(poll_interval=0.5)
     finally:

@@ -9,6 +9,7 @@ from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from gitmilestone.core.nogc import nogc
 from gitmilestone.core.trailers import event_id, plan_block, to_json
 
 FORMAT_VERSION = 1
@@ -53,32 +54,65 @@ class Event(NamedTuple):
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Event:
-        return cls(
-            id=str(data["id"]),
-            timestamp=str(data["timestamp"]),
-            event_type=str(data["event_type"]),
-            milestone_id=data.get("milestone_id"),
-            task_id=data.get("task_id"),
-            details=dict(data.get("details") or {}),
-            session_id=data.get("session_id"),
-            author=data.get("author"),
-            commit=data.get("commit"),
-            source=data.get("source", "note"),
-            v=int(data.get("v", FORMAT_VERSION)),
+        get = data.get
+        return cls(  # by position: a long history's notes make thousands of these
+            str(data["id"]),
+            str(data["timestamp"]),
+            str(data["event_type"]),
+            get("milestone_id"),
+            get("task_id"),
+            dict(get("details") or {}),
+            get("session_id"),
+            get("author"),
+            get("commit"),
+            get("source", "note"),
+            int(get("v", FORMAT_VERSION)),
         )
 
 
 FIELDS = Event._fields
 
 
+@nogc
 def json_lines(events: Iterable[Event]) -> list[str]:
-    """Each event's note line (`to_json()`), written by the json module's C encoder: the same
-    text, over twice as fast for a long history (`log --jsonl`). The commit hooks keep
-    to_json, which imports no json."""
+    """Each event's note line (`to_json()`): the same text, several times faster for a long
+    history (`log --jsonl`). Fields are written one by one with the json module's own string
+    encoder; values met again and again (authors, types, IDs) and each `details` shared by
+    a trailer block's events are written once. The commit hooks keep to_json (no json)."""
     import json
+    from json.encoder import encode_basestring as quote  # the C encoder's, as dumps uses
 
-    encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
-    return [encode(e.as_dict()) for e in events]
+    dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+    known: dict[object, str] = {None: "null"}  # strings met, and None; no numbers (1 == True)
+
+    def text(value: object) -> str:
+        if type(value) is str:
+            return str(quote(value))
+        return "null" if value is None else dumps(value)
+
+    def remember(value: object) -> str:
+        written = text(value)
+        if type(value) is str:
+            known[value] = written
+        return written
+
+    # Keyed by id(): each value also holds its details, so no id is reused while in use.
+    shared: dict[int, tuple[object, str]] = {}
+    lines = []
+    see = known.get
+    for e in events:
+        eid, stamp, kind, mid, tid, details, sid, author, commit, source, v = e
+        done = shared.get(id(details))
+        if done is None or done[0] is not details:
+            done = shared[id(details)] = (details, dumps(dict(details)) if details else "{}")
+        lines.append(
+            f'{{"author":{see(author) or remember(author)},"commit":{text(commit)},'
+            f'"details":{done[1]},"event_type":{see(kind) or remember(kind)},"id":{text(eid)},'
+            f'"milestone_id":{see(mid) or remember(mid)},"session_id":{see(sid) or remember(sid)},'
+            f'"source":{see(source) or remember(source)},"task_id":{see(tid) or remember(tid)},'
+            f'"timestamp":{text(stamp)},"v":{int.__repr__(v) if type(v) is int else text(v)}}}'
+        )
+    return lines
 
 
 def commit_events(c: CommitInfo) -> tuple[list[Event], list[str]]:
@@ -88,26 +122,33 @@ def commit_events(c: CommitInfo) -> tuple[list[Event], list[str]]:
 
 
 def commit_rows(c: CommitInfo) -> tuple[list[tuple[Any, ...]], list[str]]:
-    """commit_events as FIELDS tuples: the same events trailer_records describes, built
-    directly, since this runs once per commit of a history that may be 100k commits long."""
+    """commit_events as FIELDS tuples: the same events trailer_records describes."""
     plans, errors = plan_block(c.trailers)
-    rows = [
+    rows = plan_rows(c.sha, c.timestamp, c.author, plans)
+    return rows, [f"commit {c.sha[:10]}: {err}" for err in errors]
+
+
+def plan_rows(
+    sha: str, stamp: str, author: str, plans: list[tuple[int, str, str, dict[str, Any]]]
+) -> list[tuple[Any, ...]]:
+    """A trailer block's events (plan_block) on one commit, as FIELDS tuples, built directly:
+    this runs once per commit of a history that may be 100k commits long."""
+    return [
         (
-            event_id(c.sha, str(index), key, value),
-            c.timestamp,
+            event_id(sha, str(index), key, value),
+            stamp,
             f["event_type"],
             f["milestone_id"],
             f["task_id"],
             f["details"],  # shared by every event of this block: events are read-only
             None,
-            c.author,
-            c.sha,
+            author,
+            sha,
             "trailer",
             FORMAT_VERSION,
         )
         for index, key, value, f in plans
     ]
-    return rows, [f"commit {c.sha[:10]}: {err}" for err in errors]
 
 
 @dataclass(frozen=True)

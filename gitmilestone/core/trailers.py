@@ -16,9 +16,11 @@ if TYPE_CHECKING:
     Plan = tuple[list[tuple[int, str, str, dict[str, Any]]], list[str]]
 
 TRAILER_KEYS = ("Milestone", "Task", "Completes", "Progress", "Time-Spent", "Blocker")
-# How every reader asks `git log` for a commit: id, author date (UTC, as events write their
-# timestamps), author and the trailer block, separated by US; each record ends with RS.
-COMMIT_FIELDS = "%H%x1f%ad%x1f%an <%ae>%x1f"
+# How a reader asks `git log` for a commit: id, author date (UTC, as events write their
+# timestamps), author, then the trailer block, each field ended by NUL (with `-z`, so is each
+# record). git cuts a message at its first NUL, so a field never holds one, while a trailer
+# may hold any other control character.
+COMMIT_FIELDS = "%H%x00%ad%x00%an <%ae>%x00"
 LOG_DATE = "--date=format-local:%Y-%m-%dT%H:%M:%S.000Z"  # with TZ=UTC in git's environment
 DIGITS = "0123456789"
 _ID_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" + DIGITS)
@@ -36,11 +38,7 @@ def is_id(text: str) -> bool:
 
 def event_id(*parts: str) -> str:
     """Stable id: the same fact recorded twice (trailer and note, two clones) collapses."""
-    return _sha1_hex("\x1f".join(parts).encode("utf-8"))[:20]
-
-
-def _sha1_hex(data: bytes) -> str:
-    return str(_sha1()(data).hexdigest())
+    return str((_SHA1 or _sha1())("\x1f".join(parts).encode("utf-8")).hexdigest()[:20])
 
 
 def _sha1() -> Any:
@@ -155,9 +153,11 @@ def ours(trailers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def parse_trailer_block(text: str) -> list[tuple[str, str]]:
-    """Lines of `git interpret-trailers --parse` / `%(trailers:only,unfold)` -> (key, value)."""
+    """Lines of `git interpret-trailers --parse` / `%(trailers:only,unfold)` -> (key, value).
+    Split at newlines alone, as git writes them: str.splitlines would also split at the
+    separators (RS, GS, FS...) a crafted value may hold, and read a part of it as the value."""
     out = []
-    for line in text.splitlines():
+    for line in text.split("\n"):
         key, sep, value = line.partition(":")
         if sep and key and " " not in key.strip():
             out.append((key.strip(), value.strip()))

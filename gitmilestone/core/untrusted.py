@@ -115,11 +115,13 @@ def event_problem(data: object, newest: int) -> str | None:
     details = data.get("details", {})
     if not isinstance(details, dict):
         return "field 'details' is not an object"
-    if _depth(details) > MAX_DEPTH:
+    nested = any(isinstance(v, dict | list) for v in details.values())
+    if nested and _depth(details) > MAX_DEPTH:
         return f"field 'details' nests deeper than {MAX_DEPTH} levels"
-    for key, (check, what) in _DETAILS.items():
-        if key in details and not check(details[key]):
-            return f"details.{key} is not {what}"
+    for key, value in details.items():  # a few keys each; most have no rule
+        rule = _DETAILS.get(key)
+        if rule is not None and not rule[0](value):
+            return f"details.{key} is not {rule[1]}"
     return None
 
 
@@ -141,8 +143,6 @@ def decode_line(line: str) -> tuple[Any, str | None]:
     """One note line -> (value, problem). Refuses what json.loads would crash on or accept
     too freely: undecodable bytes (read with surrogateescape), huge lines, deep nesting,
     NaN and infinities, integers too long to convert."""
-    import json
-
     if len(line) > MAX_LINE:
         return None, f"line is longer than {MAX_LINE} characters"
     try:
@@ -150,11 +150,24 @@ def decode_line(line: str) -> tuple[Any, str | None]:
     except UnicodeEncodeError:
         return None, "not valid UTF-8"
     try:
-        return json.loads(line, parse_constant=_refuse, parse_float=_finite), None
+        return _decoder().decode(line), None
     except RecursionError:
         return None, "nested too deeply"
     except ValueError as exc:  # JSONDecodeError, non-finite numbers, too many digits
         return None, f"not JSON ({getattr(exc, 'msg', None) or exc})"
+
+
+_DECODER: Any = None
+
+
+def _decoder() -> Any:
+    """One decoder for every line (json.loads with these hooks would build one per call)."""
+    global _DECODER
+    if _DECODER is None:
+        import json
+
+        _DECODER = json.JSONDecoder(parse_constant=_refuse, parse_float=_finite)
+    return _DECODER
 
 
 def _refuse(name: str) -> float:
@@ -171,6 +184,21 @@ def _finite(text: str) -> float:
 _LAYOUT = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
 _LAYOUT.update({ord("\t"): "\t", ord("\n"): "\n"})
 _ONE_LINE = {**_LAYOUT, ord("\t"): " ", ord("\n"): " "}
+
+
+# What json leaves as it is (it escapes only the C0 controls) that a terminal may act on.
+_C1_JSON = {c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0))}
+
+
+def json_for_terminal(text: str) -> str:
+    """JSON text with DEL and the C1 controls written as \\u escapes: the same JSON values,
+    nothing a terminal could act on (a C1 control can start an escape sequence). Such
+    characters stand only inside strings, so the text stays valid JSON."""
+    if text.isascii() and "\x7f" not in text:
+        return text  # the usual case, told in one pass
+    if re.search("[\x7f-\x9f]", text) is None:
+        return text
+    return text.translate(_C1_JSON)
 
 
 def printable(text: object, one_line: bool = True) -> str:

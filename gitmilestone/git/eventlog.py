@@ -11,6 +11,7 @@ from pathlib import Path
 
 from gitmilestone.core import clock
 from gitmilestone.core.events import Event, merge, parse_note
+from gitmilestone.core.nogc import nogc
 from gitmilestone.core.trailers import event_id
 from gitmilestone.git import notewrite
 from gitmilestone.git.notewrite import NOTES_REF as NOTES_REF
@@ -109,7 +110,7 @@ def attached(events: Iterable[Event], commit: str) -> list[Event]:
     because a trailer speaks for its own commit only: the new message states its own, and
     post-rewrite carries over what a squash left out."""
     kept = [e for e in events if e.source != "trailer" or e.commit == commit]
-    return [e._replace(commit=commit) for e in kept]
+    return [e if e.commit == commit else e._replace(commit=commit) for e in kept]
 
 
 def split_batch(out: str) -> Iterable[str]:
@@ -123,6 +124,7 @@ def split_batch(out: str) -> Iterable[str]:
         pos = end + 1 + size + 1
 
 
+@nogc
 def all_events(
     root: Path, rev: str = "HEAD", scoped: bool = True, cache_dir: Path | None = None
 ) -> tuple[list[Event], list[str]]:

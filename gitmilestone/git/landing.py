@@ -205,10 +205,11 @@ def _patch_id(root: Path, diff: bytes) -> str | None:
 def _messages(root: Path, commits: list[str], fmt: str) -> dict[str, str]:
     if not commits:
         return {}
-    text = _run(root, "log", "--no-walk=unsorted", "--stdin", f"--format=%H%x1f{fmt}%x1e",
+    # -z: every field ends with NUL, which a message never holds (git cuts it there).
+    text = _run(root, "log", "--no-walk=unsorted", "-z", "--stdin", f"--format=%H%x00{fmt}",
                 stdin="\n".join(commits).encode()).decode("utf-8", "replace")  # fmt: skip
-    records = (r.strip("\n").split("\x1f", 1) for r in text.split("\x1e") if r.strip())
-    return {sha: body for sha, body in records}
+    fields = text.split("\0")
+    return {fields[at]: fields[at + 1] for at in range(0, len(fields) - 2, 2)}
 
 
 def _rev_list(root: Path, revs: list[str]) -> list[str]:

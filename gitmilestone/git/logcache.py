@@ -128,7 +128,7 @@ def _joined(tip: str, walk: history.Walk, base: Entry) -> Entry:
             people.append(person)
     return Entry(
         tip,
-        [*map(bytes.fromhex, walk.activity.shas), *base.order],
+        walk.activity.order + base.order,
         array("q", walk.activity.when) + base.when,
         array("I", (index[p] for p in walk.activity.who)) + base.who,
         people,

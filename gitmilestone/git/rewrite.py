@@ -86,13 +86,12 @@ def _events_of(info: CommitInfo | None) -> list[Event]:
 
 def commit_infos(root: Path, shas: list[str]) -> dict[str, CommitInfo]:
     """Author, date and trailers of the given commits, in one `git log --no-walk`."""
-    fmt = COMMIT_FIELDS + "%(trailers:only,unfold)%x1e"
-    args = ("--no-walk=unsorted", LOG_DATE, f"--format={fmt}")
+    fmt = COMMIT_FIELDS + "%(trailers:only,unfold)"
+    args = ("--no-walk=unsorted", "-z", LOG_DATE, f"--format={fmt}")
     proc = runner.git(root, "log", *args, "--end-of-options", *shas, check=False)
+    fields = proc.stdout.split("\0")
     infos = {}
-    for record in proc.stdout.split("\x1e"):
-        record = record.strip("\n")
-        if record:
-            sha, stamp, author, block = record.split("\x1f", 3)
-            infos[sha] = CommitInfo(sha, stamp, author, tuple(parse_trailer_block(block)))
+    for at in range(0, len(fields) - 4, 4):
+        sha, stamp, author, block = fields[at : at + 4]
+        infos[sha] = CommitInfo(sha, stamp, author, tuple(parse_trailer_block(block)))
     return infos

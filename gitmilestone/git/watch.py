@@ -64,6 +64,9 @@ def changes(
 ) -> Iterator[str]:
     """The current fingerprint, then each new one as soon as it differs (checked every
     `interval` seconds)."""
+    from gitmilestone.core.nogc import collecting
+
+    collecting()  # runs until stopped
     last = fingerprint(paths)
     yield last
     while True:

@@ -160,8 +160,8 @@ def post_commit(args: list[str], stdin: bytes) -> int:
         notewrite.forget(taken)
         return 0  # the common commit: nothing to record, and no git process started
     fmt = COMMIT_FIELDS + "%(trailers:only,unfold)"
-    _, out = git(root, "log", "-1", LOG_DATE, f"--format={fmt}", "HEAD")
-    sha, stamp, author, block = out.strip("\n").split("\x1f", 3)
+    _, out = git(root, "log", "-1", "-z", LOG_DATE, f"--format={fmt}", "HEAD")
+    sha, stamp, author, block, *_ = [*out.split("\0"), "", "", "", ""]  # all "" if git failed
     if any(key in block.lower() for key in KEYS):
         lines += _trailer_lines(sha, stamp, author, block)
     if lines.strip() and notewrite.append_note(_quiet_git(root), sha, lines, root) is not None:
