@@ -4,10 +4,9 @@ dashboard level off a terminal), and `log --jsonl`, are answered here without lo
 whose import is a third of a small plan's `status`: the view kept for them is printed (see
 commands/viewmemo.py), or computed and kept by the very functions the click command calls
 (render/statustext.py, commands/planviews.py, commands/logview.py), so both say the same,
-with the same warnings
-and the same hint about missing hooks. Everything else, and any error, goes
-to the click command line (gitmilestone.cli), handed the workspace already open, so no git
-command runs twice; an error is reported there, as for any command.
+with the same warnings and the same hint about missing hooks. Everything else, and any
+error, goes to the click command line (gitmilestone.cli), handed the workspace already open,
+so no git command runs twice; an error is reported there, as for any command.
 """
 
 from __future__ import annotations
