@@ -88,10 +88,13 @@ def stream(commits: int) -> Iterator[bytes]:
 
 
 def note_event(i: int, when: int) -> Event:
-    """A task_started note, as `git milestone start` writes it."""
+    """A task_started note with the details commands write (a note, the user's context).
+    Its commit is left empty, as fast-import cannot name it: a reader sets it from the
+    commit the note is attached to."""
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(when))
     eid = event_id("bench", str(i))
-    return Event(eid, stamp, "task_started", "M-001", "task-001", {}, None, AUTHOR)
+    details = {"notes": f"Started on change {i}", "user_context": {"branch": "main", "cwd": "."}}
+    return Event(eid, stamp, "task_started", "M-001", "task-001", details, None, AUTHOR)
 
 
 def build(root: Path, commits: int) -> None:
