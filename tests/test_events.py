@@ -242,7 +242,8 @@ events_to_write = st.builds(
     session_id=st.none() | st.text(max_size=4),
     author=st.none() | st.text(max_size=8),
     commit=st.none() | st.text(max_size=8),
-    v=st.integers(),
+    source=st.sampled_from(["trailer", "note"]),
+    v=st.integers() | st.booleans(),  # 1 == True: a shape kept for one is not the other's
 )
 
 

@@ -151,3 +151,25 @@ def test_any_milestone_file_is_read_or_refused_cleanly(
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """The readers never reach for a remote."""
     monkeypatch.setenv("GIT_ALLOW_PROTOCOL", "file")
+
+
+def _nesting(value: object) -> int:
+    """How deep a decoded value nests (itself the first level), the plain recursive way."""
+    children = value.values() if isinstance(value, dict) else value
+    if not isinstance(value, dict | list):
+        return 0
+    return 1 + max((_nesting(c) for c in children), default=0)
+
+
+deep_values = st.recursive(
+    st.none() | st.integers(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner),
+    max_leaves=30,
+)
+
+
+@given(st.dictionaries(st.text(max_size=4), deep_values, max_size=3), st.integers(1, 12))
+def test_the_nesting_bound_is_exact(details: dict[str, object], room: int) -> None:
+    from gitmilestone.core.untrusted import _within
+
+    assert _within(details, room) == (_nesting(details) <= room)

@@ -3,7 +3,7 @@ plan. Pure and stdlib-only (the trailer vocabulary itself is in trailers.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from operator import attrgetter
 from types import MappingProxyType
@@ -76,43 +76,51 @@ FIELDS = Event._fields
 @nogc
 def json_lines(events: Iterable[Event]) -> list[str]:
     """Each event's note line (`to_json()`): the same text, several times faster for a long
-    history (`log --jsonl`). Fields are written one by one with the json module's own string
-    encoder; values met again and again (authors, types, IDs) and each `details` shared by
-    a trailer block's events are written once. The commit hooks keep to_json (no json)."""
+    history (`log --jsonl`). Every field but the commit, id and time is the same for the
+    events of one trailer block on thousands of commits, so the text around those three is
+    written once per shape, and each line joins seven parts. Strings are written with the
+    json module's own C string encoder. The commit hooks keep to_json (no json)."""
     import json
     from json.encoder import encode_basestring as quote  # the C encoder's, as dumps uses
 
     dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
-    known: dict[object, str] = {None: "null"}  # strings met, and None; no numbers (1 == True)
 
     def text(value: object) -> str:
-        if type(value) is str:
-            return str(quote(value))
-        return "null" if value is None else dumps(value)
+        return str(quote(value)) if type(value) is str else dumps(value)
 
-    def remember(value: object) -> str:
-        written = text(value)
-        if type(value) is str:
-            known[value] = written
-        return written
-
-    # Keyed by id(): each value also holds its details, so no id is reused while in use.
-    shared: dict[int, tuple[object, str]] = {}
+    # Keyed by id(details): each value also holds its details, so no id is reused while in
+    # use. Only trailer events share details (a note's events each have their own), and only
+    # shapes of strings and None are kept: 1 == True would mix up numbers.
+    shapes: dict[tuple[object, ...], tuple[object, str, str, str]] = {}
     lines = []
-    see = known.get
     for e in events:
         eid, stamp, kind, mid, tid, details, sid, author, commit, source, v = e
-        done = shared.get(id(details))
-        if done is None or done[0] is not details:
-            done = shared[id(details)] = (details, dumps(dict(details)) if details else "{}")
+        shape = (author, kind, mid, tid, sid, source, id(details))
+        parts = shapes.get(shape)
+        if parts is None or parts[0] is not details:
+            parts = _around(e, text)
+            if source == "trailer" and all(x is None or type(x) is str for x in shape[:6]):
+                shapes[shape] = parts
         lines.append(
-            f'{{"author":{see(author) or remember(author)},"commit":{text(commit)},'
-            f'"details":{done[1]},"event_type":{see(kind) or remember(kind)},"id":{text(eid)},'
-            f'"milestone_id":{see(mid) or remember(mid)},"session_id":{see(sid) or remember(sid)},'
-            f'"source":{see(source) or remember(source)},"task_id":{see(tid) or remember(tid)},'
-            f'"timestamp":{text(stamp)},"v":{int.__repr__(v) if type(v) is int else text(v)}}}'
+            f'{{"author":{parts[1]}{quote(commit) if type(commit) is str else text(commit)}'
+            f"{parts[2]}{quote(eid) if type(eid) is str else text(eid)}"
+            f"{parts[3]}{quote(stamp) if type(stamp) is str else text(stamp)}"
+            f',"v":{int.__repr__(v) if type(v) is int else text(v)}}}'
         )
     return lines
+
+
+def _around(e: Event, text: Callable[[object], str]) -> tuple[object, str, str, str]:
+    """An event's line around its commit, id and time: (its details, the text before the
+    commit, between commit and id, between id and time), keys in sorted order."""
+    details = e.details if type(e.details) is dict else dict(e.details)
+    return (
+        e.details,
+        f'{text(e.author)},"commit":',
+        f',"details":{text(details) if details else "{}"},"event_type":{text(e.event_type)},"id":',
+        f',"milestone_id":{text(e.milestone_id)},"session_id":{text(e.session_id)},'
+        f'"source":{text(e.source)},"task_id":{text(e.task_id)},"timestamp":',
+    )
 
 
 def commit_events(c: CommitInfo) -> tuple[list[Event], list[str]]:
