@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import marshal
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -135,6 +136,22 @@ def test_a_damaged_or_foreign_index_is_rebuilt(
     assert run_cli("storage", "verify").exit_code == 0
 
 
+def test_a_file_row_whose_content_the_index_lacks_is_index_damage(
+    plan: Path, run_cli: Callable[..., Result]
+) -> None:
+    run_cli("storage", "migrate", "--to", "hybrid")
+    for path in (plan / ".milestones/active").glob("*.yaml"):
+        os.utime(path, (1_700_000_000, 1_700_000_000))  # their stat rows are trusted
+    expected = _json(run_cli, "list")
+    with sqlite3.connect(plan / INDEX) as db:  # rows as an older version could leave them
+        for table in ("blobs", "views", "cards", "ids"):
+            db.execute(f"DELETE FROM {table}")
+    db.close()
+    result = run_cli("list", "--json")
+    assert "rebuilding it" in result.stderr
+    assert json.loads(result.stdout) == expected
+
+
 def test_a_broken_file_is_still_reported_in_the_index_tiers(
     plan: Path, run_cli: Callable[..., Result]
 ) -> None:
@@ -142,6 +159,23 @@ def test_a_broken_file_is_still_reported_in_the_index_tiers(
     path = ms_file(plan, "M-002")
     path.write_text(path.read_text().replace("priority: critical", "priority: urgent"))
     assert_user_error(run_cli("status"), "M-002.yaml", "urgent")
+
+
+@pytest.mark.parametrize("tier", ["hybrid", "database"])
+def test_a_file_that_is_not_yaml_is_reported_the_same_on_every_read(
+    plan: Path, run_cli: Callable[..., Result], tier: str
+) -> None:
+    run_cli("storage", "migrate", "--to", tier)
+    path = ms_file(plan, "M-002")
+    text = path.read_text()
+    path.write_text(text.replace("priority: critical", "priority: 'critical' x"))
+    os.utime(path, (1_700_000_000, 1_700_000_000))  # not just written: its stat is trusted
+    line = next(n for n, t in enumerate(path.read_text().splitlines(), 1) if "' x" in t)
+    for args in (("status",), ("status",), ("list", "--json"), ("show", "M-002")):
+        # The first read failed to parse it; later ones must not take the file as read.
+        assert_user_error(run_cli(*args), f"M-002.yaml:{line}", "not valid YAML")
+    path.write_text(text)
+    assert run_cli("status").exit_code == 0
 
 
 CRASH_CHILD = """

@@ -167,15 +167,19 @@ class Index:
         try:
             for (blob, data), name in zip(wanted, shown, strict=True):
                 if blob not in cached:
+                    if data is None:  # a file's row names content the index does not hold
+                        raise sqlite3.DatabaseError(f"{name}: its content is not in the index")
                     self.misses += 1
-                    parsed, obj = build(data or b"", name, blob)
+                    parsed, obj = build(data, name, blob)
                     cached[blob] = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
                     new.append((blob, parsed, cached[blob]))
                 else:
                     self.hits += 1
                 out.append(_unpickle(cached[blob]))
         finally:
-            self._write(new, stat_rows)
+            # A file that failed to parse keeps no row: the next read parses it (and reports
+            # what is wrong with it) again.
+            self._write(new, [row for row in stat_rows if row[3] in cached])
         return out
 
     def _objects(self, blobs: list[str]) -> dict[str, bytes]:
