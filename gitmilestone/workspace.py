@@ -118,9 +118,7 @@ class Workspace:
         waiting, unread = eventlog.pending_events(self.paths.common_dir)
         mine, unread_mine = self._branch_waiting()
         waiting, unread = waiting + mine, unread + unread_mine
-        in_history = trailers.in_history
-        here = [e for e in notes if in_history(e.commit)]
-        elsewhere = [e for e in notes if not in_history(e.commit)]
+        here, elsewhere = _split(notes, trailers.in_history)
         found = trailers.problems + bad + unread
         for problem in found:
             self.warn(problem)
@@ -188,6 +186,22 @@ class Workspace:
         from gitmilestone.git import eventlog
 
         eventlog.record_event(self.paths, event_type, milestone_id, task_id, dict(details))
+
+
+def _split(
+    notes: list[Event], in_history: Callable[[str | None], bool]
+) -> tuple[list[Event], list[Event]]:
+    """The notes attached to commits in this history, and the others: one test each (a
+    note's events share its commit, so the answer is asked once per commit)."""
+    answers: dict[str | None, bool] = {}
+    here: list[Event] = []
+    elsewhere: list[Event] = []
+    for e in notes:
+        found = answers.get(e.commit)
+        if found is None:
+            found = answers[e.commit] = in_history(e.commit)
+        (here if found else elsewhere).append(e)
+    return here, elsewhere
 
 
 def _alongside(read: Callable[[], T]) -> Callable[[], T]:

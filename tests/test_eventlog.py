@@ -431,3 +431,11 @@ def test_status_json_says_where_each_task_s_state_comes_from(
         "task-003": ("completed", "file"),  # the file said so before the trailer did
         "task-004": ("pending", "file"),
     }
+
+
+def test_every_note_is_read_with_the_commit_cat_file_names() -> None:
+    blob, commit = "b" * 40, "c" * 40
+    note = b"{}\n\xff\n"  # a line that is not UTF-8: kept, for parse_note to name it
+    out = f"{'a' * 40} missing\n{blob} blob {len(note)} {commit}\n".encode() + note + b"\n"
+    # "missing": a note whose blob git cannot find (a damaged or partial clone) is skipped
+    assert eventlog._batch_notes(out) == {commit: "{}\n\udcff\n"}

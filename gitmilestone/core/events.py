@@ -86,7 +86,9 @@ def json_lines(events: Iterable[Event]) -> list[str]:
     dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
     def text(value: object) -> str:
-        return str(quote(value)) if type(value) is str else dumps(value)
+        if type(value) is str:
+            return str(quote(value))
+        return "null" if value is None else dumps(value)
 
     # Keyed by id(details): each value also holds its details, so no id is reused while in
     # use. Only trailer events share details (a note's events each have their own), and only

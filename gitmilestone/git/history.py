@@ -13,6 +13,7 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Callable
+from itertools import compress
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
@@ -34,6 +35,7 @@ WIDTH = len(_FIELDS)
 HISTORY_FORMAT = "%x00".join(_FIELDS)
 _PIPE = 1 << 20
 _BLOCK = 1 << 18
+_LAST_SECOND = 10**12 - 1
 
 
 class Activity(NamedTuple):
@@ -82,17 +84,15 @@ class _Reader:
     def columns(self, fields: list[str]) -> None:
         shas = fields[0::WIDTH]
         emails, parents, blocks = fields[2::WIDTH], fields[4::WIDTH], fields[5::WIDTH]
-        when = [_seconds(t) for t in fields[3::WIDTH]]
+        when = _seconds(fields[3::WIDTH])
         activity = self.walk.activity
         activity.order.extend(_binary_ids(shas))
         activity.when.extend(when)
-        merges = (" " in p for p in parents)
         activity.who.extend(
-            "" if merge else e.lower() for e, merge in zip(emails, merges, strict=True)
+            ["" if " " in p else e.lower() for e, p in zip(emails, parents, strict=True)]
         )
-        for i, block in enumerate(blocks):
-            if block:
-                self._trailers(shas[i], fields[i * WIDTH + 1], emails[i], when[i], block)
+        for i in compress(range(len(blocks)), blocks):  # the commits with a trailer block
+            self._trailers(shas[i], fields[i * WIDTH + 1], emails[i], when[i], blocks[i])
 
     def _trailers(self, sha: str, name: str, email: str, seconds: int, block: str) -> None:
         plan = self.plans.get(block)
@@ -108,10 +108,17 @@ class _Reader:
             self.walk.problems.extend(f"commit {sha[:10]}: {err}" for err in errors)
 
 
-def _seconds(text: str) -> int:
-    """An author time; one of more than 12 digits (past the year 33658) is crafted, read as
-    0, the epoch, as git shows a time too large for it."""
-    return int(text) if text.isdigit() and len(text) <= 12 else 0
+def _seconds(column: list[str]) -> list[int]:
+    """Author times; one of more than 12 digits (past the year 33658) is crafted, read as 0,
+    the epoch, as git shows a time too large for it. git writes digits only, so the whole
+    column is converted at once, and checked one by one only when that fails."""
+    try:
+        times = list(map(int, column))
+        if all(column) and max(times, default=0) <= _LAST_SECOND and min(times, default=0) >= 0:
+            return times
+    except ValueError:
+        pass
+    return [int(t) if t.isdigit() and len(t) <= 12 else 0 for t in column]
 
 
 def _stamp(seconds: int) -> str:
@@ -131,7 +138,7 @@ def _binary_ids(shas: list[str]) -> list[bytes]:
         blob = bytes.fromhex(joined) if width in (40, 64) else b""
     except ValueError:
         blob = b""
-    if len(blob) * 2 != len(joined) or any(len(sha) != width for sha in shas):
+    if len(blob) * 2 != len(joined) or set(map(len, shas)) - {width}:
         raise _unsplit()
     step = width // 2
     return [blob[at : at + step] for at in range(0, len(blob), step)]
