@@ -82,7 +82,7 @@ def _kept(ws: Workspace, args: list[str], said: list[str]) -> str | None:
         if args[0] == "log":
             from gitmilestone.commands.logview import jsonl_text
 
-            return jsonl_text(ws.log.scoped)
+            return jsonl_text(ws)
         return _json_text(ws) if args[1:] == ["--json"] else _status_text(ws)
     except Exception:  # a MilestoneError or git failing: the command line says it, as ever
         return None

@@ -37,12 +37,15 @@ class EventLog:
         problems: list[str],
         activity: Callable[[int], list[tuple[str, str, int]]],
         trailers: list[Event],
+        note_lines: dict[int, tuple[Event, str]] | None = None,
     ) -> None:
         self.scoped = scoped  # the facts that count on HEAD's history (the branch rule)
         self._elsewhere = elsewhere  # notes attached to commits not on this history
         self.problems = problems  # lines of history that were skipped, and why
         self.activity = activity  # commits since a time: see logcache
         self.trailers = trailers  # the trailer events alone (all on HEAD's history)
+        # Each note event's line (id(event) -> (event, line)), where asked (lines_wanted).
+        self.note_lines = note_lines or {}
 
     @cached_property
     def every(self) -> list[Event]:
@@ -61,6 +64,9 @@ class Workspace:
         self._report = report
         self._memo: dict[str, Any] = {}
         self.reported: list[str] = []  # every problem reported so far, in order
+        # Set before the log is read by a command that writes the events as note lines: the
+        # notes' lines are then written in their own thread, while git walks the history.
+        self.lines_wanted = False
 
     @classmethod
     def open(
@@ -112,9 +118,10 @@ class Workspace:
         root, local = self.paths.root, self.paths.local_dir
         # The notes are read while git walks the history: the walk keeps one core busy, and
         # the notes' own git processes and parsing fit beside it.
-        noted = _alongside(lambda: eventlog.kept_note_events(root, local))
+        wanted = self.lines_wanted
+        noted = _alongside(lambda: _notes(root, local, wanted))
         trailers = logcache.trailer_log_at(root, local, self.head)
-        notes, bad = noted()
+        notes, bad, lines = noted()
         waiting, unread = eventlog.pending_events(self.paths.common_dir)
         mine, unread_mine = self._branch_waiting()
         waiting, unread = waiting + mine, unread + unread_mine
@@ -123,7 +130,7 @@ class Workspace:
         for problem in found:
             self.warn(problem)
         scoped = merge(trailers.events, here, waiting)
-        return EventLog(scoped, elsewhere, found, trailers.activity, trailers.events)
+        return EventLog(scoped, elsewhere, found, trailers.activity, trailers.events, lines)
 
     def _branch_waiting(self) -> tuple[list[Event], list[str]]:
         """Events recorded on this branch that wait for its first commit: they count here."""
@@ -186,6 +193,20 @@ class Workspace:
         from gitmilestone.git import eventlog
 
         eventlog.record_event(self.paths, event_type, milestone_id, task_id, dict(details))
+
+
+def _notes(
+    root: Path, local: Path, lines: bool
+) -> tuple[list[Event], list[str], dict[int, tuple[Event, str]]]:
+    """The notes' events and problems, and with `lines` each event's note line."""
+    from gitmilestone.git import eventlog
+
+    notes, bad = eventlog.kept_note_events(root, local)
+    if not lines:
+        return notes, bad, {}
+    from gitmilestone.core.events import json_lines
+
+    return notes, bad, {id(e): (e, text) for e, text in zip(notes, json_lines(notes), strict=True)}
 
 
 def _split(

@@ -255,6 +255,11 @@ def test_log_jsonl_writes_each_event_as_its_note_line(events: list[Event], data:
     shared = [e._replace(details=data.draw(st.sampled_from(events)).details) for e in events]
     every = events + shared + events[:1]
     assert json_lines(every) == [e.to_json() for e in every]
+    # Lines written before (as the notes' thread does) are taken for those very events.
+    known = {id(e): (e, e.to_json()) for e in shared}
+    assert json_lines(every, known) == [e.to_json() for e in every]
+    stale = {id(e): (e._replace(id="other"), "stale") for e in events}  # not those events
+    assert json_lines(events, stale) == [e.to_json() for e in events]
 
 
 @given(st.text())

@@ -63,6 +63,7 @@ def log_cmd(
     import json
 
     ws = workspace()
+    ws.lines_wanted = as_jsonl
     mid = ws.store.resolve(milestone_id).id if milestone_id else None
     found = ws.log.scoped
     day = since.date().isoformat() if since else ""
@@ -77,7 +78,7 @@ def log_cmd(
     if as_jsonl:
         from gitmilestone.commands.logview import jsonl_text
 
-        emit_raw(jsonl_text(found))
+        emit_raw(jsonl_text(ws, found))
     elif as_json:
         from gitmilestone.core.events import json_lines
 

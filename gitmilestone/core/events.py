@@ -74,12 +74,15 @@ FIELDS = Event._fields
 
 
 @nogc
-def json_lines(events: Iterable[Event]) -> list[str]:
+def json_lines(
+    events: Iterable[Event], known: Mapping[int, tuple[Event, str]] | None = None
+) -> list[str]:
     """Each event's note line (`to_json()`): the same text, several times faster for a long
     history (`log --jsonl`). Every field but the commit, id and time is the same for the
     events of one trailer block on thousands of commits, so the text around those three is
     written once per shape, and each line joins seven parts. Strings are written with the
-    json module's own C string encoder. The commit hooks keep to_json (no json)."""
+    json module's own C string encoder. `known`: lines written before (id(event) ->
+    (event, line)). The commit hooks keep to_json (no json)."""
     import json
     from json.encoder import encode_basestring as quote  # the C encoder's, as dumps uses
 
@@ -95,7 +98,12 @@ def json_lines(events: Iterable[Event]) -> list[str]:
     # shapes of strings and None are kept: 1 == True would mix up numbers.
     shapes: dict[tuple[object, ...], tuple[object, str, str, str]] = {}
     lines = []
+    known = known or {}
     for e in events:
+        written = known.get(id(e))
+        if written is not None and written[0] is e:
+            lines.append(written[1])
+            continue
         eid, stamp, kind, mid, tid, details, sid, author, commit, source, v = e
         shape = (author, kind, mid, tid, sid, source, id(details))
         parts = shapes.get(shape)
