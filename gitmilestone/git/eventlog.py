@@ -36,18 +36,16 @@ def note_texts(
         raise _damaged(ref, proc.stderr)
     pairs = [_pair(line) for line in proc.stdout.splitlines() if line.strip()]
     wanted = set(only)
-    pairs = [(blob, commit) for blob, commit in pairs if commit in wanted]
-    if not pairs:
+    lines = "".join(f"{blob} {commit}\n" for blob, commit in pairs if commit in wanted)
+    if not lines:
         return {}
-    wanted_blobs = "".join(f"{blob}\n" for blob, _ in pairs)
     # surrogateescape: sizes stay byte-exact, and parse_note names the lines not in UTF-8
-    batch = git(root, "cat-file", "--batch", stdin=wanted_blobs, errors="surrogateescape")
-    texts = split_batch(batch.stdout)
-    return {commit: text for (_, commit), text in zip(pairs, texts, strict=False)}
+    batch = git(root, "cat-file", _NOTE_BATCH, stdin=lines, errors="surrogateescape")
+    return _batch_notes(batch.stdout.encode("utf-8", "surrogateescape"))
 
 
 # cat-file writes the rest of each line it reads (the annotated commit) into the header.
-_EVERY_NOTE = "--batch=%(objectname) %(objecttype) %(objectsize) %(rest)"
+_NOTE_BATCH = "--batch=%(objectname) %(objecttype) %(objectsize) %(rest)"
 
 
 def _every_note(root: Path, ref: str) -> dict[str, str]:
@@ -63,7 +61,7 @@ def _every_note(root: Path, ref: str) -> dict[str, str]:
     )
     assert listing.stdout is not None and listing.stderr is not None
     with listing, subprocess.Popen(
-        ["git", "cat-file", _EVERY_NOTE], cwd=root, stdin=listing.stdout, stdout=pipe,
+        ["git", "cat-file", _NOTE_BATCH], cwd=root, stdin=listing.stdout, stdout=pipe,
         stderr=quiet, env=env,
     ) as batch:  # fmt: skip
         listing.stdout.close()  # cat-file's alone now

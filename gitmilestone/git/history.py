@@ -114,7 +114,7 @@ def _seconds(column: list[str]) -> list[int]:
     column is converted at once, and checked one by one only when that fails."""
     try:
         times = list(map(int, column))
-        if all(column) and max(times, default=0) <= _LAST_SECOND and min(times, default=0) >= 0:
+        if max(times, default=0) <= _LAST_SECOND and min(times, default=0) >= 0:
             return times
     except ValueError:
         pass
